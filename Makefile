@@ -1,0 +1,35 @@
+# The two commands of the README:
+#   make run    services up, migrations, demo data, serve on http://localhost:8080
+#   make test   services up, then the whole suite (format, vet, staticcheck, tests with -race)
+SHELL := /bin/bash
+TOOLS := $(CURDIR)/.tools/bin
+STATICCHECK_VERSION := v0.8.2
+GO_TEST_FLAGS ?= -race -count=1 -timeout 20m
+
+.PHONY: run test services services-down check lint bench
+
+run: services
+	go run . migrate
+	go run . seed --demo
+	go run . serve
+
+test: services check
+	go test $(GO_TEST_FLAGS) ./...
+
+services:
+	@scripts/services.sh up
+
+services-down:
+	@scripts/services.sh down
+
+check: $(TOOLS)/staticcheck
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+	$(TOOLS)/staticcheck ./...
+
+$(TOOLS)/staticcheck:
+	GOBIN=$(TOOLS) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+bench: services
+	go test -run '^$$' -bench . -benchmem ./...

@@ -1,0 +1,130 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sentrakreasi/atensi/storage/storagetest"
+)
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// binary builds the real command once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "atensi-bin")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "atensi")
+		out, err := exec.Command("go", "build", "-o", binPath, "..").CombinedOutput()
+		if err != nil {
+			binErr = errors.New(string(out))
+		}
+	})
+	if binErr != nil {
+		t.Fatalf("build binary: %v", binErr)
+	}
+	return binPath
+}
+
+func runBinary(t *testing.T, env []string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), out.String()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, out.String()
+}
+
+func TestCommandRejectsBadConfiguration(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		env  string
+		want string
+	}{
+		{"DATA_KEY=tooshort", "DATA_KEY"},
+		{"DATABASE_URL=postgres://x:y@h:bad/db", "DATABASE_URL"},
+	}
+	for _, tt := range tests {
+		code, out := runBinary(t, []string{tt.env}, "migrate")
+		if code == 0 || !strings.Contains(out, tt.want) {
+			t.Errorf("%s: exit %d, output %q; want non-zero naming %s", tt.env, code, out, tt.want)
+		}
+	}
+	if code, out := runBinary(t, nil, "frobnicate"); code != 2 || !strings.Contains(out, "usage") {
+		t.Errorf("unknown command: exit %d, output %q; want 2 and the usage", code, out)
+	}
+}
+
+func TestServeExitsZeroOnSIGTERM(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, s3 := storagetest.Objects(t)
+	cmd := exec.Command(binary(t))
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+storagetest.DatabaseURL(t), "HTTP_ADDR="+addr,
+		"S3_BUCKET="+s3.Bucket, "SHUTDOWN_TIMEOUT=5s")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil && resp.StatusCode == 200 {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("server did not become ready: %s", out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	start := time.Now()
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, out.String())
+		}
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("no exit within 10s of SIGTERM\n%s", out.String())
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("shutdown took %v, over SHUTDOWN_TIMEOUT", took)
+	}
+}

@@ -1,0 +1,140 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+const usage = `atensi: the Sentra Kreasi ATENSI marketplace
+
+usage:
+  atensi [serve] [--no-workers]   apply migrations, serve HTTP and run background workers
+  atensi worker                   run background workers only
+  atensi migrate                  apply pending migrations and exit
+  atensi seed --demo              load demo data (idempotent)
+  atensi seed --scale N           load N products with shops, cases and orders for benchmarks
+  atensi admin create-user --email E --password P --name N --role R [--unit U]
+
+Configuration comes from environment variables; see README.md.
+`
+
+// errUsage marks a mistake in the command line: exit 2 and show the usage.
+var errUsage = errors.New("usage")
+
+// Main runs the command named by args and returns the process exit code.
+func Main(args []string) int {
+	cfg, err := LoadConfig(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	log := newLogger(os.Stderr, cfg.LogLevel)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	if err := run(ctx, cfg, log, args); err != nil {
+		if errors.Is(err, errUsage) {
+			fmt.Fprint(os.Stderr, err.Error()+"\n\n"+usage)
+			return 2
+		}
+		log.Error("exit", "error", err.Error())
+		fmt.Fprintln(os.Stderr, "error:", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level)) // LoadConfig has validated it
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func run(ctx context.Context, cfg Config, log *slog.Logger, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		noWorkers := fs.Bool("no-workers", false, "serve HTTP only; run `atensi worker` elsewhere")
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		return withServices(ctx, cfg, log, true, func(a *App) error {
+			ln, err := net.Listen("tcp", cfg.HTTPAddr)
+			if err != nil {
+				return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+			}
+			return a.Serve(ctx, ln, !*noWorkers)
+		})
+	case "worker":
+		if err := parseFlags(flag.NewFlagSet("worker", flag.ContinueOnError), args); err != nil {
+			return err
+		}
+		return withServices(ctx, cfg, log, true, func(a *App) error { return a.Work(ctx) })
+	case "migrate":
+		if err := parseFlags(flag.NewFlagSet("migrate", flag.ContinueOnError), args); err != nil {
+			return err
+		}
+		db, err := storage.Open(ctx, cfg.DatabaseURL, log)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return storage.Migrate(ctx, db, log)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	default:
+		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	}
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %s: %v", errUsage, fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: %s: unexpected argument %q", errUsage, fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// withServices opens the database and the object store, applies pending
+// migrations when asked, and hands a wired App to fn.
+func withServices(ctx context.Context, cfg Config, log *slog.Logger, migrate bool, fn func(*App) error) error {
+	start := time.Now()
+	db, err := storage.Open(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if migrate {
+		if err := storage.Migrate(ctx, db, log); err != nil {
+			return err
+		}
+	}
+	objects, err := storage.OpenObjects(ctx, storage.ObjectConfig{
+		Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+		Bucket: cfg.S3Bucket, UseSSL: cfg.S3UseSSL,
+	})
+	if err != nil {
+		return err
+	}
+	log.Info("services ready", "startup", time.Since(start))
+	return fn(New(cfg, log, db, objects))
+}

@@ -1,0 +1,156 @@
+package app
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Config is everything the process reads from its environment. Every value
+// has a default that works on a developer's machine (CONTRACT.md).
+type Config struct {
+	Env             string // development | test | production
+	DatabaseURL     string
+	HTTPAddr        string
+	BaseURL         string
+	S3Endpoint      string
+	S3AccessKey     string
+	S3SecretKey     string
+	S3Bucket        string
+	S3UseSSL        bool
+	StripeSecretKey string
+	StripeWebhook   string
+	StripeAPIURL    string
+	DataKey         []byte // 32 bytes, for field encryption
+	ShutdownTimeout time.Duration
+	LogLevel        string
+}
+
+// devDataKey only ever protects demo data: LoadConfig refuses it outside
+// development so a real deployment cannot start with a key that is public.
+const devDataKey = "ZGV2LW9ubHktZGF0YS1rZXktbm90LWZvci1wcm9kISE="
+
+// LoadConfig reads the configuration through getenv (os.Getenv in main,
+// a map in tests). A bad value is an error that names the variable.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Env:             get("APP_ENV", "development"),
+		DatabaseURL:     get("DATABASE_URL", "postgres://atensi:atensi@127.0.0.1:5432/atensi?sslmode=disable"),
+		HTTPAddr:        get("HTTP_ADDR", ":8080"),
+		BaseURL:         get("BASE_URL", "http://localhost:8080"),
+		S3Endpoint:      get("S3_ENDPOINT", "127.0.0.1:9000"),
+		S3AccessKey:     get("S3_ACCESS_KEY", "minioadmin"),
+		S3SecretKey:     get("S3_SECRET_KEY", "minioadmin"),
+		S3Bucket:        get("S3_BUCKET", "atensi"),
+		StripeSecretKey: get("STRIPE_SECRET_KEY", ""),
+		StripeWebhook:   get("STRIPE_WEBHOOK_SECRET", ""),
+		StripeAPIURL:    get("STRIPE_API_URL", ""),
+		LogLevel:        get("LOG_LEVEL", "info"),
+	}
+	var errs []string
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, name+": "+fmt.Sprintf(format, args...))
+	}
+
+	switch c.Env {
+	case "development", "test", "production":
+	default:
+		bad("APP_ENV", "must be development, test or production, got %q", c.Env)
+	}
+	if _, err := pgxpool.ParseConfig(c.DatabaseURL); err != nil {
+		bad("DATABASE_URL", "not a valid PostgreSQL URL (%v)", unwrapParse(err))
+	}
+	if _, _, err := splitHostPort(c.HTTPAddr); err != nil {
+		bad("HTTP_ADDR", "want host:port such as :8080, got %q", c.HTTPAddr)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("BASE_URL", "want an absolute http(s) URL, got %q", c.BaseURL)
+	} else {
+		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	}
+	if strings.Contains(c.S3Endpoint, "://") {
+		bad("S3_ENDPOINT", "want host:port without a scheme (set S3_USE_SSL for https), got %q", c.S3Endpoint)
+	}
+	if v := getenv("S3_USE_SSL"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad("S3_USE_SSL", "want true or false, got %q", v)
+		}
+		c.S3UseSSL = b
+	}
+	if c.StripeAPIURL != "" {
+		if u, err := url.Parse(c.StripeAPIURL); err != nil || u.Host == "" {
+			bad("STRIPE_API_URL", "want an absolute URL such as http://127.0.0.1:12111, got %q", c.StripeAPIURL)
+		}
+	}
+	if c.StripeSecretKey != "" && c.StripeWebhook == "" && c.Env == "production" {
+		bad("STRIPE_WEBHOOK_SECRET", "required when STRIPE_SECRET_KEY is set")
+	}
+
+	key := get("DATA_KEY", "")
+	if key == "" {
+		if c.Env == "production" {
+			bad("DATA_KEY", "required outside development: base64 of 32 random bytes (openssl rand -base64 32)")
+		}
+		key = devDataKey
+	} else if key == devDataKey && c.Env == "production" {
+		bad("DATA_KEY", "the development key must not be used in production")
+	}
+	if raw, err := base64.StdEncoding.DecodeString(key); err != nil || len(raw) != 32 {
+		bad("DATA_KEY", "must be base64 of exactly 32 bytes")
+	} else {
+		c.DataKey = raw
+	}
+
+	c.ShutdownTimeout = 20 * time.Second
+	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			bad("SHUTDOWN_TIMEOUT", "want a positive duration such as 20s, got %q", v)
+		} else {
+			c.ShutdownTimeout = d
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("LOG_LEVEL", "must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+func splitHostPort(addr string) (string, int, error) {
+	i := strings.LastIndex(addr, ":")
+	if i < 0 {
+		return "", 0, fmt.Errorf("no port")
+	}
+	port, err := strconv.Atoi(addr[i+1:])
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, fmt.Errorf("bad port")
+	}
+	return addr[:i], port, nil
+}
+
+// unwrapParse keeps pgx's message but drops the echoed URL, which may carry a password.
+func unwrapParse(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return msg
+}

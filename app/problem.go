@@ -1,0 +1,69 @@
+package app
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+// Problem is an RFC 9457 problem details document, the body of every error
+// answer of the API.
+type Problem struct {
+	Type      string              `json:"type"`
+	Title     string              `json:"title"`
+	Status    int                 `json:"status"`
+	Detail    string              `json:"detail,omitempty"`
+	Errors    []domain.FieldError `json:"errors,omitempty"`
+	RequestID string              `json:"request_id,omitempty"`
+}
+
+// problemFor is the one place that decides which HTTP status an error gets.
+// Anything it does not recognise is a 500 whose cause is logged, not shown.
+func problemFor(err error) (p Problem, internal bool) {
+	var fe *fiber.Error
+	var ve *domain.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return Problem{Type: "/problems/validation", Title: "Data yang dikirim tidak valid", Status: http.StatusUnprocessableEntity,
+			Detail: "Periksa isian yang ditandai.", Errors: ve.Fields}, false
+	case errors.Is(err, domain.ErrInvalid):
+		return Problem{Type: "/problems/validation", Title: "Data yang dikirim tidak valid", Status: http.StatusUnprocessableEntity,
+			Detail: err.Error()}, false
+	case errors.Is(err, domain.ErrNotFound):
+		return Problem{Type: "about:blank", Title: "Not Found", Status: http.StatusNotFound}, false
+	case errors.Is(err, domain.ErrConflict):
+		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict, Detail: err.Error()}, false
+	case errors.Is(err, domain.ErrUnauthorized):
+		return Problem{Type: "about:blank", Title: "Unauthorized", Status: http.StatusUnauthorized,
+			Detail: "Silakan masuk terlebih dahulu."}, false
+	case errors.Is(err, domain.ErrForbidden):
+		return Problem{Type: "about:blank", Title: "Forbidden", Status: http.StatusForbidden}, false
+	case errors.As(err, &fe):
+		return Problem{Type: "about:blank", Title: http.StatusText(fe.Code), Status: fe.Code, Detail: fe.Message}, fe.Code >= 500
+	default:
+		return Problem{Type: "about:blank", Title: "Internal Server Error", Status: http.StatusInternalServerError,
+			Detail: "Terjadi kesalahan di server. Coba lagi nanti."}, true
+	}
+}
+
+// errorHandler answers every error returned by a handler or middleware.
+func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		p, internal := problemFor(err)
+		p.RequestID = requestID(c)
+		if internal {
+			log.ErrorContext(c.UserContext(), "request failed", "error", err.Error(), "request_id", p.RequestID,
+				"method", c.Method(), "path", c.Path())
+		}
+		if p.Status == http.StatusMethodNotAllowed {
+			p.Detail = "" // fasthttp's message names no method worth repeating
+		}
+		c.Status(p.Status)
+		c.Set(fiber.HeaderContentType, "application/problem+json")
+		return c.JSON(p, "application/problem+json")
+	}
+}

@@ -1,0 +1,64 @@
+// Package domain holds the few primitives every domain package shares: the
+// error kinds that app maps to HTTP, money in whole rupiah, and the actor who
+// performs an action (possibly on a beneficiary's behalf).
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The error kinds. Domain code wraps them (fmt.Errorf("reserve stock: %w",
+// ErrConflict)) and app.problemFor turns them into one HTTP status each.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrConflict     = errors.New("conflict")
+	ErrForbidden    = errors.New("forbidden")
+	ErrUnauthorized = errors.New("unauthorized")
+	ErrInvalid      = errors.New("invalid input")
+)
+
+// FieldError says what is wrong with one input field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ValidationError is an ErrInvalid that lists every bad field at once, so a
+// form can show all its messages in one round trip.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Is makes errors.Is(err, ErrInvalid) true for every ValidationError.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// Add records a problem with a field.
+func (e *ValidationError) Add(field, format string, args ...any) {
+	e.Fields = append(e.Fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Err returns nil when no field was added, so callers can write
+// `return v.Err()` at the end of a validation.
+func (e *ValidationError) Err() error {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	return e
+}
+
+// Invalid is a shortcut for a validation error on a single field.
+func Invalid(field, format string, args ...any) error {
+	v := &ValidationError{}
+	v.Add(field, format, args...)
+	return v
+}
