@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sentrakreasi/atensi/storage"
 	"github.com/sentrakreasi/atensi/storage/storagetest"
 )
 
@@ -25,11 +26,20 @@ func testConfig(t testing.TB) Config {
 }
 
 // newTestApp wires the app over a fresh database and bucket.
-func newTestApp(t testing.TB) *App {
+func newTestApp(t testing.TB, opts ...Option) *App {
 	t.Helper()
 	db := storagetest.DB(t)
 	objects, _ := storagetest.Objects(t)
-	return New(testConfig(t), slog.New(slog.DiscardHandler), db, objects)
+	return mustNew(t, testConfig(t), db, objects, opts...)
+}
+
+func mustNew(t testing.TB, cfg Config, db *storage.DB, objects *storage.Objects, opts ...Option) *App {
+	t.Helper()
+	a, err := New(cfg, slog.New(slog.DiscardHandler), db, objects, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // call sends a request through app.Test and decodes a JSON answer into out (if not nil).

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -95,6 +97,47 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, args []string) error
 		}
 		defer db.Close()
 		return storage.Migrate(ctx, db, log)
+	case "seed":
+		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+		demo := fs.Bool("demo", false, "load the demo data set")
+		scale := fs.Int("scale", 0, "load N products with shops, cases and orders")
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		if *demo == (*scale > 0) {
+			return fmt.Errorf("%w: seed needs exactly one of --demo or --scale N", errUsage)
+		}
+		return withServices(ctx, cfg, log, true, func(a *App) error {
+			if *demo {
+				return a.SeedDemo(ctx)
+			}
+			return fmt.Errorf("seed --scale needs the catalog, which is not built yet")
+		})
+	case "admin":
+		if len(args) == 0 || args[0] != "create-user" {
+			return fmt.Errorf("%w: admin knows one command: create-user", errUsage)
+		}
+		fs := flag.NewFlagSet("admin create-user", flag.ContinueOnError)
+		email := fs.String("email", "", "login email")
+		password := fs.String("password", "", "password")
+		name := fs.String("name", "", "full name")
+		role := fs.String("role", "admin", "role")
+		unit := fs.String("unit", "", "unit id, for roles that work for a unit")
+		if err := parseFlags(fs, args[1:]); err != nil {
+			return err
+		}
+		return withServices(ctx, cfg, log, true, func(a *App) error {
+			in := accounts.NewUser{Email: *email, Password: *password, Name: *name, Role: access.Role(*role)}
+			if *unit != "" {
+				in.UnitID = unit
+			}
+			u, err := a.accounts.CreateUserAsOperator(ctx, in)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("created %s %s (%s)\n", u.Role, u.Email, u.ID)
+			return nil
+		})
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -136,5 +179,9 @@ func withServices(ctx context.Context, cfg Config, log *slog.Logger, migrate boo
 		return err
 	}
 	log.Info("services ready", "startup", time.Since(start))
-	return fn(New(cfg, log, db, objects))
+	a, err := New(cfg, log, db, objects)
+	if err != nil {
+		return err
+	}
+	return fn(a)
 }

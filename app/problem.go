@@ -2,8 +2,12 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,6 +23,18 @@ type Problem struct {
 	Detail    string              `json:"detail,omitempty"`
 	Errors    []domain.FieldError `json:"errors,omitempty"`
 	RequestID string              `json:"request_id,omitempty"`
+
+	retryAfter time.Duration
+}
+
+// detail is the user-facing message of a domain.Error anywhere in the
+// chain, else def. Wrapping context ("reserve stock: ...") is for logs only.
+func detail(err error, def string) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return def
 }
 
 // problemFor is the one place that decides which HTTP status an error gets.
@@ -26,22 +42,29 @@ type Problem struct {
 func problemFor(err error) (p Problem, internal bool) {
 	var fe *fiber.Error
 	var ve *domain.ValidationError
+	var rl *domain.RateLimitError
 	switch {
+	case errors.As(err, &rl):
+		return Problem{Type: "/problems/rate-limited", Title: "Too Many Requests", Status: http.StatusTooManyRequests,
+			Detail:     fmt.Sprintf("Terlalu banyak percobaan. Coba lagi dalam %d menit.", int(math.Ceil(rl.RetryAfter.Minutes()))),
+			retryAfter: rl.RetryAfter}, false
 	case errors.As(err, &ve):
 		return Problem{Type: "/problems/validation", Title: "Data yang dikirim tidak valid", Status: http.StatusUnprocessableEntity,
 			Detail: "Periksa isian yang ditandai.", Errors: ve.Fields}, false
 	case errors.Is(err, domain.ErrInvalid):
 		return Problem{Type: "/problems/validation", Title: "Data yang dikirim tidak valid", Status: http.StatusUnprocessableEntity,
-			Detail: err.Error()}, false
+			Detail: detail(err, "Periksa isian Anda.")}, false
 	case errors.Is(err, domain.ErrNotFound):
-		return Problem{Type: "about:blank", Title: "Not Found", Status: http.StatusNotFound}, false
+		return Problem{Type: "about:blank", Title: "Not Found", Status: http.StatusNotFound, Detail: detail(err, "")}, false
 	case errors.Is(err, domain.ErrConflict):
-		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict, Detail: err.Error()}, false
+		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict,
+			Detail: detail(err, "Permintaan bertentangan dengan keadaan data saat ini.")}, false
 	case errors.Is(err, domain.ErrUnauthorized):
 		return Problem{Type: "about:blank", Title: "Unauthorized", Status: http.StatusUnauthorized,
-			Detail: "Silakan masuk terlebih dahulu."}, false
+			Detail: detail(err, "Silakan masuk terlebih dahulu.")}, false
 	case errors.Is(err, domain.ErrForbidden):
-		return Problem{Type: "about:blank", Title: "Forbidden", Status: http.StatusForbidden}, false
+		return Problem{Type: "about:blank", Title: "Forbidden", Status: http.StatusForbidden,
+			Detail: detail(err, "Anda tidak berwenang melakukan ini.")}, false
 	case errors.As(err, &fe):
 		return Problem{Type: "about:blank", Title: http.StatusText(fe.Code), Status: fe.Code, Detail: fe.Message}, fe.Code >= 500
 	default:
@@ -61,6 +84,9 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		}
 		if p.Status == http.StatusMethodNotAllowed {
 			p.Detail = "" // fasthttp's message names no method worth repeating
+		}
+		if p.retryAfter > 0 {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(p.retryAfter.Seconds()))))
 		}
 		c.Status(p.Status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")

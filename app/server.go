@@ -14,7 +14,10 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/riverqueue/river"
 
+	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/storage"
+	"github.com/sentrakreasi/atensi/vault"
 )
 
 // bodyLimit is the largest request body: a 10 MB phone photo plus the
@@ -26,17 +29,37 @@ const bodyLimit = 11 << 20
 type App struct {
 	cfg      Config
 	log      *slog.Logger
+	now      func() time.Time
 	db       *storage.DB
 	objects  *storage.Objects
 	metrics  *metrics
 	http     *fiber.App
 	workers  *river.Workers
 	periodic []*river.PeriodicJob
+
+	accounts *accounts.Service
+	cases    *cases.Service
 }
 
+// Option changes how New wires the app.
+type Option func(*App)
+
+// WithClock replaces time.Now, for tests that move time.
+func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
+
 // New wires the service over open connections; it starts nothing.
-func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects) *App {
-	a := &App{cfg: cfg, log: log, db: db, objects: objects, metrics: newMetrics(db.Pool), workers: river.NewWorkers()}
+func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects, opts ...Option) (*App, error) {
+	a := &App{cfg: cfg, log: log, now: time.Now, db: db, objects: objects, metrics: newMetrics(db.Pool), workers: river.NewWorkers()}
+	for _, o := range opts {
+		o(a)
+	}
+	v, err := vault.New(cfg.DataKey)
+	if err != nil {
+		return nil, fmt.Errorf("DATA_KEY: %w", err)
+	}
+	clock := func() time.Time { return a.now() }
+	a.accounts = accounts.NewService(db, clock)
+	a.cases = cases.NewService(db, v, a.accounts, clock)
 	a.http = fiber.New(fiber.Config{
 		AppName:               "atensi",
 		BodyLimit:             bodyLimit,
@@ -53,13 +76,17 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects)
 		// Recover sits inside the logger and metrics so a panic is counted
 		// and logged as the 500 it becomes.
 		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: a.logPanic}),
-		securityHeaders(strings.HasPrefix(cfg.BaseURL, "https://")),
+		securityHeaders(a.secure()),
 		compress.New(compress.Config{Level: compress.LevelDefault}),
+		a.authenticate,
 	)
-	river.AddWorker(a.workers, &storage.DeleteObjectWorker{Objects: objects})
+	a.jobs()
 	a.routes()
-	return a
+	return a, nil
 }
+
+// secure tells whether the site is served over https (cookies, HSTS).
+func (a *App) secure() bool { return strings.HasPrefix(a.cfg.BaseURL, "https://") }
 
 // HTTP is the Fiber app, for tests that call app.Test.
 func (a *App) HTTP() *fiber.App { return a.http }
@@ -68,6 +95,18 @@ func (a *App) routes() {
 	a.http.Get("/healthz", healthz)
 	a.http.Get("/readyz", a.readyz)
 	a.http.Get("/metrics", a.metrics.handler())
+	v1 := a.http.Group("/api/v1")
+	accounts.NewHandler(a.accounts, a.secure()).Routes(v1)
+	cases.NewHandler(a.cases).Routes(v1)
+}
+
+// jobs registers the background workers and periodic jobs.
+func (a *App) jobs() {
+	river.AddWorker(a.workers, &storage.DeleteObjectWorker{Objects: a.objects})
+	river.AddWorker(a.workers, &accounts.PruneWorker{Accounts: a.accounts})
+	a.periodic = append(a.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return accounts.PruneArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true}))
 }
 
 func (a *App) logPanic(c *fiber.Ctx, e any) {

@@ -101,7 +101,9 @@ func TestSecurityHeadersAndRequestID(t *testing.T) {
 func TestHSTSBehindTLS(t *testing.T) {
 	t.Parallel()
 	a := newTestApp(t)
-	b := New(Config{BaseURL: "https://sentrakreasi.example", ShutdownTimeout: time.Second}, slog.New(slog.DiscardHandler), a.db, a.objects)
+	cfg := testConfig(t)
+	cfg.BaseURL = "https://sentrakreasi.example"
+	b := mustNew(t, cfg, a.db, a.objects)
 	if hsts := call(t, b, get("/healthz"), nil).Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=") {
 		t.Fatalf("HSTS = %q behind https", hsts)
 	}
@@ -278,7 +280,7 @@ func TestReadyzFollowsDependencies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := New(testConfig(t), slog.New(slog.DiscardHandler), db, objects)
+	a := mustNew(t, testConfig(t), db, objects)
 
 	type ready struct {
 		Status  string            `json:"status"`

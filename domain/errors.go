@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // The error kinds. Domain code wraps them (fmt.Errorf("reserve stock: %w",
@@ -61,4 +62,36 @@ func Invalid(field, format string, args ...any) error {
 	v := &ValidationError{}
 	v.Add(field, format, args...)
 	return v
+}
+
+// ErrRateLimited is wrapped by RateLimitError.
+var ErrRateLimited = errors.New("too many attempts")
+
+// RateLimitError says an action is throttled and when it may be tried again.
+type RateLimitError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("too many attempts; retry after %s", e.RetryAfter.Round(time.Second))
+}
+
+// Is makes errors.Is(err, ErrRateLimited) true.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+
+// Error is an error of one of the kinds above with a message meant for the
+// person using the product; the API shows Message as the problem's detail.
+type Error struct {
+	Kind    error
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message + ": " + e.Kind.Error() }
+
+// Unwrap makes errors.Is(err, e.Kind) true.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// Errorf makes an Error of kind with a formatted message.
+func Errorf(kind error, format string, args ...any) error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
 }

@@ -1,0 +1,218 @@
+package accounts
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+// SessionCookie carries the session token for the web pages. The JSON API
+// takes only bearer tokens, so a forged cross-site form can never use it.
+const SessionCookie = "atensi_session"
+
+// Handler serves the accounts API.
+type Handler struct {
+	svc          *Service
+	secureCookie bool
+}
+
+// NewHandler builds the handler; secureCookie marks the cookie Secure (https).
+func NewHandler(svc *Service, secureCookie bool) *Handler {
+	return &Handler{svc: svc, secureCookie: secureCookie}
+}
+
+// Routes mounts the accounts API under r (/api/v1).
+func (h *Handler) Routes(r fiber.Router) {
+	r.Post("/auth/login", h.login)
+	r.Post("/auth/register", h.register)
+	r.Post("/auth/logout", h.logout)
+	r.Post("/auth/password", h.changePassword)
+	r.Post("/auth/password-reset", h.redeemPasswordLink)
+	r.Get("/me", h.me)
+	r.Post("/units", h.createUnit)
+	r.Get("/units/:id", h.unit)
+	r.Get("/units/:id/users", h.unitUsers)
+	r.Post("/users", h.createUser)
+	r.Post("/users/:id/password-link", h.issuePasswordLink)
+}
+
+type me struct {
+	ID     string      `json:"id"`
+	Name   string      `json:"name"`
+	Email  string      `json:"email"`
+	Role   access.Role `json:"role"`
+	UnitID *string     `json:"unit_id,omitempty"`
+}
+
+func meOf(u User) me {
+	return me{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, UnitID: u.UnitID}
+}
+
+// ClientOf describes the caller for login records.
+func ClientOf(c *fiber.Ctx) Client {
+	return Client{IP: c.IP(), UserAgent: string(c.Request().Header.UserAgent())}
+}
+
+func (h *Handler) login(c *fiber.Ctx) error {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	token, u, err := h.svc.Login(c.UserContext(), in.Email, in.Password, ClientOf(c))
+	if err != nil {
+		return err
+	}
+	h.setCookie(c, token, u.Role)
+	return c.JSON(fiber.Map{"token": token, "user": meOf(u)})
+}
+
+// SetSessionCookie sets the page session cookie; its lifetime follows the role's.
+func (h *Handler) setCookie(c *fiber.Ctx, token string, role access.Role) {
+	_, absolute := lifetime(role)
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", HTTPOnly: true, Secure: h.secureCookie,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().Add(absolute)})
+}
+
+func (h *Handler) register(c *fiber.Ctx) error {
+	var in struct {
+		Name     string `json:"name"`
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	u, err := h.svc.Register(c.UserContext(), NewUser{Name: in.Name, Email: in.Email, Password: in.Password})
+	if err != nil {
+		return err
+	}
+	return api.Created(c, meOf(u))
+}
+
+func (h *Handler) logout(c *fiber.Ctx) error {
+	token, ok := BearerToken(c)
+	if !ok {
+		return domain.ErrUnauthorized
+	}
+	if err := h.svc.Logout(c.UserContext(), token); err != nil {
+		return err
+	}
+	c.ClearCookie(SessionCookie)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) changePassword(c *fiber.Ctx) error {
+	actor := access.ActorFrom(c.UserContext())
+	if actor.Anonymous() {
+		return domain.ErrUnauthorized
+	}
+	var in struct {
+		CurrentPassword string `json:"current_password"`
+		NewPassword     string `json:"new_password"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	token, err := h.svc.ChangePassword(c.UserContext(), actor, in.CurrentPassword, in.NewPassword, ClientOf(c))
+	if err != nil {
+		return err
+	}
+	h.setCookie(c, token, actor.Role)
+	return c.JSON(fiber.Map{"token": token})
+}
+
+func (h *Handler) redeemPasswordLink(c *fiber.Ctx) error {
+	var in struct {
+		Token    string `json:"token"`
+		Password string `json:"password"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	if err := h.svc.RedeemPasswordLink(c.UserContext(), in.Token, in.Password); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) me(c *fiber.Ctx) error {
+	actor := access.ActorFrom(c.UserContext())
+	if actor.Anonymous() {
+		return domain.ErrUnauthorized
+	}
+	u, err := h.svc.User(c.UserContext(), actor.UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(meOf(u))
+}
+
+func (h *Handler) createUnit(c *fiber.Ctx) error {
+	var in NewUnit
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	u, err := h.svc.CreateUnit(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, u)
+}
+
+func (h *Handler) unit(c *fiber.Ctx) error {
+	u, err := h.svc.ReadUnit(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+func (h *Handler) unitUsers(c *fiber.Ctx) error {
+	page, err := api.Page(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.svc.UnitUsers(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (h *Handler) createUser(c *fiber.Ctx) error {
+	var in NewUser
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	u, err := h.svc.CreateUser(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, meOf(u))
+}
+
+func (h *Handler) issuePasswordLink(c *fiber.Ctx) error {
+	link, err := h.svc.IssuePasswordLink(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return api.Created(c, link)
+}
+
+// BearerToken is the token of an `Authorization: Bearer` header.
+func BearerToken(c *fiber.Ctx) (string, bool) {
+	h := c.Get(fiber.HeaderAuthorization)
+	const prefix = "Bearer "
+	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+		return "", false
+	}
+	return h[len(prefix):], true
+}

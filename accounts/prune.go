@@ -1,0 +1,25 @@
+package accounts
+
+import (
+	"context"
+
+	"github.com/riverqueue/river"
+)
+
+// PruneArgs is the hourly job that deletes expired sessions, spent reset
+// links and login failures older than the throttle window.
+type PruneArgs struct{}
+
+// Kind names the job in the queue.
+func (PruneArgs) Kind() string { return "accounts_prune" }
+
+// PruneWorker runs PruneArgs jobs.
+type PruneWorker struct {
+	river.WorkerDefaults[PruneArgs]
+	Accounts *Service
+}
+
+// Work prunes.
+func (w *PruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
+	return w.Accounts.PruneExpired(ctx)
+}

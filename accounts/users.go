@@ -1,0 +1,155 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/audit"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// NewUser is the input for creating an account.
+type NewUser struct {
+	Email    string      `json:"email"`
+	Password string      `json:"password"`
+	Name     string      `json:"name"`
+	Role     access.Role `json:"role"`
+	UnitID   *string     `json:"unit_id"`
+}
+
+// Register creates a buyer account; anyone may.
+func (s *Service) Register(ctx context.Context, in NewUser) (User, error) {
+	in.Role, in.UnitID = access.Buyer, nil
+	return s.createUser(ctx, "", in)
+}
+
+// CreateUser creates an account for a unit: by an admin for any role, by a
+// unit's staff for the people they serve (see access.CreateUser).
+func (s *Service) CreateUser(ctx context.Context, actor access.Actor, in NewUser) (User, error) {
+	unitID := ""
+	if in.UnitID != nil {
+		unitID = *in.UnitID
+	}
+	if !actor.Anonymous() && actor.Role != access.Admin && unitID == "" {
+		// Staff create accounts for their own unit unless they name another.
+		unitID = actor.UnitID
+		in.UnitID = &unitID
+	}
+	if err := access.Can(actor, access.CreateUser, access.Resource{UnitID: unitID, Role: in.Role}, s.now()); err != nil {
+		return User{}, err
+	}
+	return s.createUser(ctx, actor.UserID, in)
+}
+
+// CreateUserAsOperator creates any account without an acting user: the
+// `admin create-user` command run by whoever operates the server.
+func (s *Service) CreateUserAsOperator(ctx context.Context, in NewUser) (User, error) {
+	return s.createUser(ctx, "", in)
+}
+
+func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) (User, error) {
+	v := &domain.ValidationError{}
+	in.Name = strings.TrimSpace(in.Name)
+	in.Email = normalizeEmail(v, in.Email)
+	if in.Name == "" || len(in.Name) > 200 {
+		v.Add("name", "nama wajib diisi (maksimal 200 karakter)")
+	}
+	if !slices.Contains(access.Roles, in.Role) {
+		v.Add("role", "peran tidak dikenal")
+	}
+	if in.UnitID != nil && *in.UnitID == "" {
+		in.UnitID = nil
+	}
+	switch {
+	case in.Role == access.Admin || in.Role == access.Buyer:
+		if in.UnitID != nil {
+			v.Add("unit_id", "peran ini tidak terikat pada unit")
+		}
+	case in.UnitID == nil:
+		if in.Role.WorksForUnit() {
+			v.Add("unit_id", "wajib untuk peran ini")
+		}
+	default:
+		unit, err := s.Unit(ctx, *in.UnitID)
+		switch {
+		case err != nil:
+			v.Add("unit_id", "unit tidak ditemukan")
+		case in.Role == access.LKSManager && unit.Kind != LKS:
+			v.Add("unit_id", "pengelola LKS harus terikat pada LKS")
+		}
+	}
+	if err := checkPassword("password", in.Password, in.Name, strings.Split(in.Email, "@")[0]); err != nil {
+		v.Fields = append(v.Fields, err.(*domain.ValidationError).Fields...)
+	}
+	if err := v.Err(); err != nil {
+		return User{}, err
+	}
+	now := s.now().UTC()
+	u := User{ID: domain.NewID(), Email: in.Email, Name: in.Name, Role: in.Role, UnitID: in.UnitID,
+		PasswordHash: hashPassword(in.Password), CreatedAt: now, UpdatedAt: now}
+	if creatorID != "" {
+		u.CreatedBy = &creatorID
+	}
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.DB.Create(&u).Error; err != nil {
+			if storage.IsUniqueViolation(err, "users_email_key") {
+				return domain.Invalid("email", "email ini sudah terdaftar")
+			}
+			return fmt.Errorf("create user: %w", err)
+		}
+		return audit.Record(ctx, tx.DB, audit.Entry{ActorID: creatorID, Action: "user.create", ResourceKind: "user",
+			ResourceID: u.ID, Detail: map[string]any{"role": u.Role}})
+	})
+	return u, err
+}
+
+// User finds an account by id.
+func (s *Service) User(ctx context.Context, id string) (User, error) {
+	var u User
+	if !domain.ValidID(id) {
+		return u, fmt.Errorf("user %q: %w", id, domain.ErrNotFound)
+	}
+	err := s.db.Gorm.WithContext(ctx).First(&u, "id = ?", id).Error
+	return u, storage.NotFound(err, "user")
+}
+
+// UnitUsers lists the accounts of a unit, oldest first.
+func (s *Service) UnitUsers(ctx context.Context, actor access.Actor, unitID string, page domain.Page) (domain.List[User], error) {
+	var out domain.List[User]
+	if err := access.Can(actor, access.ListUsers, access.Resource{UnitID: unitID}, s.now()); err != nil {
+		return out, err
+	}
+	q := s.db.Gorm.WithContext(ctx).Where("unit_id = ?", unitID).Order("id").Limit(page.Limit + 1)
+	if page.Cursor != "" {
+		if !domain.ValidID(page.Cursor) {
+			return out, domain.Invalid("cursor", "kursor tidak valid")
+		}
+		q = q.Where("id > ?", page.Cursor)
+	}
+	if err := q.Find(&out.Items).Error; err != nil {
+		return out, fmt.Errorf("list users: %w", err)
+	}
+	if len(out.Items) > page.Limit {
+		out.Items = out.Items[:page.Limit]
+		out.NextCursor = out.Items[page.Limit-1].ID
+	}
+	return out, nil
+}
+
+// Membership says what role a user has and for which unit ("" for none); the
+// cases package uses it to check who may be assigned or delegated.
+func (s *Service) Membership(ctx context.Context, userID string) (access.Role, string, error) {
+	u, err := s.User(ctx, userID)
+	if err != nil {
+		return "", "", err
+	}
+	unit := ""
+	if u.UnitID != nil {
+		unit = *u.UnitID
+	}
+	return u.Role, unit, nil
+}

@@ -1,0 +1,48 @@
+package app
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/audit"
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+// authenticate puts the request's actor into its context. The API reads
+// only the bearer token and pages only the session cookie, so a cookie can
+// never be replayed against the API by a cross-site form. A token that is
+// presented but not valid is a 401 on the API; on a page it just means
+// "not logged in".
+func (a *App) authenticate(c *fiber.Ctx) error {
+	ctx := audit.WithRequestID(c.UserContext(), requestID(c))
+	c.SetUserContext(ctx)
+	var token string
+	isAPI := strings.HasPrefix(c.Path(), "/api/")
+	if isAPI {
+		token, _ = accounts.BearerToken(c)
+	} else {
+		token = c.Cookies(accounts.SessionCookie)
+	}
+	if token == "" {
+		return c.Next()
+	}
+	actor, err := a.accounts.Authenticate(ctx, token)
+	if err != nil {
+		if isAPI || !errors.Is(err, domain.ErrUnauthorized) {
+			return err
+		}
+		return c.Next()
+	}
+	if actor.Role == access.Pendamping {
+		// Loaded on every request, so a revoked delegation stops working at once.
+		if actor.Delegations, err = a.cases.ActiveDelegations(ctx, actor.UserID); err != nil {
+			return err
+		}
+	}
+	c.SetUserContext(access.WithActor(ctx, actor))
+	return c.Next()
+}

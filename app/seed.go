@@ -1,0 +1,128 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// DemoPassword is the password of every demo account (README.md lists them).
+const DemoPassword = "sentra-demo-2026"
+
+// SeedDemo loads the demo data set once; later runs find its marker and
+// change nothing. The marker is claimed first under a lock, so two seeds
+// started together do not both load.
+func (a *App) SeedDemo(ctx context.Context) error {
+	return a.seedOnce(ctx, "demo", func() error {
+		admin, err := a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{
+			Email: "admin@demo.sentrakreasi.id", Password: DemoPassword, Name: "Admin Platform", Role: access.Admin})
+		if err != nil {
+			return err
+		}
+		asAdmin := access.Actor{UserID: admin.ID, Role: access.Admin}
+		bekasi, err := a.accounts.CreateUnit(ctx, asAdmin, accounts.NewUnit{Kind: accounts.Balai,
+			Name: "Balai Pangudi Luhur Bekasi", ProvinceCode: "32", RegencyCode: "3275"})
+		if err != nil {
+			return err
+		}
+		jakarta, err := a.accounts.CreateUnit(ctx, asAdmin, accounts.NewUnit{Kind: accounts.Balai,
+			Name: "Balai Budhi Dharma Jakarta", ProvinceCode: "31", RegencyCode: "3172"})
+		if err != nil {
+			return err
+		}
+		lks, err := a.accounts.CreateUnit(ctx, asAdmin, accounts.NewUnit{Kind: accounts.LKS,
+			Name: "Yayasan Karya Mandiri Bekasi", ProvinceCode: "32", RegencyCode: "3275", ParentID: &bekasi.ID})
+		if err != nil {
+			return err
+		}
+		people := []struct {
+			email, name string
+			role        access.Role
+			unit        string
+		}{
+			{"supervisor@demo.sentrakreasi.id", "Ibu Ratna (Kepala Balai)", access.Supervisor, bekasi.ID},
+			{"staff@demo.sentrakreasi.id", "Dewi Lestari (Pekerja Sosial)", access.Staff, bekasi.ID},
+			{"staff.jakarta@demo.sentrakreasi.id", "Agus Salim (Pekerja Sosial)", access.Staff, jakarta.ID},
+			{"lks@demo.sentrakreasi.id", "Pak Joko (Pengelola Bengkel)", access.LKSManager, lks.ID},
+			{"pendamping@demo.sentrakreasi.id", "Rina (PSM Bekasi)", access.Pendamping, bekasi.ID},
+			{"penjual@demo.sentrakreasi.id", "Sari", access.Seller, bekasi.ID},
+		}
+		ids := map[string]string{}
+		for _, p := range people {
+			unit := p.unit
+			u, err := a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: p.email, Password: DemoPassword, Name: p.name, Role: p.role, UnitID: &unit})
+			if err != nil {
+				return err
+			}
+			ids[p.email] = u.ID
+		}
+		if _, err := a.accounts.Register(ctx, accounts.NewUser{Email: "pembeli@demo.sentrakreasi.id", Password: DemoPassword, Name: "Budi Pembeli"}); err != nil {
+			return err
+		}
+
+		staff := access.Actor{UserID: ids["staff@demo.sentrakreasi.id"], Role: access.Staff, UnitID: bekasi.ID}
+		all := []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}, {Purpose: cases.PurposeSelling, GivenBy: "self"},
+			{Purpose: cases.PurposeDataBridge, GivenBy: "self"}, {Purpose: cases.PurposeReporting, GivenBy: "self"}}
+		pms := []cases.NewCase{
+			{Beneficiary: cases.NewBeneficiary{LegalName: "Sari Wulandari", NIK: "3275014507850001", BirthDate: "1985-07-05", Sex: "female",
+				ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 4}, Cluster: cases.ClusterDisabilitas, Pillar: "komunitas", Consents: all},
+			{Beneficiary: cases.NewBeneficiary{LegalName: "Slamet Riyadi", BirthDate: "1956-02-11", Sex: "male",
+				ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 2}, Cluster: cases.ClusterLansia, Pillar: "keluarga", Consents: all},
+			{Beneficiary: cases.NewBeneficiary{LegalName: "Rizky Pratama", BirthDate: "1998-10-20", Sex: "male",
+				ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 5}, Cluster: cases.ClusterNapza, Pillar: "residensial", Consents: all},
+		}
+		var first cases.Case
+		for i, pm := range pms {
+			pm.UnitID = bekasi.ID
+			c, err := a.cases.Create(ctx, staff, pm)
+			if err != nil {
+				return fmt.Errorf("demo case %d: %w", i, err)
+			}
+			if i == 0 {
+				first = c
+			}
+		}
+		_, err = a.cases.Delegate(ctx, staff, cases.NewDelegation{PendampingID: ids["pendamping@demo.sentrakreasi.id"], CaseID: first.ID,
+			Scopes: access.Scopes, ExpiresAt: a.now().AddDate(0, 6, 0)})
+		return err
+	})
+}
+
+var errSeeded = errors.New("already loaded")
+
+// seedOnce runs load unless the named data set is already in. load runs
+// outside the marker's transaction (domain services open their own), so a
+// failed load removes the marker again.
+func (a *App) seedOnce(ctx context.Context, name string, load func() error) error {
+	err := a.db.InTx(ctx, func(tx *storage.Tx) error {
+		res := tx.DB.Exec("INSERT INTO seeds (name, loaded_at) VALUES (?, ?) ON CONFLICT DO NOTHING", name, time.Now().UTC())
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errSeeded
+		}
+		return nil
+	})
+	if errors.Is(err, errSeeded) {
+		a.log.Info("seed already loaded", "seed", name)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("seed %s: %w", name, err)
+	}
+	if err := load(); err != nil {
+		if derr := a.db.Gorm.WithContext(ctx).Exec("DELETE FROM seeds WHERE name = ?", name).Error; derr != nil {
+			return errors.Join(err, derr)
+		}
+		return fmt.Errorf("seed %s: %w", name, err)
+	}
+	a.log.Info("seed loaded", "seed", name)
+	return nil
+}

@@ -1,0 +1,129 @@
+// Package cases is the case record of each PM (beneficiary): identity,
+// consents, delegations to a pendamping, and the append-only timeline of
+// case events. Sensitive fields are sealed with the vault and every read of
+// them is audited.
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/storage"
+	"github.com/sentrakreasi/atensi/vault"
+)
+
+// Cluster is the ATENSI beneficiary cluster.
+type Cluster string
+
+// The five clusters of DOMAIN.md.
+const (
+	ClusterAnak        Cluster = "anak"
+	ClusterDisabilitas Cluster = "disabilitas"
+	ClusterLansia      Cluster = "lansia"
+	ClusterNapza       Cluster = "napza"
+	ClusterTPPO        Cluster = "tuna_sosial_tppo"
+)
+
+var clusters = []Cluster{ClusterAnak, ClusterDisabilitas, ClusterLansia, ClusterNapza, ClusterTPPO}
+
+var pillars = []string{"keluarga", "komunitas", "residensial"}
+
+// Purpose is what a consent is for.
+type Purpose string
+
+// The consent purposes of DOMAIN.md.
+const (
+	PurposeCaseManagement Purpose = "case_management"
+	PurposeSelling        Purpose = "marketplace_selling"
+	PurposeDataBridge     Purpose = "data_bridge_to_case_record"
+	PurposeReporting      Purpose = "aggregate_reporting"
+	PurposePromotion      Purpose = "public_promotion"
+)
+
+var purposes = []Purpose{PurposeCaseManagement, PurposeSelling, PurposeDataBridge, PurposeReporting, PurposePromotion}
+
+// People answers who a user is; the accounts package provides it.
+type People interface {
+	Membership(ctx context.Context, userID string) (access.Role, string, error)
+}
+
+// Service is the cases domain.
+type Service struct {
+	db     *storage.DB
+	vault  *vault.Vault
+	people People
+	now    func() time.Time
+}
+
+// NewService builds the service; now is the clock (time.Now outside tests).
+func NewService(db *storage.DB, v *vault.Vault, people People, now func() time.Time) *Service {
+	return &Service{db: db, vault: v, people: people, now: now}
+}
+
+// jakarta is the time zone of every date in a case (DOMAIN.md: months are
+// Asia/Jakarta calendar months).
+var jakarta = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Jakarta")
+	if err != nil {
+		return time.FixedZone("WIB", 7*3600)
+	}
+	return loc
+}()
+
+// Event is one entry of a case's timeline (CONTRACT.md "Case events").
+type Event struct {
+	ID         int64          `json:"id,string"`
+	Type       string         `json:"type"`
+	OccurredAt time.Time      `json:"occurred_at"`
+	ActorID    *string        `json:"actor_id,omitempty"`
+	OnBehalfOf *string        `json:"on_behalf_of,omitempty"`
+	Data       map[string]any `json:"data"`
+}
+
+type eventRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	CaseID     string
+	Type       string
+	OccurredAt time.Time
+	ActorID    *string
+	OnBehalfOf *string
+	Data       []byte `gorm:"type:jsonb"`
+}
+
+func (eventRow) TableName() string { return "case_events" }
+
+// AppendEvent writes an event into a case's timeline inside tx, the
+// transaction of the change that causes it. data must never hold a buyer's
+// name, email, phone or address.
+func AppendEvent(ctx context.Context, tx *gorm.DB, caseID, typ string, at time.Time, actor access.Actor, data map[string]any) error {
+	if data == nil {
+		data = map[string]any{}
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("case event %s: %w", typ, err)
+	}
+	row := eventRow{CaseID: caseID, Type: typ, OccurredAt: at.UTC(), Data: raw}
+	if actor.UserID != "" {
+		row.ActorID = &actor.UserID
+	}
+	if actor.Role == access.Pendamping {
+		row.OnBehalfOf = &caseID // a pendamping only ever acts for the PM
+	}
+	if err := tx.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("case event %s: %w", typ, err)
+	}
+	return nil
+}
+
+func jsonUnmarshal(raw []byte, v any) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("decode event data: %w", err)
+	}
+	return nil
+}
