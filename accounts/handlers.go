@@ -74,11 +74,16 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"token": token, "user": meOf(u)})
 }
 
-// SetSessionCookie sets the page session cookie; its lifetime follows the role's.
 func (h *Handler) setCookie(c *fiber.Ctx, token string, role access.Role) {
+	c.Cookie(SessionCookieFor(token, role, h.secureCookie))
+}
+
+// SessionCookieFor is the page session cookie for a token: HttpOnly, SameSite
+// Lax, Secure over https, living as long as the role's sessions.
+func SessionCookieFor(token string, role access.Role, secure bool) *fiber.Cookie {
 	_, absolute := lifetime(role)
-	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", HTTPOnly: true, Secure: h.secureCookie,
-		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().Add(absolute)})
+	return &fiber.Cookie{Name: SessionCookie, Value: token, Path: "/", HTTPOnly: true, Secure: secure,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().Add(absolute)}
 }
 
 func (h *Handler) register(c *fiber.Ctx) error {

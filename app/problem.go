@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -73,8 +74,13 @@ func problemFor(err error) (p Problem, internal bool) {
 	}
 }
 
-// errorHandler answers every error returned by a handler or middleware.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+// PageErrors renders an error as a friendly HTML page; the frontend sets it.
+type PageErrors func(c *fiber.Ctx, p Problem) error
+
+// errorHandler answers every error returned by a handler or middleware:
+// problem JSON for the API and for clients that want JSON, a friendly page
+// for browsers when pages is set.
+func errorHandler(log *slog.Logger, pages *PageErrors) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		p, internal := problemFor(err)
 		p.RequestID = requestID(c)
@@ -87,6 +93,10 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		}
 		if p.retryAfter > 0 {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(p.retryAfter.Seconds()))))
+		}
+		if *pages != nil && !strings.HasPrefix(c.Path(), "/api/") && strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
+			c.Status(p.Status)
+			return (*pages)(c, p)
 		}
 		c.Status(p.Status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")

@@ -39,6 +39,8 @@ type App struct {
 
 	accounts *accounts.Service
 	cases    *cases.Service
+	// pageErrors renders errors of page requests; nil until pages are mounted.
+	pageErrors PageErrors
 }
 
 // Option changes how New wires the app.
@@ -66,7 +68,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		ErrorHandler:          errorHandler(log),
+		ErrorHandler:          errorHandler(log, &a.pageErrors),
 		DisableStartupMessage: true,
 	})
 	a.http.Use(
