@@ -153,7 +153,12 @@ var rules = map[Action]rule{
 		}
 		return nil
 	},
-	ListUsers: staffOfUnit,
+	ListUsers: func(a Actor, r Resource, now time.Time) error {
+		if a.Role == Admin {
+			return nil
+		}
+		return staffOfUnit(a, r, now)
+	},
 	IssuePasswordLink: func(a Actor, r Resource, now time.Time) error {
 		if a.Role == Admin {
 			return nil

@@ -59,3 +59,12 @@ func call(t testing.TB, a *App, req *http.Request, out any) *http.Response {
 }
 
 func get(path string) *http.Request { return httptest.NewRequest(http.MethodGet, path, nil) }
+
+func mustJSON(t testing.TB, body []byte, out any) {
+	t.Helper()
+	if err := json.Unmarshal(body, out); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+}
+
+func storagetestURL(t testing.TB) string { return storagetest.DatabaseURL(t) }

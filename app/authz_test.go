@@ -1,0 +1,440 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/cases"
+)
+
+// testClock is a clock tests move by hand.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock {
+	return &testClock{now: time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+const worldPassword = "kata-sandi-uji-2026"
+
+// world is a small but complete organisation: two Balai, an LKS in the
+// first one's network, every role, cases in each sensitivity tier and
+// delegations, with a logged-in token for every actor.
+type world struct {
+	a      *App
+	clock  *testClock
+	tokens map[string]string // actor -> bearer token
+	ids    map[string]string // name -> id
+	// secrets are values that must never appear in an answer to someone
+	// without the right to them.
+	secrets []string
+}
+
+// actors are the callers of the authorization table, "anon" being nobody.
+var actors = []string{"anon", "admin", "staffA", "staffA2", "supA", "staffB", "lks", "pendamping", "pendampingExpired", "seller", "buyer"}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	clock := newTestClock()
+	w := &world{a: newTestApp(t, WithClock(clock.Now)), clock: clock, tokens: map[string]string{}, ids: map[string]string{}}
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin, err := w.a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: "admin@uji.id", Password: worldPassword, Name: "Admin", Role: access.Admin})
+	must(err)
+	asAdmin := access.Actor{UserID: admin.ID, Role: access.Admin}
+	unit := func(kind accounts.UnitKind, name string, parent *string) string {
+		u, err := w.a.accounts.CreateUnit(ctx, asAdmin, accounts.NewUnit{Kind: kind, Name: name, ProvinceCode: "32", RegencyCode: "3275", ParentID: parent})
+		must(err)
+		return u.ID
+	}
+	w.ids["unitA"] = unit(accounts.Balai, "Balai A", nil)
+	w.ids["unitB"] = unit(accounts.Balai, "Balai B", nil)
+	unitA := w.ids["unitA"]
+	w.ids["lksL"] = unit(accounts.LKS, "LKS L", &unitA)
+	w.ids["admin"] = admin.ID
+	for _, p := range []struct {
+		key  string
+		role access.Role
+		unit string
+	}{
+		{"staffA", access.Staff, "unitA"}, {"staffA2", access.Staff, "unitA"}, {"supA", access.Supervisor, "unitA"},
+		{"staffB", access.Staff, "unitB"}, {"lks", access.LKSManager, "lksL"}, {"pendamping", access.Pendamping, "unitA"},
+		{"pendampingExpired", access.Pendamping, "unitA"}, {"pendampingSpare", access.Pendamping, "unitA"}, {"seller", access.Seller, "unitA"},
+	} {
+		unitID := w.ids[p.unit]
+		u, err := w.a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: strings.ToLower(p.key) + "@uji.id", Password: worldPassword,
+			Name: "Pengguna " + p.key, Role: p.role, UnitID: &unitID})
+		must(err)
+		w.ids[p.key] = u.ID
+	}
+	buyer, err := w.a.accounts.Register(ctx, accounts.NewUser{Email: "buyer@uji.id", Password: worldPassword, Name: "Pembeli"})
+	must(err)
+	w.ids["buyer"] = buyer.ID
+
+	staffA := access.Actor{UserID: w.ids["staffA"], Role: access.Staff, UnitID: unitA}
+	newCase := func(name, nik, birth string, cluster cases.Cluster, victim bool) string {
+		givenBy := "self"
+		if birth > "2009" {
+			givenBy = "guardian"
+		}
+		c, err := w.a.cases.Create(ctx, staffA, cases.NewCase{
+			Beneficiary: cases.NewBeneficiary{LegalName: name, NIK: nik, BirthDate: birth, Sex: "female", ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 3},
+			Cluster:     cluster, Pillar: "komunitas", UnitID: unitA, Victim: victim,
+			Consents: []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: givenBy}},
+		})
+		must(err)
+		w.secrets = append(w.secrets, name)
+		if nik != "" {
+			w.secrets = append(w.secrets, nik)
+		}
+		return c.ID
+	}
+	w.ids["caseAudited"] = newCase("Sumarni Binti Kasan", "3275014101800002", "1980-01-01", cases.ClusterDisabilitas, false)
+	w.ids["caseProtected"] = newCase("Yanto Napza Rahasia", "3275010202900003", "1990-02-02", cases.ClusterNapza, false)
+	w.ids["caseClosed"] = newCase("Melati Korban Tppo", "3275014303950004", "1995-03-03", cases.ClusterTPPO, false)
+	w.ids["caseChildVictim"] = newCase("Anak Rahasia Sekali", "", "2014-04-04", cases.ClusterAnak, true)
+
+	delegate := func(pendamping string, expires time.Time) string {
+		d, err := w.a.cases.Delegate(ctx, staffA, cases.NewDelegation{PendampingID: w.ids[pendamping], CaseID: w.ids["caseAudited"],
+			Scopes: []access.Scope{access.ScopeListings, access.ScopeOrders}, ExpiresAt: expires})
+		must(err)
+		return d.ID
+	}
+	w.ids["delegation"] = delegate("pendamping", clock.Now().Add(30*24*time.Hour))
+	w.ids["delegationExpiring"] = delegate("pendampingExpired", clock.Now().Add(time.Hour))
+	w.ids["delegationSpare"] = delegate("pendampingSpare", clock.Now().Add(30*24*time.Hour))
+
+	for _, key := range actors[1:] {
+		w.tokens[key] = w.login(t, key)
+	}
+	// The expiring delegation is now past; every session is still fresh.
+	clock.Advance(61 * time.Minute)
+	return w
+}
+
+func (w *world) login(t *testing.T, key string) string {
+	t.Helper()
+	email := strings.ToLower(key) + "@uji.id"
+	token, _, err := w.a.accounts.Login(context.Background(), email, worldPassword, accounts.Client{IP: "192.0.2." + fmt.Sprint(len(key))})
+	if err != nil {
+		t.Fatalf("login %s: %v", key, err)
+	}
+	return token
+}
+
+// expand fills {name} placeholders with ids and {n} with a fresh number.
+func (w *world) expand(s string, n int) string {
+	for k, v := range w.ids {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return strings.ReplaceAll(s, "{n}", fmt.Sprint(n))
+}
+
+// do sends a request as actor and returns the status and body.
+func (w *world) do(t *testing.T, actor, method, path, body string) (int, []byte) {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	req.Header.Set("Content-Type", "application/json")
+	if tok := w.tokens[actor]; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	resp, err := w.a.HTTP().Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s as %s: %v", method, path, actor, err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// expect builds the expected status of every actor from a default and exceptions.
+func expect(def int, except map[string]int) map[string]int {
+	out := map[string]int{}
+	for _, a := range actors {
+		out[a] = def
+	}
+	if def != 200 && def != 201 && def != 204 {
+		out["anon"] = 401
+	}
+	for k, v := range except {
+		out[k] = v
+	}
+	return out
+}
+
+// unitStaff are the actors that work in Balai A's case management.
+func unitStaff(status int) map[string]int {
+	return map[string]int{"staffA": status, "staffA2": status, "supA": status}
+}
+
+func merge(ms ...map[string]int) map[string]int {
+	out := map[string]int{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+type route struct {
+	method, path, body string
+	want               map[string]int
+	// fresh runs the request on a throwaway session, for requests that end
+	// the session they are made with.
+	fresh bool
+}
+
+var authzTable = []route{
+	{"GET", "/healthz", "", expect(200, nil), false},
+	{"GET", "/readyz", "", expect(200, nil), false},
+	{"GET", "/metrics", "", expect(200, nil), false},
+	{"POST", "/api/v1/auth/login", `{"email":"buyer@uji.id","password":"` + worldPassword + `"}`, expect(200, nil), false},
+	{"POST", "/api/v1/auth/register", `{"name":"Baru {n}","email":"baru{n}@uji.id","password":"` + worldPassword + `"}`, expect(201, nil), false},
+	{"POST", "/api/v1/auth/logout", "", expect(204, map[string]int{"anon": 401}), true},
+	{"POST", "/api/v1/auth/password", `{"current_password":"wrong-password","new_password":"another-pass-2026"}`, expect(422, nil), false},
+	{"POST", "/api/v1/auth/password-reset", `{"token":"not-a-token","password":"another-pass-2026"}`, expect(422, map[string]int{"anon": 422}), false},
+	{"GET", "/api/v1/me", "", expect(200, map[string]int{"anon": 401}), false},
+	{"POST", "/api/v1/units", `{"kind":"balai","name":"Balai {n}","province_code":"31","regency_code":"3171"}`, expect(403, map[string]int{"admin": 201}), false},
+	{"GET", "/api/v1/units/{unitA}", "", expect(404, merge(unitStaff(200), map[string]int{"admin": 200, "pendamping": 200, "pendampingExpired": 200, "seller": 200})), false},
+	{"GET", "/api/v1/units/{unitA}/users", "", expect(404, merge(unitStaff(200), map[string]int{"admin": 200})), false},
+	{"POST", "/api/v1/users", `{"email":"penjual{n}@uji.id","password":"` + worldPassword + `","name":"Penjual {n}","role":"seller","unit_id":"{unitA}"}`,
+		expect(403, merge(unitStaff(201), map[string]int{"admin": 201, "staffB": 404})), false},
+	{"POST", "/api/v1/users/{seller}/password-link", "", expect(404, merge(unitStaff(201), map[string]int{"admin": 201})), false},
+	{"POST", "/api/v1/cases", `{"beneficiary":{"legal_name":"Warga Baru {n}","birth_date":"1970-05-05","sex":"male","province_code":"32","regency_code":"3275","household_size":2},"cluster":"lansia","pillar":"keluarga","unit_id":"{unitA}","consents":[{"purpose":"case_management","given_by":"self"}]}`,
+		expect(404, unitStaff(201)), false},
+	{"GET", "/api/v1/cases/{caseAudited}", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/cases/{caseProtected}", "", expect(404, merge(unitStaff(200), map[string]int{"staffA2": 403})), false},
+	{"GET", "/api/v1/cases/{caseClosed}", "", expect(404, merge(unitStaff(403), map[string]int{"staffA": 200})), false},
+	{"GET", "/api/v1/cases/{caseChildVictim}", "", expect(404, merge(unitStaff(403), map[string]int{"staffA": 200})), false},
+	{"GET", "/api/v1/cases/{caseAudited}/events", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/cases/{caseAudited}/access-log", "", expect(404, unitStaff(200)), false},
+	{"POST", "/api/v1/cases/{caseAudited}/consents", `{"purpose":"aggregate_reporting","given_by":"self"}`, expect(404, unitStaff(201)), false},
+	{"GET", "/api/v1/cases/{caseAudited}/delegations", "", expect(404, unitStaff(200)), false},
+	{"POST", "/api/v1/delegations", `{"pendamping_user_id":"{pendampingSpare}","case_id":"{caseAudited}","scopes":["listings"],"expires_at":"2027-01-01T00:00:00Z"}`,
+		expect(404, unitStaff(201)), false},
+	{"POST", "/api/v1/delegations/{delegationSpare}/revoke", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/me/delegations", "", expect(200, map[string]int{"anon": 401}), false},
+}
+
+// TestAuthorizationTable sends every route as every actor and checks each
+// answer. It also fails when a route exists that the table does not list.
+func TestAuthorizationTable(t *testing.T) {
+	w := newWorld(t)
+	n := 0
+	for _, r := range authzTable {
+		for _, actor := range actors {
+			n++
+			want, ok := r.want[actor]
+			if !ok {
+				t.Fatalf("%s %s: no expectation for %s", r.method, r.path, actor)
+			}
+			tokens := w.tokens
+			if r.fresh && actor != "anon" {
+				w.tokens = map[string]string{actor: w.login(t, actor)}
+			}
+			path, body := w.expand(r.path, n), w.expand(r.body, n)
+			got, b := w.do(t, actor, r.method, path, body)
+			w.tokens = tokens
+			if got != want {
+				t.Errorf("%s %s as %s = %d, want %d: %s", r.method, r.path, actor, got, want, b)
+			}
+			w.checkPrivacy(t, r.method+" "+r.path+" as "+actor, b, false)
+		}
+	}
+
+	listed := map[string]bool{}
+	for _, r := range authzTable {
+		listed[r.method+" "+canonical(r.path)] = true
+	}
+	var missing []string
+	for _, rt := range w.a.HTTP().GetRoutes(true) {
+		if rt.Method == http.MethodHead {
+			continue
+		}
+		if key := rt.Method + " " + canonical(rt.Path); !listed[key] {
+			missing = append(missing, key)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("routes missing from the authorization table:\n%s", strings.Join(missing, "\n"))
+	}
+}
+
+// canonical turns both "/cases/:id" and "/cases/{caseAudited}" into "/cases/:".
+func canonical(path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, ":") || strings.HasPrefix(p, "{") {
+			parts[i] = ":"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// checkPrivacy fails when an answer carries a password hash, a session or
+// token hash, or a PM's legal name or NIK (unless mayReadIdentity).
+func (w *world) checkPrivacy(t *testing.T, what string, body []byte, mayReadIdentity bool) {
+	t.Helper()
+	forbidden := []string{"$argon2id", "password_hash", "token_hash", "legal_name_enc", "nik_enc", "nik_hash"}
+	for _, tok := range w.tokens {
+		sum := sha256.Sum256([]byte(tok))
+		forbidden = append(forbidden, hex.EncodeToString(sum[:]), base64.StdEncoding.EncodeToString(sum[:]))
+	}
+	if !mayReadIdentity {
+		forbidden = append(forbidden, w.secrets...)
+	}
+	for _, f := range forbidden {
+		if bytes.Contains(body, []byte(f)) {
+			t.Errorf("%s: answer contains %q", what, f)
+		}
+	}
+}
+
+func TestSensitiveFieldsOnlyWithTheRightAndAudited(t *testing.T) {
+	w := newWorld(t)
+	path := "/api/v1/cases/" + w.ids["caseAudited"]
+	for _, actor := range []string{"staffA", "staffA2", "supA", "staffB", "pendamping", "admin"} {
+		status, body := w.do(t, actor, "GET", path+"?include=sensitive", "")
+		allowed := actor == "staffA" || actor == "supA"
+		if allowed {
+			var c cases.Case
+			if status != 200 || json.Unmarshal(body, &c) != nil || c.Beneficiary.LegalName != "Sumarni Binti Kasan" || c.Beneficiary.NIK != "3275014101800002" {
+				t.Errorf("%s: sensitive read = %d %s", actor, status, body)
+			}
+		} else {
+			w.checkPrivacy(t, actor+" sensitive read", body, false)
+		}
+		_, plain := w.do(t, actor, "GET", path, "")
+		w.checkPrivacy(t, actor+" plain read", plain, false)
+	}
+
+	_, body := w.do(t, "staffA", "GET", path+"/access-log", "")
+	var log struct {
+		Items []struct {
+			ActorID   string `json:"actor_id"`
+			Action    string `json:"action"`
+			Outcome   string `json:"outcome"`
+			RequestID string `json:"request_id"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(body, &log); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, e := range log.Items {
+		counts[e.Action+"/"+e.Outcome+"/"+e.ActorID]++
+		if e.Action == "case.read_sensitive" && e.RequestID == "" {
+			t.Error("an audited read must carry its request id")
+		}
+	}
+	for key, want := range map[string]int{
+		"case.read_sensitive/ok/" + w.ids["staffA"]:      1,
+		"case.read_sensitive/ok/" + w.ids["supA"]:        1,
+		"case.read_sensitive/denied/" + w.ids["staffA2"]: 1,
+	} {
+		if counts[key] != want {
+			t.Errorf("access log has %d × %s, want %d (log: %v)", counts[key], key, want, counts)
+		}
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	w := newWorld(t)
+	db := w.a.db.Gorm
+	for _, stmt := range []string{
+		"UPDATE audit_log SET outcome = 'ok'",
+		"DELETE FROM audit_log",
+		"UPDATE case_events SET type = 'x'",
+		"DELETE FROM consents",
+	} {
+		if err := db.Exec(stmt).Error; err == nil {
+			t.Errorf("%s succeeded; the table must be append-only", stmt)
+		}
+	}
+	var n int64
+	db.Raw("SELECT count(*) FROM audit_log").Scan(&n)
+	if n == 0 {
+		t.Fatal("the audit log should hold the world's creation")
+	}
+}
+
+func TestPendampingLosesAccessWhenDelegationEndsOrIsRevoked(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	caseID := w.ids["caseAudited"]
+	can := func(key string) bool {
+		actor, err := w.a.accounts.Authenticate(ctx, w.tokens[key])
+		if err != nil {
+			t.Fatal(err)
+		}
+		actor.Delegations, err = w.a.cases.ActiveDelegations(ctx, actor.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return access.Can(actor, access.ActForPM, access.Resource{UnitID: w.ids["unitA"], CaseID: caseID, Scope: access.ScopeListings}, w.clock.Now()) == nil
+	}
+	listed := func(key string) int {
+		_, body := w.do(t, key, "GET", "/api/v1/me/delegations", "")
+		var out struct{ Items []cases.Delegation }
+		_ = json.Unmarshal(body, &out)
+		return len(out.Items)
+	}
+	if !can("pendamping") || listed("pendamping") != 1 {
+		t.Fatal("a delegated pendamping must be able to act for the PM")
+	}
+	if can("pendampingExpired") || listed("pendampingExpired") != 0 {
+		t.Fatal("an expired delegation must give nothing")
+	}
+	if status, body := w.do(t, "staffA", "POST", "/api/v1/delegations/"+w.ids["delegation"]+"/revoke", ""); status != 200 {
+		t.Fatalf("revoke = %d %s", status, body)
+	}
+	if can("pendamping") || listed("pendamping") != 0 {
+		t.Fatal("a revoked delegation must stop working at once")
+	}
+	_, body := w.do(t, "staffA", "GET", "/api/v1/cases/"+caseID+"/events", "")
+	for _, typ := range []string{"delegation_granted", "delegation_revoked", "consent_given"} {
+		if !bytes.Contains(body, []byte(`"type":"`+typ+`"`)) {
+			t.Errorf("case timeline lacks %s: %s", typ, body)
+		}
+	}
+}
