@@ -86,6 +86,8 @@ const (
 	ReadCaseAccessLog Action = "case.read_access_log"
 	ManageDelegations Action = "delegation.manage"
 	ActForPM          Action = "pm.act" // a write or read done for a PM; needs Resource.Scope
+	CreateShop        Action = "shop.create"
+	ReviewProduct     Action = "product.review"
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.
@@ -185,6 +187,14 @@ var rules = map[Action]rule{
 		return domain.ErrForbidden
 	},
 	ManageDelegations: staffOfUnit,
+	// Staff open a PM's shop; an LKS manager opens the workshop shop of their LKS.
+	CreateShop: func(a Actor, r Resource, now time.Time) error {
+		if a.Role == LKSManager && r.UnitID == a.UnitID && r.CaseID == "" {
+			return nil
+		}
+		return staffOfUnit(a, r, now)
+	},
+	ReviewProduct: staffOfUnit,
 	ActForPM: func(a Actor, r Resource, now time.Time) error {
 		switch {
 		case a.Role == Staff || a.Role == Supervisor:

@@ -24,13 +24,15 @@ const (
 
 // Unit is a Balai or an LKS.
 type Unit struct {
-	ID           string    `json:"id"`
-	Kind         UnitKind  `json:"kind"`
-	Name         string    `json:"name"`
-	ProvinceCode string    `json:"province_code"`
-	RegencyCode  string    `json:"regency_code"`
-	ParentID     *string   `json:"parent_id"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           string   `json:"id"`
+	Kind         UnitKind `json:"kind"`
+	Name         string   `json:"name"`
+	ProvinceCode string   `json:"province_code"`
+	RegencyCode  string   `json:"regency_code"`
+	ParentID     *string  `json:"parent_id"`
+	// PublishWithoutReview lets the unit's sellers publish at once.
+	PublishWithoutReview bool      `json:"publish_without_review"`
+	CreatedAt            time.Time `json:"created_at"`
 }
 
 // User is an account. The password hash never leaves this package.

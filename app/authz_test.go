@@ -20,6 +20,8 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/domain"
 )
 
 // testClock is a clock tests move by hand.
@@ -124,6 +126,8 @@ func newWorld(t *testing.T) *world {
 		return c.ID
 	}
 	w.ids["caseAudited"] = newCase("Sumarni Binti Kasan", "3275014101800002", "1980-01-01", cases.ClusterDisabilitas, false)
+	_, err = w.a.cases.RecordConsent(ctx, staffA, w.ids["caseAudited"], cases.ConsentInput{Purpose: cases.PurposeSelling, GivenBy: "self"})
+	must(err)
 	w.ids["caseProtected"] = newCase("Yanto Napza Rahasia", "3275010202900003", "1990-02-02", cases.ClusterNapza, false)
 	w.ids["caseClosed"] = newCase("Melati Korban Tppo", "3275014303950004", "1995-03-03", cases.ClusterTPPO, false)
 	w.ids["caseChildVictim"] = newCase("Anak Rahasia Sekali", "", "2014-04-04", cases.ClusterAnak, true)
@@ -137,6 +141,26 @@ func newWorld(t *testing.T) *world {
 	w.ids["delegation"] = delegate("pendamping", clock.Now().Add(30*24*time.Hour))
 	w.ids["delegationExpiring"] = delegate("pendampingExpired", clock.Now().Add(time.Hour))
 	w.ids["delegationSpare"] = delegate("pendampingSpare", clock.Now().Add(30*24*time.Hour))
+
+	caseID := w.ids["caseAudited"]
+	shop, err := w.a.catalog.CreateShop(ctx, staffA, catalog.NewShop{Kind: catalog.BeneficiaryShop, DisplayName: "Dapur Bu Sumarni",
+		UnitID: unitA, CaseID: &caseID, OwnerUserID: w.ids["seller"]})
+	must(err)
+	w.ids["shopPM"] = shop.ID
+	asLKS := access.Actor{UserID: w.ids["lks"], Role: access.LKSManager, UnitID: w.ids["lksL"]}
+	workshop, err := w.a.catalog.CreateShop(ctx, asLKS, catalog.NewShop{Kind: catalog.WorkshopShop, DisplayName: "Bengkel Anyaman L",
+		UnitID: w.ids["lksL"], OwnerUserID: w.ids["lks"]})
+	must(err)
+	w.ids["shopLKS"] = workshop.ID
+	asSeller := access.Actor{UserID: w.ids["seller"], Role: access.Seller, UnitID: unitA}
+	product := func(title string) string {
+		price, stock, cat := domain.IDR(25000), 10, "keripik"
+		p, err := w.a.catalog.CreateProduct(ctx, asSeller, shop.ID, catalog.ProductInput{Title: &title, Category: &cat, PriceIDR: &price, Stock: &stock})
+		must(err)
+		return p.ID
+	}
+	w.ids["productDraft"] = product("Keripik Pisang Draf")
+	w.ids["productArchivable"] = product("Keripik Singkong Lama")
 
 	for _, key := range actors[1:] {
 		w.tokens[key] = w.login(t, key)
@@ -252,6 +276,28 @@ var authzTable = []route{
 		expect(404, unitStaff(201)), false},
 	{"POST", "/api/v1/delegations/{delegationSpare}/revoke", "", expect(404, unitStaff(200)), false},
 	{"GET", "/api/v1/me/delegations", "", expect(200, map[string]int{"anon": 401}), false},
+
+	{"GET", "/api/v1/categories", "", expect(200, nil), false},
+	{"GET", "/api/v1/products?q=keripik", "", expect(200, nil), false},
+	{"GET", "/api/v1/shops/{shopPM}", "", expect(200, nil), false},
+	{"POST", "/api/v1/shops", `{"kind":"lks_workshop","display_name":"Bengkel {n}","unit_id":"{lksL}","owner_user_id":"{lks}"}`,
+		expect(404, map[string]int{"lks": 201, "supA": 201}), false},
+	{"GET", "/api/v1/shops/{shopPM}/products", "", expect(404, merge(sellerSide(200))), false},
+	{"POST", "/api/v1/shops/{shopPM}/products", `{"title":"Keripik {n}","category":"keripik","price_idr":15000,"stock":5}`,
+		expect(404, sellerSide(201)), false},
+	{"GET", "/api/v1/products/{productDraft}", "", expect(404, merge(sellerSide(200), map[string]int{"anon": 404})), false},
+	{"PATCH", "/api/v1/products/{productDraft}", `{"price_idr":26000}`, expect(404, sellerSide(200)), false},
+	{"POST", "/api/v1/products/{productDraft}/publish", "", expect(404, sellerSide(422)), false},
+	{"POST", "/api/v1/products/{productDraft}/approve", "", expect(404, unitStaff(409)), false},
+	{"POST", "/api/v1/products/{productDraft}/reject", `{"reason":""}`, expect(404, unitStaff(422)), false},
+	{"POST", "/api/v1/products/{productArchivable}/archive", "", expect(404, sellerSide(200)), false},
+	{"GET", "/api/v1/units/{unitA}/review-queue", "", expect(404, unitStaff(200)), false},
+}
+
+// sellerSide are the actors who may act on the PM shop's listings: its
+// seller, the delegated pendamping and the unit's staff.
+func sellerSide(status int) map[string]int {
+	return merge(unitStaff(status), map[string]int{"seller": status, "pendamping": status})
 }
 
 // TestAuthorizationTable sends every route as every actor and checks each

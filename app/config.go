@@ -27,6 +27,9 @@ type Config struct {
 	StripeWebhook   string
 	StripeAPIURL    string
 	DataKey         []byte // 32 bytes, for field encryption
+	// MediaBaseURL is where browsers load product photos: the app's /media
+	// by default, or a CDN in front of the bucket.
+	MediaBaseURL    string
 	ShutdownTimeout time.Duration
 	LogLevel        string
 }
@@ -78,6 +81,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		bad("BASE_URL", "want an absolute http(s) URL, got %q", c.BaseURL)
 	} else {
 		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	}
+	c.MediaBaseURL = strings.TrimRight(get("MEDIA_BASE_URL", c.BaseURL+"/media"), "/")
+	if u, err := url.Parse(c.MediaBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("MEDIA_BASE_URL", "want an absolute http(s) URL, got %q", c.MediaBaseURL)
 	}
 	if strings.Contains(c.S3Endpoint, "://") {
 		bad("S3_ENDPOINT", "want host:port without a scheme (set S3_USE_SSL for https), got %q", c.S3Endpoint)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/storage"
 	"github.com/sentrakreasi/atensi/vault"
 )
@@ -39,6 +40,7 @@ type App struct {
 
 	accounts *accounts.Service
 	cases    *cases.Service
+	catalog  *catalog.Service
 	// pageErrors renders errors of page requests; nil until pages are mounted.
 	pageErrors PageErrors
 }
@@ -62,6 +64,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	clock := func() time.Time { return a.now() }
 	a.accounts = accounts.NewService(db, clock)
 	a.cases = cases.NewService(db, v, a.accounts, clock)
+	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL)
 	a.http = fiber.New(fiber.Config{
 		AppName:               "atensi",
 		BodyLimit:             bodyLimit,
@@ -100,6 +103,7 @@ func (a *App) routes() {
 	v1 := a.http.Group("/api/v1")
 	accounts.NewHandler(a.accounts, a.secure()).Routes(v1)
 	cases.NewHandler(a.cases).Routes(v1)
+	catalog.NewHandler(a.catalog).Routes(v1)
 }
 
 // jobs registers the background workers and periodic jobs.

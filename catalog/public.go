@@ -1,0 +1,173 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+// PublicProduct is a published product as anyone sees it (CONTRACT.md).
+type PublicProduct struct {
+	ID             string     `json:"id"`
+	Title          string     `json:"title"`
+	Description    string     `json:"description"`
+	Category       string     `json:"category"`
+	PriceIDR       domain.IDR `json:"price_idr"`
+	StockAvailable int        `json:"stock_available"`
+	WeightGrams    int        `json:"weight_grams"`
+	MadeToOrder    bool       `json:"made_to_order"`
+	ProcessingDays int        `json:"processing_days"`
+	PirtNo         string     `json:"pirt_no,omitempty"`
+	HalalNo        string     `json:"halal_no,omitempty"`
+	BestBeforeDays *int       `json:"best_before_days,omitempty"`
+	Images         []Image    `json:"images"`
+	Shop           ShopRef    `json:"shop"`
+}
+
+// ReadProduct answers a published product to anyone. A product not yet
+// published exists only for its seller side and the unit's reviewers; to
+// everyone else it is not found.
+func (s *Service) ReadProduct(ctx context.Context, actor access.Actor, id string) (any, error) {
+	p, err := s.product(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := s.shop(ctx, p.ShopID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Status == Published && sh.Status == ShopActive {
+		pub := PublicProduct{ID: p.ID, Title: p.Title, Description: p.Description, Category: p.Category, PriceIDR: p.PriceIDR,
+			StockAvailable: p.Stock, WeightGrams: p.WeightGrams, MadeToOrder: p.MadeToOrder, ProcessingDays: p.ProcessingDays,
+			PirtNo: p.PirtNo, HalalNo: p.HalalNo, BestBeforeDays: p.BestBeforeDays, Images: []Image{},
+			Shop: ShopRef{ID: sh.ID, DisplayName: sh.DisplayName}}
+		for _, img := range p.Images {
+			if img.Status == ImageReady {
+				pub.Images = append(pub.Images, img)
+			}
+		}
+		return pub, nil
+	}
+	now := s.now()
+	if access.Can(actor, access.ActForPM, sh.resource(access.ScopeListings), now) == nil ||
+		access.Can(actor, access.ReviewProduct, access.Resource{UnitID: sh.UnitID}, now) == nil {
+		return p, nil
+	}
+	return nil, fmt.Errorf("product %s not public: %w", id, domain.ErrNotFound)
+}
+
+// ShopProducts lists every product of a shop for its seller side, newest first.
+func (s *Service) ShopProducts(ctx context.Context, actor access.Actor, shopID string) ([]Product, error) {
+	sh, err := s.shop(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Can(actor, access.ActForPM, sh.resource(access.ScopeListings), s.now()); err != nil {
+		return nil, err
+	}
+	return s.productList(ctx, "shop_id = ?", sh.ID)
+}
+
+// ReviewQueue lists the products of a unit's shops waiting for review, oldest first.
+func (s *Service) ReviewQueue(ctx context.Context, actor access.Actor, unitID string) ([]Product, error) {
+	if err := access.Can(actor, access.ReviewProduct, access.Resource{UnitID: unitID}, s.now()); err != nil {
+		return nil, err
+	}
+	return s.productList(ctx, "status = 'pending_review' AND shop_id IN (SELECT id FROM shops WHERE unit_id = ?)", unitID)
+}
+
+func (s *Service) productList(ctx context.Context, where string, args ...any) ([]Product, error) {
+	db := s.db.Gorm.WithContext(ctx)
+	var ps []Product
+	if err := db.Where(where, args...).Order("updated_at DESC, id").Limit(500).Find(&ps).Error; err != nil {
+		return nil, fmt.Errorf("list products: %w", err)
+	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	images, err := s.images(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
+	var makers []makerRow
+	if err := db.Where("product_id IN ?", ids).Order("share_bp DESC, case_id").Find(&makers).Error; err != nil {
+		return nil, fmt.Errorf("product makers: %w", err)
+	}
+	for i := range ps {
+		ps[i].Images = images[ps[i].ID]
+		if ps[i].Images == nil {
+			ps[i].Images = []Image{}
+		}
+		ps[i].Makers = []Maker{}
+		for _, m := range makers {
+			if m.ProductID == ps[i].ID {
+				ps[i].Makers = append(ps[i].Makers, Maker{CaseID: m.CaseID, SharePct: float64(m.ShareBP) / 100})
+			}
+		}
+	}
+	return ps, nil
+}
+
+// Category is a node of the category tree.
+type Category struct {
+	Slug     string     `json:"slug"`
+	NameID   string     `json:"name_id"`
+	NameEN   string     `json:"name_en"`
+	Children []Category `json:"children,omitempty"`
+}
+
+// categoryCache holds the category tree, which migrations fix, so each
+// process reads it once.
+type categoryCache struct {
+	mu   sync.Mutex
+	tree []Category
+	set  map[string]bool
+}
+
+// Categories is the category tree.
+func (s *Service) Categories(ctx context.Context) ([]Category, error) {
+	tree, _, err := s.loadCategories(ctx)
+	return tree, err
+}
+
+func (s *Service) categorySet(ctx context.Context) (map[string]bool, error) {
+	_, set, err := s.loadCategories(ctx)
+	return set, err
+}
+
+func (s *Service) loadCategories(ctx context.Context) ([]Category, map[string]bool, error) {
+	c := &s.categories
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.set != nil {
+		return c.tree, c.set, nil
+	}
+	var rows []struct {
+		Slug, NameID, NameEN string
+		ParentSlug           *string
+	}
+	if err := s.db.Gorm.WithContext(ctx).Table("categories").Order("position, slug").Scan(&rows).Error; err != nil {
+		return nil, nil, fmt.Errorf("categories: %w", err)
+	}
+	set := map[string]bool{}
+	var tree []Category
+	for _, r := range rows {
+		set[r.Slug] = true
+		if r.ParentSlug == nil {
+			tree = append(tree, Category{Slug: r.Slug, NameID: r.NameID, NameEN: r.NameEN})
+		}
+	}
+	for _, r := range rows {
+		for i := range tree {
+			if r.ParentSlug != nil && *r.ParentSlug == tree[i].Slug {
+				tree[i].Children = append(tree[i].Children, Category{Slug: r.Slug, NameID: r.NameID, NameEN: r.NameEN})
+			}
+		}
+	}
+	c.tree, c.set = tree, set
+	return tree, set, nil
+}

@@ -1,0 +1,185 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/audit"
+	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// Shop is a shop as its seller side and staff see it.
+type Shop struct {
+	ID          string     `json:"id"`
+	Kind        ShopKind   `json:"kind"`
+	DisplayName string     `json:"display_name"`
+	UnitID      string     `json:"unit_id"`
+	CaseID      *string    `json:"case_id,omitempty"`
+	OwnerUserID string     `json:"owner_user_id"`
+	Status      ShopStatus `json:"status"`
+	Story       string     `json:"story"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// NewShop is the input for CreateShop.
+type NewShop struct {
+	Kind        ShopKind `json:"kind"`
+	DisplayName string   `json:"display_name"`
+	UnitID      string   `json:"unit_id"`
+	CaseID      *string  `json:"case_id"`
+	OwnerUserID string   `json:"owner_user_id"`
+	Story       string   `json:"story"`
+}
+
+// CreateShop opens a PM's shop (by staff of the PM's unit) or an LKS
+// workshop shop (by its manager or staff). Children are never the seller of
+// record (DOMAIN.md rule 2): their work is sold by a workshop or guardian.
+func (s *Service) CreateShop(ctx context.Context, actor access.Actor, in NewShop) (Shop, error) {
+	v := &domain.ValidationError{}
+	in.DisplayName = strings.Join(strings.Fields(in.DisplayName), " ")
+	in.Story = strings.TrimSpace(in.Story)
+	var facts cases.Facts
+	res := access.Resource{UnitID: in.UnitID}
+	switch in.Kind {
+	case BeneficiaryShop:
+		if in.CaseID == nil || *in.CaseID == "" {
+			v.Add("case_id", "toko PM harus terhubung ke kasus PM")
+			break
+		}
+		var err error
+		if facts, err = s.cases.Facts(ctx, *in.CaseID); err != nil || facts.UnitID != in.UnitID {
+			v.Add("case_id", "kasus tidak ditemukan di unit ini")
+			break
+		}
+		res.CaseID = facts.ID
+		if facts.IsChild {
+			v.Add("case_id", "anak tidak boleh menjadi penjual; jual melalui bengkel LKS dan catat anak sebagai pembuat")
+		}
+		if !facts.Consents[string(cases.PurposeSelling)] {
+			v.Add("case_id", "PM belum memberi persetujuan marketplace_selling")
+		}
+	case WorkshopShop:
+		in.CaseID = nil
+		if u, err := s.accounts.Unit(ctx, in.UnitID); err != nil || u.Kind != accounts.LKS {
+			v.Add("unit_id", "toko bengkel harus milik sebuah LKS")
+		}
+	default:
+		v.Add("kind", "harus beneficiary atau lks_workshop")
+	}
+	if err := access.Can(actor, access.CreateShop, res, s.now()); err != nil {
+		return Shop{}, err
+	}
+	if l := len(in.DisplayName); l < 3 || l > 80 {
+		v.Add("display_name", "nama toko 3 sampai 80 karakter")
+	}
+	if len(in.Story) > 2000 {
+		v.Add("story", "cerita maksimal 2000 karakter")
+	}
+	if in.Story != "" && !storyAllowed(facts, in.Kind) {
+		v.Add("story", "cerita pribadi hanya dengan persetujuan public_promotion, dan tidak untuk anak atau kasus TPPO")
+	}
+	role, unit, err := s.accounts.Membership(ctx, in.OwnerUserID)
+	switch {
+	case err != nil:
+		v.Add("owner_user_id", "pengguna tidak ditemukan")
+	case in.Kind == BeneficiaryShop && role != access.Seller && role != access.Pendamping:
+		v.Add("owner_user_id", "pemilik toko PM adalah akun penjual PM atau walinya")
+	case in.Kind == WorkshopShop && (role != access.LKSManager || unit != in.UnitID):
+		v.Add("owner_user_id", "pemilik toko bengkel adalah pengelola LKS ini")
+	}
+	if err := v.Err(); err != nil {
+		return Shop{}, err
+	}
+	now := s.now().UTC()
+	shop := Shop{ID: domain.NewID(), Kind: in.Kind, DisplayName: in.DisplayName, UnitID: in.UnitID, CaseID: in.CaseID,
+		OwnerUserID: in.OwnerUserID, Status: ShopActive, Story: in.Story, CreatedAt: now, UpdatedAt: now}
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.DB.Create(&shop).Error; err != nil {
+			if storage.IsUniqueViolation(err, "shops_open_case_key") {
+				return domain.Invalid("case_id", "PM ini sudah memiliki toko")
+			}
+			return fmt.Errorf("create shop: %w", err)
+		}
+		if shop.CaseID != nil {
+			if err := cases.AppendEvent(ctx, tx.DB, *shop.CaseID, "shop_opened", now, actor, map[string]any{"shop_id": shop.ID}); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx.DB, audit.Entry{ActorID: actor.UserID, Action: "shop.create", ResourceKind: "shop", ResourceID: shop.ID})
+	})
+	return shop, err
+}
+
+// storyAllowed is DOMAIN.md rule 1 for a shop's personal story: only under
+// a public_promotion consent, never for children or closed-tier cases.
+func storyAllowed(f cases.Facts, kind ShopKind) bool {
+	if kind == WorkshopShop {
+		return true // the workshop's story is the institution's, not a person's
+	}
+	return f.Consents[string(cases.PurposePromotion)] && !f.IsChild && f.Sensitivity != access.TierClosed
+}
+
+// shop loads a shop by id.
+func (s *Service) shop(ctx context.Context, id string) (Shop, error) {
+	var sh Shop
+	if !domain.ValidID(id) {
+		return sh, fmt.Errorf("shop %q: %w", id, domain.ErrNotFound)
+	}
+	err := s.db.Gorm.WithContext(ctx).First(&sh, "id = ?", id).Error
+	return sh, storage.NotFound(err, "shop")
+}
+
+// resource describes a shop to the policy layer.
+func (sh Shop) resource(scope access.Scope) access.Resource {
+	r := access.Resource{UnitID: sh.UnitID, OwnerID: sh.OwnerUserID, Scope: scope}
+	if sh.CaseID != nil {
+		r.CaseID = *sh.CaseID
+	}
+	return r
+}
+
+// PublicShop is a shop as anyone sees it: a display name, the institution,
+// the regency at most. Never the PM's name, face, cluster or case.
+type PublicShop struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"display_name"`
+	Institution string `json:"institution"`
+	RegencyCode string `json:"regency_code"`
+	Story       string `json:"story,omitempty"`
+}
+
+// PublicShop answers an active or paused shop for the public.
+func (s *Service) PublicShop(ctx context.Context, id string) (PublicShop, error) {
+	sh, err := s.shop(ctx, id)
+	if err != nil {
+		return PublicShop{}, err
+	}
+	if sh.Status == ShopClosed {
+		return PublicShop{}, fmt.Errorf("shop closed: %w", domain.ErrNotFound)
+	}
+	unit, err := s.accounts.Unit(ctx, sh.UnitID)
+	if err != nil {
+		return PublicShop{}, err
+	}
+	out := PublicShop{ID: sh.ID, DisplayName: sh.DisplayName, Institution: "Produk binaan " + unit.Name, RegencyCode: unit.RegencyCode}
+	if sh.Story != "" {
+		// Consent may have been withdrawn since the story was written.
+		var facts cases.Facts
+		if sh.CaseID != nil {
+			if facts, err = s.cases.Facts(ctx, *sh.CaseID); err != nil {
+				return PublicShop{}, err
+			}
+		}
+		if storyAllowed(facts, sh.Kind) {
+			out.Story = sh.Story
+		}
+	}
+	return out, nil
+}
