@@ -47,6 +47,9 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30000"
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
 	cfg.ConnConfig.RuntimeParams["application_name"] = "atensi"
+	// Catalog search matches a typed word against title words by trigrams
+	// ("kripik" finds "keripik": 0.57); pg_trgm's default of 0.6 misses it.
+	cfg.ConnConfig.RuntimeParams["pg_trgm.word_similarity_threshold"] = "0.45"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)
