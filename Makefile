@@ -32,4 +32,4 @@ $(TOOLS)/staticcheck:
 	GOBIN=$(TOOLS) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 bench: services
-	go test -run '^$$' -bench . -benchmem ./...
+	scripts/bench.sh

@@ -111,7 +111,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, args []string) error
 			if *demo {
 				return a.SeedDemo(ctx)
 			}
-			return fmt.Errorf("seed --scale needs the catalog, which is not built yet")
+			return a.SeedScale(ctx, *scale)
 		})
 	case "admin":
 		if len(args) == 0 || args[0] != "create-user" {

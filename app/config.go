@@ -31,7 +31,10 @@ type Config struct {
 	// by default, or a CDN in front of the bucket.
 	MediaBaseURL    string
 	ShutdownTimeout time.Duration
-	LogLevel        string
+	// SearchCacheTTL is how long public search answers are reused; 0 turns
+	// the cache off (benchmarks use it to measure the database path).
+	SearchCacheTTL time.Duration
+	LogLevel       string
 }
 
 // devDataKey only ever protects demo data: LoadConfig refuses it outside
@@ -127,6 +130,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			bad("SHUTDOWN_TIMEOUT", "want a positive duration such as 20s, got %q", v)
 		} else {
 			c.ShutdownTimeout = d
+		}
+	}
+	c.SearchCacheTTL = 15 * time.Second
+	if v := getenv("SEARCH_CACHE_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			bad("SEARCH_CACHE_TTL", "want a duration such as 15s, or 0 to turn the cache off, got %q", v)
+		} else {
+			c.SearchCacheTTL = d
 		}
 	}
 	switch c.LogLevel {

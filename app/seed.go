@@ -9,6 +9,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -125,4 +126,53 @@ func (a *App) seedOnce(ctx context.Context, name string, load func() error) erro
 	}
 	a.log.Info("seed loaded", "seed", name)
 	return nil
+}
+
+// SeedScale loads a benchmark data set of n published products: ten Balai
+// with their LKS, one PM case and shop per 50 products, in bulk SQL.
+func (a *App) SeedScale(ctx context.Context, n int) error {
+	return a.seedOnce(ctx, fmt.Sprintf("scale-%d", n), func() error {
+		start := time.Now()
+		admin, err := a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: fmt.Sprintf("admin-skala-%d@skala.sentrakreasi.id", n),
+			Password: DemoPassword, Name: "Admin Skala", Role: access.Admin})
+		if err != nil {
+			return err
+		}
+		units, err := a.accounts.SeedScaleUnits(ctx, access.Actor{UserID: admin.ID, Role: access.Admin})
+		if err != nil {
+			return err
+		}
+		var staff []string
+		for i, b := range units.Balai {
+			u, err := a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: fmt.Sprintf("staf%02d-%d@skala.sentrakreasi.id", i, n),
+				Password: DemoPassword, Name: fmt.Sprintf("Staf Skala %d", i), Role: access.Staff, UnitID: &b.ID})
+			if err != nil {
+				return err
+			}
+			staff = append(staff, u.ID)
+		}
+		shops := max(1, n/50)
+		sellers, err := a.accounts.SeedScaleSellers(ctx, units.Balai, shops, DemoPassword)
+		if err != nil {
+			return err
+		}
+		places := make([]cases.ScaleCase, shops)
+		for i := range places {
+			b := units.Balai[i%len(units.Balai)]
+			places[i] = cases.ScaleCase{UnitID: b.ID, ProvinceCode: b.ProvinceCode, RegencyCode: b.RegencyCode, StaffID: staff[i%len(staff)]}
+		}
+		caseIDs, err := a.cases.SeedScale(ctx, places)
+		if err != nil {
+			return err
+		}
+		scaleShops := make([]catalog.ScaleShop, shops)
+		for i := range scaleShops {
+			scaleShops[i] = catalog.ScaleShop{UnitID: places[i].UnitID, CaseID: caseIDs[i], OwnerID: sellers[i]}
+		}
+		if err := a.catalog.SeedScale(ctx, scaleShops, n, nil); err != nil {
+			return err
+		}
+		a.log.Info("scale data loaded", "products", n, "shops", shops, "took", time.Since(start))
+		return nil
+	})
 }

@@ -65,11 +65,13 @@ type Service struct {
 	// mediaURL turns an object key into the URL a browser loads it from.
 	mediaURL   func(key string) string
 	categories categoryCache
+	cache      *resultCache
 }
 
 // NewService builds the catalog; mediaBase is where photos are served from
-// ("/media" through the app, or a CDN's URL).
-func NewService(db *storage.DB, objects *storage.Objects, cases Cases, accounts Accounts, now func() time.Time, mediaBase string) *Service {
+// (the app's /media, or a CDN's URL); cacheTTL is how long public search
+// answers are reused (0: never).
+func NewService(db *storage.DB, objects *storage.Objects, cases Cases, accounts Accounts, now func() time.Time, mediaBase string, cacheTTL time.Duration) *Service {
 	return &Service{db: db, objects: objects, cases: cases, accounts: accounts, now: now,
-		mediaURL: func(key string) string { return mediaBase + "/" + key }}
+		mediaURL: func(key string) string { return mediaBase + "/" + key }, cache: newResultCache(cacheTTL, 5000)}
 }

@@ -43,7 +43,7 @@ func newShopFixture(t *testing.T) *shopFixture {
 	people := accounts.NewService(f.db, now)
 	v, _ := vault.New(bytes.Repeat([]byte{3}, 32))
 	f.cases = cases.NewService(f.db, v, people, now)
-	f.svc = catalog.NewService(f.db, objects, f.cases, people, now, "https://cdn.example/media")
+	f.svc = catalog.NewService(f.db, objects, f.cases, people, now, "https://cdn.example/media", time.Minute)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

@@ -26,6 +26,7 @@ type Product struct {
 	Title          string        `json:"title"`
 	Description    string        `json:"description"`
 	Category       string        `json:"category"`
+	CategoryRoot   string        `json:"-"`
 	PriceIDR       domain.IDR    `json:"price_idr" gorm:"column:price_idr"`
 	Stock          int           `json:"stock"`
 	WeightGrams    int           `json:"weight_grams"`
@@ -77,7 +78,7 @@ type ProductInput struct {
 }
 
 // apply copies the given fields onto p and validates the result.
-func (in ProductInput) apply(p *Product, categories map[string]bool) error {
+func (in ProductInput) apply(p *Product, roots map[string]string) error {
 	v := &domain.ValidationError{}
 	if in.Title != nil {
 		p.Title = strings.Join(strings.Fields(*in.Title), " ")
@@ -121,7 +122,9 @@ func (in ProductInput) apply(p *Product, categories map[string]bool) error {
 	if len([]rune(p.Description)) > 5000 {
 		v.Add("description", "deskripsi maksimal 5000 karakter")
 	}
-	if !categories[p.Category] {
+	if root, ok := roots[p.Category]; ok {
+		p.CategoryRoot = root
+	} else {
 		v.Add("category", "kategori tidak dikenal")
 	}
 	if p.PriceIDR < 100 || p.PriceIDR > 100_000_000 {
@@ -205,7 +208,7 @@ func (s *Service) CreateProduct(ctx context.Context, actor access.Actor, shopID 
 	if err != nil {
 		return Product{}, err
 	}
-	cats, err := s.categorySet(ctx)
+	cats, err := s.categoryRoots(ctx)
 	if err != nil {
 		return Product{}, err
 	}
@@ -242,7 +245,7 @@ func (s *Service) UpdateProduct(ctx context.Context, actor access.Actor, id stri
 	if err != nil {
 		return Product{}, err
 	}
-	cats, err := s.categorySet(ctx)
+	cats, err := s.categoryRoots(ctx)
 	if err != nil {
 		return Product{}, err
 	}
@@ -260,7 +263,7 @@ func (s *Service) UpdateProduct(ctx context.Context, actor access.Actor, id stri
 	}
 	p.UpdatedAt = s.now().UTC()
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		err := tx.DB.Model(&Product{ID: p.ID}).Select("title", "description", "category", "price_idr", "stock", "weight_grams",
+		err := tx.DB.Model(&Product{ID: p.ID}).Select("title", "description", "category", "category_root", "price_idr", "stock", "weight_grams",
 			"made_to_order", "processing_days", "pirt_no", "halal_no", "best_before_days", "status", "published_at", "updated_at").
 			Updates(&p).Error
 		if err != nil {
@@ -427,6 +430,7 @@ func (s *Service) firstListing(ctx context.Context, db *gorm.DB, actor access.Ac
 // recordListingAction audits a listing change with who did it and, under a
 // delegation, the PM it was done for.
 func (s *Service) recordListingAction(ctx context.Context, db *gorm.DB, actor access.Actor, sh Shop, action, productID string) error {
+	s.cache.clear()
 	e := audit.Entry{ActorID: actor.UserID, Action: action, ResourceKind: "product", ResourceID: productID}
 	if actor.Role == access.Pendamping && sh.CaseID != nil {
 		e.OnBehalfOf = *sh.CaseID

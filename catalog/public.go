@@ -125,7 +125,8 @@ type Category struct {
 type categoryCache struct {
 	mu   sync.Mutex
 	tree []Category
-	set  map[string]bool
+	// root maps every slug to the top of its tree.
+	root map[string]string
 }
 
 // Categories is the category tree.
@@ -134,17 +135,18 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 	return tree, err
 }
 
-func (s *Service) categorySet(ctx context.Context) (map[string]bool, error) {
-	_, set, err := s.loadCategories(ctx)
-	return set, err
+// categoryRoots maps every category slug to the top of its tree.
+func (s *Service) categoryRoots(ctx context.Context) (map[string]string, error) {
+	_, roots, err := s.loadCategories(ctx)
+	return roots, err
 }
 
-func (s *Service) loadCategories(ctx context.Context) ([]Category, map[string]bool, error) {
+func (s *Service) loadCategories(ctx context.Context) ([]Category, map[string]string, error) {
 	c := &s.categories
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.set != nil {
-		return c.tree, c.set, nil
+	if c.root != nil {
+		return c.tree, c.root, nil
 	}
 	var rows []struct {
 		Slug, NameID, NameEN string
@@ -153,10 +155,13 @@ func (s *Service) loadCategories(ctx context.Context) ([]Category, map[string]bo
 	if err := s.db.Gorm.WithContext(ctx).Table("categories").Order("position, slug").Scan(&rows).Error; err != nil {
 		return nil, nil, fmt.Errorf("categories: %w", err)
 	}
-	set := map[string]bool{}
+	roots := map[string]string{}
 	var tree []Category
 	for _, r := range rows {
-		set[r.Slug] = true
+		roots[r.Slug] = r.Slug
+		if r.ParentSlug != nil {
+			roots[r.Slug] = *r.ParentSlug // the tree has two levels
+		}
 		if r.ParentSlug == nil {
 			tree = append(tree, Category{Slug: r.Slug, NameID: r.NameID, NameEN: r.NameEN})
 		}
@@ -168,6 +173,6 @@ func (s *Service) loadCategories(ctx context.Context) ([]Category, map[string]bo
 			}
 		}
 	}
-	c.tree, c.set = tree, set
-	return tree, set, nil
+	c.tree, c.root = tree, roots
+	return tree, roots, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -64,13 +65,13 @@ type Results struct {
 }
 
 // validate checks a query and fills its defaults.
-func (q *Query) validate(categories map[string]bool) error {
+func (q *Query) validate(roots map[string]string) error {
 	v := &domain.ValidationError{}
 	q.Text = strings.Join(strings.Fields(q.Text), " ")
 	if len(q.Text) > 100 {
 		v.Add("q", "kata kunci maksimal 100 karakter")
 	}
-	if q.Category != "" && !categories[q.Category] {
+	if _, ok := roots[q.Category]; q.Category != "" && !ok {
 		v.Add("category", "kategori tidak dikenal")
 	}
 	if q.ShopID != "" && !domain.ValidID(q.ShopID) {
@@ -97,28 +98,67 @@ func (q *Query) validate(categories map[string]bool) error {
 	return v.Err()
 }
 
-// Search answers a page of published products of active shops.
+// rankWindow bounds how many of the newest matches of a search are ranked
+// for relevance. A common word ("pisang") matches thousands of products;
+// ranking them all costs tens of milliseconds, ranking the newest few
+// hundred costs well under one, and for rarer words every match is ranked.
+const rankWindow = 120
+
+// Search answers a page of published products of active shops. A text that
+// matches nothing by words (stemmed, Indonesian) is tried again by trigram
+// similarity, which finds typos: "kripik" finds "keripik".
 func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
-	cats, err := s.categorySet(ctx)
+	roots, err := s.categoryRoots(ctx)
 	if err != nil {
 		return Results{}, err
 	}
-	if err := q.validate(cats); err != nil {
+	if err := q.validate(roots); err != nil {
 		return Results{}, err
 	}
-	cursor, err := decodeCursor(q.Sort, q.Page.Cursor)
+	cur, err := decodeCursor(q.Sort, q.Page.Cursor)
 	if err != nil {
 		return Results{}, err
 	}
+	return s.cache.get(ctx, q, func(ctx context.Context) (Results, error) {
+		out, err := s.search(ctx, q, cur, roots)
+		if err == nil && q.Text != "" && !cur.fuzzy && q.Page.Cursor == "" && len(out.Items) == 0 {
+			cur.fuzzy = true
+			out, err = s.search(ctx, q, cur, roots)
+		}
+		return out, err
+	})
+}
+
+// searchRow is one product of a result page.
+type searchRow struct {
+	ID, Title, Category, ProvinceCode, ShopID, ShopName string
+	PriceIDR                                            domain.IDR `gorm:"column:price_idr"`
+	Stock                                               int
+	MadeToOrder                                         bool
+	PublishedAt                                         time.Time
+}
+
+func (s *Service) search(ctx context.Context, q Query, cur cursor, roots map[string]string) (Results, error) {
 	db := s.db.Gorm.WithContext(ctx)
-	base := func(skip string) *gorm.DB {
+	text := strings.ToLower(q.Text)
+	// filtered is the query's WHERE clause; skip leaves one filter out, so a
+	// facet counts what choosing another of its values would show.
+	filtered := func(skip string) *gorm.DB {
 		t := db.Table("products p").Joins("JOIN shops s ON s.id = p.shop_id").
 			Where("p.status = 'published' AND s.status = 'active'")
-		if q.Text != "" {
-			t = t.Where("(p.search @@ websearch_to_tsquery('indonesian', ?) OR ? <% lower(p.title))", q.Text, strings.ToLower(q.Text))
+		switch {
+		case q.Text == "":
+		case cur.fuzzy:
+			t = t.Where("? <% lower(p.title)", text)
+		default:
+			t = t.Where("p.search @@ websearch_to_tsquery('indonesian', ?)", q.Text)
 		}
 		if q.Category != "" && skip != "category" {
-			t = t.Where("p.category IN (SELECT slug FROM categories WHERE slug = ? OR parent_slug = ?)", q.Category, q.Category)
+			if roots[q.Category] == q.Category {
+				t = t.Where("p.category_root = ?", q.Category)
+			} else {
+				t = t.Where("p.category = ?", q.Category)
+			}
 		}
 		if q.ProvinceCode != "" && skip != "province" {
 			t = t.Where("p.province_code = ?", q.ProvinceCode)
@@ -138,36 +178,36 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 		return t
 	}
 
-	type row struct {
-		ID, Title, Category, ProvinceCode, ShopID, ShopName string
-		PriceIDR                                            domain.IDR `gorm:"column:price_idr"`
-		Stock                                               int
-		MadeToOrder                                         bool
-		PublishedAt                                         time.Time
-	}
-	sel := "p.id, p.title, p.category, p.province_code, p.price_idr, p.stock, p.made_to_order, p.published_at, s.id AS shop_id, s.display_name AS shop_name"
-	t := base("")
+	const cols = "p.id, p.title, p.category, p.province_code, p.price_idr, p.stock, p.made_to_order, p.published_at, s.id AS shop_id, s.display_name AS shop_name"
+	var t *gorm.DB
 	switch q.Sort {
 	case "relevance":
-		t = t.Select(sel+", ts_rank_cd(p.search, websearch_to_tsquery('indonesian', ?)) + word_similarity(?, lower(p.title)) AS rank", q.Text, strings.ToLower(q.Text)).
-			Order("rank DESC, p.id").Offset(cursor.offset)
+		if cur.fuzzy {
+			t = filtered("").Select(cols).Order(clause.Expr{SQL: "word_similarity(?, lower(p.title)) DESC, p.id", Vars: []any{text}})
+		} else {
+			window := max(rankWindow, 4*(cur.offset+q.Page.Limit))
+			newest := filtered("").Select(cols + ", p.search").Order("p.published_at DESC, p.id DESC").Limit(window)
+			t = db.Table("(?) AS p", newest).Select("p.*").
+				Order(clause.Expr{SQL: "ts_rank_cd(p.search, websearch_to_tsquery('indonesian', ?)) DESC, p.published_at DESC, p.id", Vars: []any{q.Text}})
+		}
+		t = t.Offset(cur.offset)
 	case "newest":
-		t = t.Select(sel).Order("p.published_at DESC, p.id DESC")
-		if cursor.id != "" {
-			t = t.Where("(p.published_at, p.id) < (?, ?)", time.Unix(0, cursor.value).UTC(), cursor.id)
+		t = filtered("").Select(cols).Order("p.published_at DESC, p.id DESC")
+		if cur.id != "" {
+			t = t.Where("(p.published_at, p.id) < (?, ?)", time.Unix(0, cur.value).UTC(), cur.id)
 		}
 	case "price_asc":
-		t = t.Select(sel).Order("p.price_idr, p.id")
-		if cursor.id != "" {
-			t = t.Where("(p.price_idr, p.id) > (?, ?)", cursor.value, cursor.id)
+		t = filtered("").Select(cols).Order("p.price_idr, p.id")
+		if cur.id != "" {
+			t = t.Where("(p.price_idr, p.id) > (?, ?)", cur.value, cur.id)
 		}
 	case "price_desc":
-		t = t.Select(sel).Order("p.price_idr DESC, p.id DESC")
-		if cursor.id != "" {
-			t = t.Where("(p.price_idr, p.id) < (?, ?)", cursor.value, cursor.id)
+		t = filtered("").Select(cols).Order("p.price_idr DESC, p.id DESC")
+		if cur.id != "" {
+			t = t.Where("(p.price_idr, p.id) < (?, ?)", cur.value, cur.id)
 		}
 	}
-	var rows []row
+	var rows []searchRow
 	if err := t.Limit(q.Page.Limit + 1).Scan(&rows).Error; err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
@@ -177,20 +217,43 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 		last := rows[len(rows)-1]
 		switch q.Sort {
 		case "relevance":
-			out.NextCursor = encodeCursor("relevance", int64(cursor.offset+q.Page.Limit), "")
+			mode := ""
+			if cur.fuzzy {
+				mode = fuzzyMark
+			}
+			out.NextCursor = encodeCursor("relevance", int64(cur.offset+q.Page.Limit), mode)
 		case "newest":
 			out.NextCursor = encodeCursor("newest", last.PublishedAt.UnixNano(), last.ID)
 		default:
 			out.NextCursor = encodeCursor(q.Sort, int64(last.PriceIDR), last.ID)
 		}
 	}
+	if err := s.fillItems(ctx, db, rows, &out); err != nil {
+		return Results{}, err
+	}
+	if q.Facets {
+		out.Facets = map[string][]Facet{}
+		for name, expr := range map[string]string{"category": "p.category_root", "province_code": "p.province_code"} {
+			var facets []Facet
+			skip := strings.TrimSuffix(name, "_code")
+			if err := filtered(skip).Select(expr + " AS value, count(*) AS count").Group("value").Order("count DESC, value").Scan(&facets).Error; err != nil {
+				return Results{}, fmt.Errorf("facets: %w", err)
+			}
+			out.Facets[name] = facets
+		}
+	}
+	return out, nil
+}
+
+// fillItems turns rows into list items with their first ready photo.
+func (s *Service) fillItems(ctx context.Context, db *gorm.DB, rows []searchRow, out *Results) error {
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
 	images, err := s.images(ctx, db, ids)
 	if err != nil {
-		return Results{}, err
+		return err
 	}
 	for _, r := range rows {
 		item := ListItem{ID: r.ID, Title: r.Title, Category: r.Category, PriceIDR: r.PriceIDR, StockAvailable: r.Stock,
@@ -203,25 +266,17 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 		}
 		out.Items = append(out.Items, item)
 	}
-	if q.Facets {
-		out.Facets = map[string][]Facet{}
-		top := "COALESCE((SELECT c.parent_slug FROM categories c WHERE c.slug = p.category), p.category)"
-		for name, expr := range map[string]string{"category": top, "province_code": "p.province_code"} {
-			var facets []Facet
-			skip := strings.TrimSuffix(name, "_code")
-			if err := base(skip).Select(expr + " AS value, count(*) AS count").Group("value").Order("count DESC, value").Scan(&facets).Error; err != nil {
-				return Results{}, fmt.Errorf("facets: %w", err)
-			}
-			out.Facets[name] = facets
-		}
-	}
-	return out, nil
+	return nil
 }
+
+// fuzzyMark in a relevance cursor says the search had fallen back to trigrams.
+const fuzzyMark = "fuzzy"
 
 // cursor is a decoded position in a sorted list: an offset for relevance
 // (ranks are not stable keys), else the last row's sort value and id.
 type cursor struct {
 	offset int
+	fuzzy  bool
 	value  int64
 	id     string
 }
@@ -248,10 +303,10 @@ func decodeCursor(sort, s string) (cursor, error) {
 		return cursor{}, bad
 	}
 	if sort == "relevance" {
-		if n > 10_000 {
+		if n > 10_000 || (parts[2] != "" && parts[2] != fuzzyMark) {
 			return cursor{}, bad
 		}
-		return cursor{offset: int(n)}, nil
+		return cursor{offset: int(n), fuzzy: parts[2] == fuzzyMark}, nil
 	}
 	if !domain.ValidID(parts[2]) {
 		return cursor{}, bad

@@ -52,6 +52,8 @@ CREATE TABLE products (
     title            text NOT NULL CHECK (length(title) BETWEEN 3 AND 120),
     description      text NOT NULL DEFAULT '' CHECK (length(description) <= 5000),
     category         text NOT NULL REFERENCES categories (slug),
+    -- The top of category's tree, so browsing "makanan" is one index range.
+    category_root    text NOT NULL REFERENCES categories (slug),
     price_idr        bigint NOT NULL CHECK (price_idr BETWEEN 100 AND 100000000),
     stock            int NOT NULL CHECK (stock >= 0),
     weight_grams     int NOT NULL DEFAULT 0 CHECK (weight_grams BETWEEN 0 AND 100000),
@@ -78,7 +80,13 @@ CREATE INDEX products_search_idx ON products USING gin (search) WHERE status = '
 CREATE INDEX products_title_trgm_idx ON products USING gin (lower(title) gin_trgm_ops) WHERE status = 'published';
 CREATE INDEX products_newest_idx ON products (published_at DESC, id DESC) WHERE status = 'published';
 CREATE INDEX products_category_idx ON products (category, published_at DESC, id DESC) WHERE status = 'published';
+CREATE INDEX products_root_idx ON products (category_root, published_at DESC, id DESC) WHERE status = 'published';
+CREATE INDEX products_province_idx ON products (province_code, published_at DESC, id DESC) WHERE status = 'published';
+CREATE INDEX products_province_root_idx ON products (province_code, category_root, published_at DESC, id DESC) WHERE status = 'published';
+CREATE INDEX products_province_category_idx ON products (province_code, category, published_at DESC, id DESC) WHERE status = 'published';
 CREATE INDEX products_price_idx ON products (price_idr, id) WHERE status = 'published';
+CREATE INDEX products_category_price_idx ON products (category, price_idr, id) WHERE status = 'published';
+CREATE INDEX products_root_price_idx ON products (category_root, price_idr, id) WHERE status = 'published';
 CREATE INDEX products_shop_idx ON products (shop_id, status);
 
 -- Which PM made a product, and their share of its sales in basis points

@@ -1,0 +1,75 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// resultCache keeps public search answers for a few seconds. Browsing is
+// most of a marketplace's traffic and mostly the same few pages (home,
+// categories, popular words); this spares the database the repeats and
+// collapses a burst of identical misses into one query. A seller's change
+// clears this instance's cache at once; other instances catch up within
+// the TTL, which only ever delays a new listing or a stock count in a list
+// (product pages and checkout always read fresh rows).
+type resultCache struct {
+	ttl     time.Duration
+	max     int
+	mu      sync.Mutex
+	entries map[string]cacheEntry
+	flight  singleflight.Group
+}
+
+type cacheEntry struct {
+	res     Results
+	expires time.Time
+}
+
+func newResultCache(ttl time.Duration, max int) *resultCache {
+	return &resultCache{ttl: ttl, max: max, entries: map[string]cacheEntry{}}
+}
+
+// get answers from the cache or runs load once for all concurrent callers.
+func (c *resultCache) get(ctx context.Context, q Query, load func(context.Context) (Results, error)) (Results, error) {
+	if c.ttl <= 0 {
+		return load(ctx)
+	}
+	key := fmt.Sprintf("%q|%s|%s|%s|%d|%d|%t|%s|%t|%d|%s", q.Text, q.Category, q.ShopID, q.ProvinceCode,
+		q.MinPrice, q.MaxPrice, q.InStock, q.Sort, q.Facets, q.Page.Limit, q.Page.Cursor)
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		return e.res, nil
+	}
+	v, err, _ := c.flight.Do(key, func() (any, error) {
+		// One caller's cancellation must not fail the others waiting on it.
+		res, err := load(context.WithoutCancel(ctx))
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if len(c.entries) >= c.max {
+			c.entries = map[string]cacheEntry{} // crude but bounded; the hot keys refill at once
+		}
+		c.entries[key] = cacheEntry{res: res, expires: time.Now().Add(c.ttl)}
+		c.mu.Unlock()
+		return res, nil
+	})
+	if err != nil {
+		return Results{}, err
+	}
+	return v.(Results), nil
+}
+
+// clear forgets everything, after a change to the catalog.
+func (c *resultCache) clear() {
+	c.mu.Lock()
+	c.entries = map[string]cacheEntry{}
+	c.mu.Unlock()
+}
