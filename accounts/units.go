@@ -60,11 +60,8 @@ func (s *Service) CreateUnit(ctx context.Context, actor access.Actor, in NewUnit
 // Unit finds a unit by id.
 func (s *Service) Unit(ctx context.Context, id string) (Unit, error) {
 	var u Unit
-	if !domain.ValidID(id) {
-		return u, fmt.Errorf("unit %q: %w", id, domain.ErrNotFound)
-	}
-	err := s.db.Gorm.WithContext(ctx).First(&u, "id = ?", id).Error
-	return u, storage.NotFound(err, "unit")
+	err := storage.Find(ctx, s.db.Gorm, &u, id, "unit")
+	return u, err
 }
 
 // ReadUnit returns a unit the actor may see.

@@ -110,11 +110,8 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 // User finds an account by id.
 func (s *Service) User(ctx context.Context, id string) (User, error) {
 	var u User
-	if !domain.ValidID(id) {
-		return u, fmt.Errorf("user %q: %w", id, domain.ErrNotFound)
-	}
-	err := s.db.Gorm.WithContext(ctx).First(&u, "id = ?", id).Error
-	return u, storage.NotFound(err, "user")
+	err := storage.Find(ctx, s.db.Gorm, &u, id, "user")
+	return u, err
 }
 
 // UnitUsers lists the accounts of a unit, oldest first.

@@ -108,11 +108,8 @@ func (s *Service) Delegate(ctx context.Context, actor access.Actor, in NewDelega
 // Revoke ends a delegation at once; revoking twice answers the first result.
 func (s *Service) Revoke(ctx context.Context, actor access.Actor, delegationID string) (Delegation, error) {
 	var d delegationRow
-	if !domain.ValidID(delegationID) {
-		return Delegation{}, fmt.Errorf("delegation: %w", domain.ErrNotFound)
-	}
-	if err := s.db.Gorm.WithContext(ctx).First(&d, "id = ?", delegationID).Error; err != nil {
-		return Delegation{}, storage.NotFound(err, "delegation")
+	if err := storage.Find(ctx, s.db.Gorm, &d, delegationID, "delegation"); err != nil {
+		return Delegation{}, err
 	}
 	if _, err := s.authorize(ctx, actor, access.ManageDelegations, d.CaseID); err != nil {
 		return Delegation{}, err

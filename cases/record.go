@@ -316,11 +316,8 @@ func (s *Service) RecordConsent(ctx context.Context, actor access.Actor, caseID 
 // load finds a case row by id.
 func (s *Service) load(ctx context.Context, id string) (caseRow, error) {
 	var row caseRow
-	if !domain.ValidID(id) {
-		return row, fmt.Errorf("case %q: %w", id, domain.ErrNotFound)
-	}
-	err := s.db.Gorm.WithContext(ctx).First(&row, "id = ?", id).Error
-	return row, storage.NotFound(err, "case")
+	err := storage.Find(ctx, s.db.Gorm, &row, id, "case")
+	return row, err
 }
 
 func resourceOf(row caseRow) access.Resource {

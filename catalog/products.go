@@ -457,12 +457,9 @@ func (s *Service) productForWrite(ctx context.Context, actor access.Actor, id st
 // product loads a product with its makers and images.
 func (s *Service) product(ctx context.Context, id string) (Product, error) {
 	var p Product
-	if !domain.ValidID(id) {
-		return p, fmt.Errorf("product %q: %w", id, domain.ErrNotFound)
-	}
 	db := s.db.Gorm.WithContext(ctx)
-	if err := db.First(&p, "id = ?", id).Error; err != nil {
-		return p, storage.NotFound(err, "product")
+	if err := storage.Find(ctx, db, &p, id, "product"); err != nil {
+		return p, err
 	}
 	var makers []makerRow
 	if err := db.Where("product_id = ?", id).Order("share_bp DESC, case_id").Find(&makers).Error; err != nil {

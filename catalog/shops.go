@@ -129,11 +129,8 @@ func storyAllowed(f cases.Facts, kind ShopKind) bool {
 // shop loads a shop by id.
 func (s *Service) shop(ctx context.Context, id string) (Shop, error) {
 	var sh Shop
-	if !domain.ValidID(id) {
-		return sh, fmt.Errorf("shop %q: %w", id, domain.ErrNotFound)
-	}
-	err := s.db.Gorm.WithContext(ctx).First(&sh, "id = ?", id).Error
-	return sh, storage.NotFound(err, "shop")
+	err := storage.Find(ctx, s.db.Gorm, &sh, id, "shop")
+	return sh, err
 }
 
 // resource describes a shop to the policy layer.

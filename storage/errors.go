@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -27,4 +28,13 @@ func NotFound(err error, what string) error {
 		return fmt.Errorf("%s: %w", what, domain.ErrNotFound)
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Find loads the row with the given id into dst. A malformed id is not
+// sent to the database at all: like an unknown one, it is domain.ErrNotFound.
+func Find(ctx context.Context, db *gorm.DB, dst any, id, what string) error {
+	if !domain.ValidID(id) {
+		return fmt.Errorf("%s %q: %w", what, id, domain.ErrNotFound)
+	}
+	return NotFound(db.WithContext(ctx).First(dst, "id = ?", id).Error, what)
 }
