@@ -65,6 +65,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.accounts = accounts.NewService(db, clock)
 	a.cases = cases.NewService(db, v, a.accounts, clock)
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
+	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
 	a.http = fiber.New(fiber.Config{
 		AppName:               "atensi",
 		BodyLimit:             bodyLimit,

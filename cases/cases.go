@@ -52,13 +52,21 @@ type People interface {
 	Membership(ctx context.Context, userID string) (access.Role, string, error)
 }
 
+// ConsentHook runs inside the transaction that records a consent change,
+// so what other domains do about it commits with it.
+type ConsentHook func(ctx context.Context, tx *storage.Tx, caseID string, purpose Purpose, given bool) error
+
 // Service is the cases domain.
 type Service struct {
-	db     *storage.DB
-	vault  *vault.Vault
-	people People
-	now    func() time.Time
+	db           *storage.DB
+	vault        *vault.Vault
+	people       People
+	now          func() time.Time
+	consentHooks []ConsentHook
 }
+
+// OnConsentChange registers a hook for every consent given or withdrawn.
+func (s *Service) OnConsentChange(h ConsentHook) { s.consentHooks = append(s.consentHooks, h) }
 
 // NewService builds the service; now is the clock (time.Now outside tests).
 func NewService(db *storage.DB, v *vault.Vault, people People, now func() time.Time) *Service {

@@ -292,7 +292,15 @@ func (s *Service) recordConsent(ctx context.Context, tx *storage.Tx, actor acces
 	if c.Action == "withdrawn" {
 		typ = "consent_withdrawn"
 	}
-	return AppendEvent(ctx, tx.DB, caseID, typ, now, actor, map[string]any{"purpose": c.Purpose, "given_by": c.GivenBy, "method": c.Method})
+	if err := AppendEvent(ctx, tx.DB, caseID, typ, now, actor, map[string]any{"purpose": c.Purpose, "given_by": c.GivenBy, "method": c.Method}); err != nil {
+		return err
+	}
+	for _, h := range s.consentHooks {
+		if err := h(ctx, tx, caseID, c.Purpose, c.Action == "given"); err != nil {
+			return fmt.Errorf("consent hook: %w", err)
+		}
+	}
+	return nil
 }
 
 // RecordConsent adds a consent given or withdrawn to a case's history.

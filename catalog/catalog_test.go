@@ -330,3 +330,33 @@ func (f *shopFixture) lksManager(t *testing.T) string {
 	id = u.ID
 	return id
 }
+
+func TestWithdrawnSellingConsentPausesShop(t *testing.T) {
+	f := newShopFixture(t)
+	f.cases.OnConsentChange(f.svc.FollowSellingConsent)
+	ctx := context.Background()
+	f.product(t, "Rengginang Ketan", "", "keripik", 20000, true)
+	visible := func() int {
+		r, err := f.svc.Search(ctx, catalog.Query{ShopID: f.shopID, Page: domain.Page{Limit: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(r.Items)
+	}
+	if visible() != 1 {
+		t.Fatal("a published product of an active shop must be listed")
+	}
+	withdraw := cases.ConsentInput{Purpose: cases.PurposeSelling, GivenBy: "self", Action: "withdrawn"}
+	if _, err := f.cases.RecordConsent(ctx, f.staff, f.caseID, withdraw); err != nil {
+		t.Fatal(err)
+	}
+	if visible() != 0 {
+		t.Fatal("withdrawing marketplace_selling must take the shop off sale at once")
+	}
+	if _, err := f.cases.RecordConsent(ctx, f.staff, f.caseID, cases.ConsentInput{Purpose: cases.PurposeSelling, GivenBy: "self"}); err != nil {
+		t.Fatal(err)
+	}
+	if visible() != 1 {
+		t.Fatal("consent given again reopens the shop")
+	}
+}

@@ -180,3 +180,24 @@ func (s *Service) PublicShop(ctx context.Context, id string) (PublicShop, error)
 	}
 	return out, nil
 }
+
+// FollowSellingConsent pauses a PM's shop when their marketplace_selling
+// consent is withdrawn and reopens it when consent is given again. A paused
+// shop keeps its listings and whatever it has earned; it just sells nothing.
+// The cases package calls it in the consent's transaction.
+func (s *Service) FollowSellingConsent(ctx context.Context, tx *storage.Tx, caseID string, purpose cases.Purpose, given bool) error {
+	if purpose != cases.PurposeSelling {
+		return nil
+	}
+	from, to := ShopActive, ShopPaused
+	if given {
+		from, to = ShopPaused, ShopActive
+	}
+	err := tx.DB.WithContext(ctx).Model(&Shop{}).Where("case_id = ? AND status = ?", caseID, from).
+		Updates(map[string]any{"status": to, "updated_at": s.now().UTC()}).Error
+	if err != nil {
+		return fmt.Errorf("shop follows consent: %w", err)
+	}
+	s.cache.clear()
+	return nil
+}
