@@ -9,7 +9,8 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// resultCache keeps public search answers for a few seconds. Browsing is
+// resultCache keeps public search answers for a few seconds, and for one
+// more TTL serves an expired answer while it refreshes it in the background. Browsing is
 // most of a marketplace's traffic and mostly the same few pages (home,
 // categories, popular words); this spares the database the repeats and
 // collapses a burst of identical misses into one query. A seller's change
@@ -40,31 +41,44 @@ func (c *resultCache) get(ctx context.Context, q Query, load func(context.Contex
 	}
 	key := fmt.Sprintf("%q|%s|%s|%s|%d|%d|%t|%s|%t|%d|%s", q.Text, q.Category, q.ShopID, q.ProvinceCode,
 		q.MinPrice, q.MaxPrice, q.InStock, q.Sort, q.Facets, q.Page.Limit, q.Page.Cursor)
-	now := time.Now()
 	c.mu.Lock()
 	e, ok := c.entries[key]
 	c.mu.Unlock()
-	if ok && now.Before(e.expires) {
+	refresh := func() <-chan singleflight.Result {
+		return c.flight.DoChan(key, func() (any, error) {
+			// Detached: one caller's cancellation must not fail the others
+			// waiting on it, nor a background refresh.
+			res, err := load(context.WithoutCancel(ctx))
+			if err != nil {
+				return nil, err
+			}
+			c.mu.Lock()
+			if len(c.entries) >= c.max {
+				c.entries = map[string]cacheEntry{} // crude but bounded; the hot keys refill at once
+			}
+			c.entries[key] = cacheEntry{res: res, expires: time.Now().Add(c.ttl)}
+			c.mu.Unlock()
+			return res, nil
+		})
+	}
+	now := time.Now()
+	if ok && now.Before(e.expires.Add(c.ttl)) {
+		// Fresh, or expired for less than another TTL and refreshed in
+		// the background: a hot key never makes anyone wait.
+		if now.After(e.expires) {
+			refresh()
+		}
 		return e.res, nil
 	}
-	v, err, _ := c.flight.Do(key, func() (any, error) {
-		// One caller's cancellation must not fail the others waiting on it.
-		res, err := load(context.WithoutCancel(ctx))
-		if err != nil {
-			return nil, err
+	select {
+	case r := <-refresh():
+		if r.Err != nil {
+			return Results{}, r.Err
 		}
-		c.mu.Lock()
-		if len(c.entries) >= c.max {
-			c.entries = map[string]cacheEntry{} // crude but bounded; the hot keys refill at once
-		}
-		c.entries[key] = cacheEntry{res: res, expires: time.Now().Add(c.ttl)}
-		c.mu.Unlock()
-		return res, nil
-	})
-	if err != nil {
-		return Results{}, err
+		return r.Val.(Results), nil
+	case <-ctx.Done():
+		return Results{}, ctx.Err()
 	}
-	return v.(Results), nil
 }
 
 // clear forgets everything, after a change to the catalog.
