@@ -88,6 +88,9 @@ const (
 	ActForPM          Action = "pm.act" // a write or read done for a PM; needs Resource.Scope
 	CreateShop        Action = "shop.create"
 	ReviewProduct     Action = "product.review"
+	ManageOrders      Action = "order.manage" // staff work on the orders of their unit's shops
+	RecordSale        Action = "sale.record"  // an in-store sale at the unit's Sentra
+	CheckLedger       Action = "ledger.check"
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.
@@ -195,6 +198,9 @@ var rules = map[Action]rule{
 		return staffOfUnit(a, r, now)
 	},
 	ReviewProduct: staffOfUnit,
+	ManageOrders:  staffOfUnit,
+	RecordSale:    staffOfUnit,
+	CheckLedger:   func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
 	ActForPM: func(a Actor, r Resource, now time.Time) error {
 		switch {
 		case a.Role == Staff || a.Role == Supervisor:

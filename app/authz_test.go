@@ -22,6 +22,7 @@ import (
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/orders"
 )
 
 // testClock is a clock tests move by hand.
@@ -161,6 +162,35 @@ func newWorld(t *testing.T) *world {
 	}
 	w.ids["productDraft"] = product("Keripik Pisang Draf")
 	w.ids["productArchivable"] = product("Keripik Singkong Lama")
+	live := product("Keripik Talas Laris")
+	must(w.a.db.Gorm.Exec(`INSERT INTO product_images (id, product_id, position, alt, upload_key, status, width, height, variants, created_at)
+		VALUES (gen_random_uuid(), ?, 0, 'Keripik talas', '', 'ready', 640, 480, '[]', now())`, live).Error)
+	must(w.a.db.Gorm.Exec("UPDATE products SET stock = 1000 WHERE id = ?", live).Error)
+	_, err = w.a.catalog.Publish(ctx, asSeller, live)
+	must(err)
+	_, err = w.a.catalog.Approve(ctx, staffA, live)
+	must(err)
+	w.ids["productLive"] = live
+	asBuyer := access.Actor{UserID: w.ids["buyer"], Role: access.Buyer}
+	order := func(ship bool) string {
+		var in orders.CheckoutInput
+		in.Items = []orders.Item{{ProductID: live, Quantity: 1}}
+		in.Buyer.Name, in.Buyer.Email, in.Buyer.Phone = "Pembeli", "buyer@uji.id", "081234567890"
+		in.Shipping.Method, in.Shipping.Address = "courier", "Jl. Kenanga No. 1, Bekasi"
+		in.PaymentMethod = "bank_transfer"
+		g, err := w.a.orders.Checkout(ctx, asBuyer, in)
+		must(err)
+		_, err = w.a.orders.ConfirmTransfer(ctx, staffA, g.ID, g.Payment.Instructions.Reference)
+		must(err)
+		w.ids["group"], w.ids["reference"] = g.ID, g.Payment.Instructions.Reference
+		if ship {
+			_, err = w.a.orders.MoveOrder(ctx, staffA, g.Orders[0].ID, orders.Move{Event: orders.Ship, Carrier: "JNE", TrackingNo: "X1"})
+			must(err)
+		}
+		return g.Orders[0].ID
+	}
+	w.ids["orderShipped"] = order(true)
+	w.ids["orderPaid"] = order(false)
 
 	for _, key := range actors[1:] {
 		w.tokens[key] = w.login(t, key)
@@ -292,6 +322,19 @@ var authzTable = []route{
 	{"POST", "/api/v1/products/{productDraft}/reject", `{"reason":""}`, expect(404, unitStaff(422)), false},
 	{"POST", "/api/v1/products/{productArchivable}/archive", "", expect(404, sellerSide(200)), false},
 	{"GET", "/api/v1/units/{unitA}/review-queue", "", expect(404, unitStaff(200)), false},
+
+	{"POST", "/api/v1/checkout", `{"items":[{"product_id":"{productLive}","quantity":1}],"buyer":{"name":"Pembeli {n}","email":"p{n}@uji.id","phone":"081234567890"},"shipping":{"method":"pickup"},"payment_method":"bank_transfer"}`,
+		expect(201, nil), false},
+	{"POST", "/api/v1/order-groups/{group}/confirm-payment", `{"reference":"{reference}"}`, expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/orders/{orderPaid}", "", expect(404, merge(sellerSide(200), map[string]int{"buyer": 200})), false},
+	{"POST", "/api/v1/orders/{orderPaid}/ship", "", expect(404, merge(sellerSide(422), map[string]int{"buyer": 403, "pendamping": 404})), false}, // no shipping scope
+	{"POST", "/api/v1/orders/{orderPaid}/deliver", "", expect(404, merge(sellerSide(409), map[string]int{"buyer": 409, "pendamping": 404})), false},
+	{"POST", "/api/v1/orders/{orderPaid}/complete", "", expect(404, merge(sellerSide(409), map[string]int{"buyer": 409})), false},
+	{"POST", "/api/v1/orders/{orderShipped}/cancel", "", expect(404, merge(sellerSide(409), map[string]int{"buyer": 409})), false},
+	{"POST", "/api/v1/orders/{orderPaid}/refunds", `{"amount_idr":1000,"reason":""}`, expect(404, merge(sellerSide(403), unitStaff(422), map[string]int{"buyer": 403})), false},
+	{"GET", "/api/v1/shops/{shopPM}/orders", "", expect(404, sellerSide(200)), false},
+	{"GET", "/api/v1/shops/{shopPM}/balance", "", expect(404, merge(sellerSide(200), map[string]int{"pendamping": 404})), false},
+	{"GET", "/api/v1/ledger/check", "", expect(403, map[string]int{"admin": 200}), false},
 }
 
 // sellerSide are the actors who may act on the PM shop's listings: its

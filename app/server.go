@@ -17,6 +17,7 @@ import (
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/orders"
 	"github.com/sentrakreasi/atensi/storage"
 	"github.com/sentrakreasi/atensi/vault"
 )
@@ -41,6 +42,7 @@ type App struct {
 	accounts *accounts.Service
 	cases    *cases.Service
 	catalog  *catalog.Service
+	orders   *orders.Service
 	// pageErrors renders errors of page requests; nil until pages are mounted.
 	pageErrors PageErrors
 }
@@ -66,6 +68,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.cases = cases.NewService(db, v, a.accounts, clock)
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
 	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
+	a.orders = orders.NewService(db, a.catalog, clock)
 	a.http = fiber.New(fiber.Config{
 		AppName:               "atensi",
 		BodyLimit:             bodyLimit,
@@ -105,12 +108,14 @@ func (a *App) routes() {
 	accounts.NewHandler(a.accounts, a.secure()).Routes(v1)
 	cases.NewHandler(a.cases).Routes(v1)
 	catalog.NewHandler(a.catalog).Routes(v1)
+	orders.NewHandler(a.orders).Routes(v1)
 }
 
 // jobs registers the background workers and periodic jobs.
 func (a *App) jobs() {
 	river.AddWorker(a.workers, &storage.DeleteObjectWorker{Objects: a.objects})
 	river.AddWorker(a.workers, &accounts.PruneWorker{Accounts: a.accounts})
+	river.AddWorker(a.workers, &orders.ExpireWorker{Orders: a.orders})
 	a.periodic = append(a.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return accounts.PruneArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true}))

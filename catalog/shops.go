@@ -201,3 +201,6 @@ func (s *Service) FollowSellingConsent(ctx context.Context, tx *storage.Tx, case
 	s.cache.clear()
 	return nil
 }
+
+// ShopOf is a shop by id, for other domains deciding about it (orders).
+func (s *Service) ShopOf(ctx context.Context, id string) (Shop, error) { return s.shop(ctx, id) }

@@ -18,6 +18,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/gorm/schema"
 )
 
 // DB is the process's one connection pool to PostgreSQL, seen three ways:
@@ -65,6 +66,9 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		Logger:                 gormLogger(log),
 		SkipDefaultTransaction: true, // single statements need no BEGIN/COMMIT round trips
 		NowFunc:                func() time.Time { return time.Now().UTC() },
+		// Money fields end in IDR (PriceIDR); GORM would split the "ID" it
+		// knows and make price_id_r of them. Columns are *_idr.
+		NamingStrategy: schema.NamingStrategy{NameReplacer: strings.NewReplacer("IDR", "Idr")},
 	})
 	if err != nil {
 		pool.Close()

@@ -1,0 +1,116 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// Sellable is a product as checkout takes it: its price and makers frozen
+// at that moment, and the shop that sells it.
+type Sellable struct {
+	ProductID     string
+	Title         string
+	PriceIDR      domain.IDR
+	ShopID        string
+	ShopUnitID    string
+	ShopCaseID    string
+	ShopOwnerID   string
+	CourierFlat   domain.IDR
+	MadeToOrder   bool
+	Quantity      int
+	Makers        json.RawMessage // [{case_id, share_bp}]
+	StockReserved bool
+}
+
+// ErrOutOfStock is returned (wrapping domain.ErrConflict) when a product
+// has fewer items left than asked for.
+type ErrOutOfStock struct {
+	ProductID string
+	Title     string
+}
+
+func (e *ErrOutOfStock) Error() string { return "stok " + e.Title + " tidak cukup" }
+
+// Unwrap makes it a conflict.
+func (e *ErrOutOfStock) Unwrap() error { return domain.ErrConflict }
+
+// Reserve takes quantities of published products of active shops out of
+// stock inside tx: the conditional UPDATE is what makes overselling
+// impossible, whatever the concurrency. Products are locked in id order so
+// two checkouts of the same products cannot deadlock. Made-to-order
+// products have no stock to take.
+func (s *Service) Reserve(ctx context.Context, tx *storage.Tx, quantities map[string]int) ([]Sellable, error) {
+	ids := make([]string, 0, len(quantities))
+	for id := range quantities {
+		if !domain.ValidID(id) {
+			return nil, domain.Invalid("items", "produk tidak dikenal")
+		}
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]Sellable, 0, len(ids))
+	for _, id := range ids {
+		q := quantities[id]
+		var row struct {
+			ID, Title, ShopID, UnitID, OwnerUserID string
+			CaseID                                 *string
+			PriceIDR                               domain.IDR `gorm:"column:price_idr"`
+			CourierFlatIDR                         domain.IDR `gorm:"column:courier_flat_idr"`
+			MadeToOrder                            bool
+			Makers                                 []byte
+		}
+		// One statement both checks and takes the stock; RETURNING gives
+		// the price as it is at this instant.
+		err := tx.DB.WithContext(ctx).Raw(`
+			UPDATE products p SET stock = p.stock - CASE WHEN p.made_to_order THEN 0 ELSE ? END
+			FROM shops s
+			WHERE p.id = ? AND s.id = p.shop_id AND p.status = 'published' AND s.status = 'active'
+			  AND (p.made_to_order OR p.stock >= ?)
+			RETURNING p.id, p.title, p.price_idr, p.made_to_order, s.id AS shop_id, s.unit_id, s.case_id, s.owner_user_id,
+			          s.courier_flat_idr,
+			          (SELECT coalesce(json_agg(json_build_object('case_id', m.case_id, 'share_bp', m.share_bp) ORDER BY m.case_id), '[]')
+			           FROM product_makers m WHERE m.product_id = p.id) AS makers`, q, id, q).Scan(&row).Error
+		if err != nil {
+			return nil, fmt.Errorf("reserve stock: %w", err)
+		}
+		if row.ID == "" {
+			var title string
+			tx.DB.WithContext(ctx).Raw("SELECT title FROM products WHERE id = ?", id).Scan(&title)
+			if title == "" {
+				return nil, domain.Invalid("items", "produk tidak dikenal")
+			}
+			return nil, &ErrOutOfStock{ProductID: id, Title: title}
+		}
+		sl := Sellable{ProductID: row.ID, Title: row.Title, PriceIDR: row.PriceIDR, ShopID: row.ShopID, ShopUnitID: row.UnitID,
+			ShopOwnerID: row.OwnerUserID, CourierFlat: row.CourierFlatIDR, MadeToOrder: row.MadeToOrder, Quantity: q,
+			Makers: row.Makers, StockReserved: !row.MadeToOrder}
+		if row.CaseID != nil {
+			sl.ShopCaseID = *row.CaseID
+		}
+		out = append(out, sl)
+	}
+	s.cache.clear()
+	return out, nil
+}
+
+// Release puts reserved quantities back into stock inside tx (an order
+// cancelled or expired before it was paid).
+func (s *Service) Release(ctx context.Context, tx *storage.Tx, quantities map[string]int) error {
+	ids := make([]string, 0, len(quantities))
+	for id := range quantities {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if err := tx.DB.WithContext(ctx).Exec("UPDATE products SET stock = stock + ? WHERE id = ?", quantities[id], id).Error; err != nil {
+			return fmt.Errorf("release stock: %w", err)
+		}
+	}
+	s.cache.clear()
+	return nil
+}

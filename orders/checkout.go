@@ -1,0 +1,251 @@
+package orders
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// CheckoutInput is the body of POST /checkout (CONTRACT.md).
+type CheckoutInput struct {
+	Items []Item `json:"items"`
+	Buyer struct {
+		Name  string `json:"name"`
+		Email string `json:"email"`
+		Phone string `json:"phone"`
+	} `json:"buyer"`
+	Shipping struct {
+		Method  string `json:"method"`
+		Address string `json:"address"`
+	} `json:"shipping"`
+	PaymentMethod string `json:"payment_method"`
+}
+
+// Item is a product and how many of it.
+type Item struct {
+	ProductID string `json:"product_id"`
+	Quantity  int    `json:"quantity"`
+}
+
+type groupRow struct {
+	ID              string
+	BuyerUserID     *string
+	BuyerName       string
+	BuyerEmail      string
+	BuyerPhone      string
+	ShippingMethod  string
+	ShippingAddress string
+	PaymentMethod   string
+	PaymentStatus   string
+	PaymentRef      string
+	ProviderRef     *string
+	TotalIDR        domain.IDR `gorm:"column:total_idr"`
+	AccessHash      []byte
+	SoldBy          *string
+	StoreUnitID     *string
+	ExpiresAt       time.Time
+	PaidAt          *time.Time
+	CreatedAt       time.Time
+}
+
+func (groupRow) TableName() string { return "order_groups" }
+
+type historyRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	OrderID    string
+	FromStatus Status
+	ToStatus   Status
+	Event      string
+	ActorID    *string
+	OnBehalfOf *string
+	Note       string
+	At         time.Time
+}
+
+func (historyRow) TableName() string { return "order_history" }
+
+func (Order) TableName() string { return "orders" }
+func (Line) TableName() string  { return "order_lines" }
+
+var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 -]{7,18}$`)
+
+// quantities validates the items and merges repeats of one product.
+func quantities(v *domain.ValidationError, items []Item) map[string]int {
+	q := map[string]int{}
+	if len(items) == 0 || len(items) > 50 {
+		v.Add("items", "pilih 1 sampai 50 produk")
+	}
+	for i, it := range items {
+		if !domain.ValidID(it.ProductID) {
+			v.Add(fmt.Sprintf("items[%d].product_id", i), "produk tidak dikenal")
+			continue
+		}
+		if it.Quantity < 1 || it.Quantity > 100 {
+			v.Add(fmt.Sprintf("items[%d].quantity", i), "jumlah 1 sampai 100")
+			continue
+		}
+		q[it.ProductID] += it.Quantity
+	}
+	return q
+}
+
+// Checkout turns a cart into an order group: stock is taken at once (and
+// given back if the group is not paid within 30 minutes), one order per
+// shop, prices frozen. Stock short anywhere fails the whole checkout.
+func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutInput) (Group, error) {
+	v := &domain.ValidationError{}
+	q := quantities(v, in.Items)
+	in.Buyer.Name = strings.TrimSpace(in.Buyer.Name)
+	in.Buyer.Email = strings.ToLower(strings.TrimSpace(in.Buyer.Email))
+	in.Buyer.Phone = strings.TrimSpace(in.Buyer.Phone)
+	if in.Buyer.Name == "" || len(in.Buyer.Name) > 100 {
+		v.Add("buyer.name", "nama penerima wajib diisi")
+	}
+	if a, err := mail.ParseAddress(in.Buyer.Email); err != nil || a.Address != in.Buyer.Email {
+		v.Add("buyer.email", "email tidak valid")
+	}
+	if !phonePattern.MatchString(in.Buyer.Phone) {
+		v.Add("buyer.phone", "nomor telepon tidak valid, misalnya 0812 3456 7890")
+	}
+	in.Shipping.Address = strings.TrimSpace(in.Shipping.Address)
+	switch in.Shipping.Method {
+	case "pickup":
+		in.Shipping.Address = ""
+	case "courier":
+		if len(in.Shipping.Address) < 10 || len(in.Shipping.Address) > 500 {
+			v.Add("shipping.address", "alamat pengiriman lengkap wajib diisi")
+		}
+	default:
+		v.Add("shipping.method", "harus pickup atau courier")
+	}
+	switch in.PaymentMethod {
+	case "bank_transfer":
+	case "card":
+		v.Add("payment_method", "pembayaran kartu belum tersedia; gunakan transfer bank")
+	default:
+		v.Add("payment_method", "harus card atau bank_transfer")
+	}
+	if err := v.Err(); err != nil {
+		return Group{}, err
+	}
+
+	now := s.now().UTC()
+	token := newToken()
+	g := groupRow{ID: domain.NewID(), BuyerName: in.Buyer.Name, BuyerEmail: in.Buyer.Email, BuyerPhone: in.Buyer.Phone,
+		ShippingMethod: in.Shipping.Method, ShippingAddress: in.Shipping.Address, PaymentMethod: in.PaymentMethod,
+		PaymentStatus: "pending", PaymentRef: newReference(), AccessHash: hashToken(token), ExpiresAt: now.Add(paymentWindow), CreatedAt: now}
+	if actor.Role == access.Buyer {
+		g.BuyerUserID = &actor.UserID
+	}
+	var refs []OrderRef
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+		sellables, err := s.catalog.Reserve(ctx, tx, q)
+		if err != nil {
+			return err
+		}
+		orders, lines := splitByShop(g.ID, sellables, in.Shipping.Method == "courier", now)
+		for _, o := range orders {
+			g.TotalIDR += o.TotalIDR
+		}
+		if err := tx.DB.Create(&g).Error; err != nil {
+			return fmt.Errorf("create order group: %w", err)
+		}
+		if err := tx.DB.Create(&orders).Error; err != nil {
+			return fmt.Errorf("create orders: %w", err)
+		}
+		if err := tx.DB.Create(&lines).Error; err != nil {
+			return fmt.Errorf("create order lines: %w", err)
+		}
+		for _, o := range orders {
+			refs = append(refs, OrderRef{ID: o.ID, ShopID: o.ShopID, Status: o.Status})
+			if err := record(tx, o.ID, "", PendingPayment, "checkout", actor, "", "", now); err != nil {
+				return err
+			}
+		}
+		return tx.Enqueue(ctx, ExpireArgs{GroupID: g.ID}, expireAt(g.ExpiresAt))
+	})
+	if err != nil {
+		return Group{}, err
+	}
+	return Group{ID: g.ID, TotalIDR: g.TotalIDR, Orders: refs, AccessToken: token, PaymentExpires: g.ExpiresAt,
+		Payment: Payment{Provider: "bank_transfer", Status: "pending", Instructions: &Instructions{Reference: g.PaymentRef, AmountIDR: g.TotalIDR,
+			Note: "Transfer tepat sejumlah ini dan tulis nomor referensi di berita transfer. Pesanan batal otomatis bila belum dibayar dalam 30 menit."}}}, nil
+}
+
+// splitByShop makes one order per shop from the reserved products.
+func splitByShop(groupID string, sellables []catalog.Sellable, courier bool, now time.Time) ([]Order, []Line) {
+	byShop := map[string]*Order{}
+	var orders []*Order
+	var lines []Line
+	for _, sl := range sellables {
+		o, ok := byShop[sl.ShopID]
+		if !ok {
+			o = &Order{ID: domain.NewID(), GroupID: groupID, ShopID: sl.ShopID, Status: PendingPayment, CreatedAt: now, UpdatedAt: now}
+			if courier {
+				o.ShippingIDR = sl.CourierFlat
+			}
+			byShop[sl.ShopID] = o
+			orders = append(orders, o)
+		}
+		total := sl.PriceIDR * domain.IDR(sl.Quantity)
+		o.SubtotalIDR += total
+		lines = append(lines, Line{ID: domain.NewID(), OrderID: o.ID, ProductID: sl.ProductID, Title: sl.Title, UnitPriceIDR: sl.PriceIDR,
+			Quantity: sl.Quantity, LineTotalIDR: total, Makers: sl.Makers, StockReserved: sl.StockReserved})
+	}
+	sort.Slice(orders, func(i, j int) bool { return orders[i].ShopID < orders[j].ShopID })
+	out := make([]Order, len(orders))
+	for i, o := range orders {
+		o.TotalIDR = o.SubtotalIDR + o.ShippingIDR
+		out[i] = *o
+	}
+	return out, lines
+}
+
+// record writes one step of an order's history: who did it and, for a
+// pendamping, the PM it was done for.
+func record(tx *storage.Tx, orderID string, from, to Status, event string, actor access.Actor, onBehalfOf, note string, at time.Time) error {
+	h := historyRow{OrderID: orderID, FromStatus: from, ToStatus: to, Event: event, Note: note, At: at}
+	if actor.UserID != "" {
+		h.ActorID = &actor.UserID
+	}
+	if onBehalfOf != "" {
+		h.OnBehalfOf = &onBehalfOf
+	}
+	if err := tx.DB.Create(&h).Error; err != nil {
+		return fmt.Errorf("order history: %w", err)
+	}
+	return nil
+}
+
+func newToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(t string) []byte {
+	sum := sha256.Sum256([]byte(t))
+	return sum[:]
+}
+
+// newReference is a bank transfer reference a person can type: ATN and 8
+// letters and digits without look-alikes.
+func newReference() string {
+	b := make([]byte, 5)
+	_, _ = rand.Read(b)
+	enc := base32.NewEncoding("ABCDEFGHJKLMNPQRSTUVWXYZ23456789").WithPadding(base32.NoPadding)
+	return "ATN" + enc.EncodeToString(b)
+}

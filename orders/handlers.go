@@ -1,0 +1,133 @@
+package orders
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+// Handler serves the orders API.
+type Handler struct{ svc *Service }
+
+// NewHandler builds the handler.
+func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+
+// Routes mounts the orders API under r (/api/v1).
+func (h *Handler) Routes(r fiber.Router) {
+	r.Post("/checkout", h.checkout)
+	r.Post("/order-groups/:id/confirm-payment", h.confirmPayment)
+	r.Get("/orders/:id", h.order)
+	r.Post("/orders/:id/ship", h.move(Ship))
+	r.Post("/orders/:id/deliver", h.move(Deliver))
+	r.Post("/orders/:id/complete", h.move(Complete))
+	r.Post("/orders/:id/cancel", h.move(Cancel))
+	r.Post("/orders/:id/refunds", h.move(Refund))
+	r.Get("/shops/:id/orders", h.shopOrders)
+	r.Get("/shops/:id/balance", h.balance)
+	r.Get("/ledger/check", h.ledgerCheck)
+}
+
+func (h *Handler) checkout(c *fiber.Ctx) error {
+	var in CheckoutInput
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	return api.Idempotent(c, h.svc.db, "checkout", func() (int, any, error) {
+		g, err := h.svc.Checkout(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+		return fiber.StatusCreated, g, err
+	})
+}
+
+func (h *Handler) confirmPayment(c *fiber.Ctx) error {
+	var in struct {
+		Reference string `json:"reference"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	g, err := h.svc.ConfirmTransfer(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.Reference)
+	if err != nil {
+		return err
+	}
+	return c.JSON(g)
+}
+
+// orderToken is a guest's private order link token, sent as ?token= or
+// the X-Order-Token header.
+func orderToken(c *fiber.Ctx) string {
+	if t := c.Get("X-Order-Token"); t != "" {
+		return t
+	}
+	return c.Query("token")
+}
+
+func (h *Handler) order(c *fiber.Ctx) error {
+	o, err := h.svc.ReadOrder(c.UserContext(), access.ActorFrom(c.UserContext()), orderToken(c), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
+}
+
+func (h *Handler) move(e Event) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var in struct {
+			Carrier    string     `json:"carrier"`
+			TrackingNo string     `json:"tracking_no"`
+			AmountIDR  domain.IDR `json:"amount_idr"`
+			Reason     string     `json:"reason"`
+		}
+		if len(c.Body()) > 0 {
+			if err := api.Decode(c, &in); err != nil {
+				return err
+			}
+		}
+		m := Move{Event: e, Token: orderToken(c), Carrier: in.Carrier, TrackingNo: in.TrackingNo, AmountIDR: in.AmountIDR, Reason: in.Reason}
+		run := func() (int, any, error) {
+			o, err := h.svc.MoveOrder(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), m)
+			return fiber.StatusOK, o, err
+		}
+		if e == Refund {
+			return api.Idempotent(c, h.svc.db, "refund:"+api.Param(c, "id"), run)
+		}
+		status, body, err := run()
+		if err != nil {
+			return err
+		}
+		return c.Status(status).JSON(body)
+	}
+}
+
+func (h *Handler) shopOrders(c *fiber.Ctx) error {
+	page, err := api.Page(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.svc.ShopOrders(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (h *Handler) balance(c *fiber.Ctx) error {
+	b, err := h.svc.ShopBalance(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (h *Handler) ledgerCheck(c *fiber.Ctx) error {
+	actor := access.ActorFrom(c.UserContext())
+	if err := access.Can(actor, access.CheckLedger, access.Resource{}, h.svc.now()); err != nil {
+		return err
+	}
+	res, err := h.svc.CheckLedger(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}

@@ -1,0 +1,112 @@
+// Package orders is money coming in: checkout without overselling, the
+// payment of an order group, fulfilment, cancellation and refunds, each
+// written with its double-entry ledger transaction in one database
+// transaction.
+package orders
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// paymentWindow is how long an unpaid order holds its stock (CONTRACT.md).
+const paymentWindow = 30 * time.Minute
+
+// Catalog takes and gives back stock (the catalog package).
+type Catalog interface {
+	Reserve(ctx context.Context, tx *storage.Tx, quantities map[string]int) ([]catalog.Sellable, error)
+	Release(ctx context.Context, tx *storage.Tx, quantities map[string]int) error
+	ShopOf(ctx context.Context, shopID string) (catalog.Shop, error)
+}
+
+// Service is the orders domain.
+type Service struct {
+	db      *storage.DB
+	catalog Catalog
+	now     func() time.Time
+}
+
+// NewService builds the service; now is the clock (time.Now outside tests).
+func NewService(db *storage.DB, c Catalog, now func() time.Time) *Service {
+	return &Service{db: db, catalog: c, now: now}
+}
+
+// Group is an order group: one checkout, one payment, one order per shop.
+type Group struct {
+	ID             string     `json:"order_group_id"`
+	TotalIDR       domain.IDR `json:"total_idr"`
+	Orders         []OrderRef `json:"orders"`
+	Payment        Payment    `json:"payment"`
+	AccessToken    string     `json:"access_token,omitempty"` // shown once: the guest's private order link
+	PaymentExpires time.Time  `json:"payment_expires_at"`
+}
+
+// OrderRef names an order of a group.
+type OrderRef struct {
+	ID     string `json:"id"`
+	ShopID string `json:"shop_id"`
+	Status Status `json:"status"`
+}
+
+// Payment says how the group is paid and what the buyer does next.
+type Payment struct {
+	Provider     string        `json:"provider"`
+	Status       string        `json:"status"`
+	CheckoutURL  string        `json:"checkout_url,omitempty"`
+	Instructions *Instructions `json:"instructions,omitempty"`
+}
+
+// Instructions tell a buyer how to pay by bank transfer.
+type Instructions struct {
+	Reference string     `json:"reference"`
+	AmountIDR domain.IDR `json:"amount_idr"`
+	Note      string     `json:"note"`
+}
+
+// Order is an order as its buyer, its shop and staff see it.
+type Order struct {
+	ID          string     `json:"id"`
+	GroupID     string     `json:"order_group_id"`
+	ShopID      string     `json:"shop_id"`
+	Status      Status     `json:"status"`
+	SubtotalIDR domain.IDR `json:"subtotal_idr"`
+	ShippingIDR domain.IDR `json:"shipping_idr"`
+	TotalIDR    domain.IDR `json:"total_idr"`
+	RefundedIDR domain.IDR `json:"refunded_idr"`
+	Carrier     string     `json:"carrier,omitempty"`
+	TrackingNo  string     `json:"tracking_no,omitempty"`
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	Lines       []Line     `json:"lines" gorm:"-"`
+	History     []Change   `json:"history" gorm:"-"`
+}
+
+// Line is a product of an order at the price it was bought for.
+type Line struct {
+	ID            string          `json:"id"`
+	OrderID       string          `json:"-"`
+	ProductID     string          `json:"product_id"`
+	Title         string          `json:"title"`
+	UnitPriceIDR  domain.IDR      `json:"unit_price_idr" gorm:"column:unit_price_idr"`
+	Quantity      int             `json:"quantity"`
+	LineTotalIDR  domain.IDR      `json:"line_total_idr" gorm:"column:line_total_idr"`
+	Makers        json.RawMessage `json:"-"`
+	StockReserved bool            `json:"-"`
+}
+
+// Change is one step of an order's history.
+type Change struct {
+	From       Status    `json:"from"`
+	To         Status    `json:"to"`
+	Event      string    `json:"event"`
+	ActorID    *string   `json:"actor_id,omitempty"`
+	OnBehalfOf *string   `json:"on_behalf_of,omitempty"`
+	Note       string    `json:"note,omitempty"`
+	At         time.Time `json:"at"`
+}

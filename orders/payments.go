@@ -1,0 +1,119 @@
+package orders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// ConfirmTransfer records that a bank transfer for a group arrived: staff
+// of a unit whose shop is in the group check the reference on the bank
+// statement. Confirming twice answers the group as it is.
+func (s *Service) ConfirmTransfer(ctx context.Context, actor access.Actor, groupID, reference string) (GroupView, error) {
+	g, err := s.group(ctx, groupID)
+	if err != nil {
+		return GroupView{}, err
+	}
+	if err := s.staffOfGroup(ctx, actor, g); err != nil {
+		return GroupView{}, err
+	}
+	if g.PaymentMethod != "bank_transfer" {
+		return GroupView{}, domain.Errorf(domain.ErrConflict, "Grup pesanan ini tidak dibayar dengan transfer bank.")
+	}
+	if !strings.EqualFold(strings.TrimSpace(reference), g.PaymentRef) {
+		return GroupView{}, domain.Invalid("reference", "nomor referensi tidak cocok dengan pesanan ini")
+	}
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		return s.payGroup(ctx, tx, g, Staff, actor, "transfer "+g.PaymentRef)
+	})
+	if errors.Is(err, errAlreadySettled) {
+		g, err = s.group(ctx, groupID)
+		if err != nil {
+			return GroupView{}, err
+		}
+		if g.PaymentStatus != "paid" {
+			return GroupView{}, domain.Errorf(domain.ErrConflict, "Grup pesanan ini sudah %s; minta pembeli memesan ulang.", g.PaymentStatus)
+		}
+		err = nil
+	}
+	if err != nil {
+		return GroupView{}, err
+	}
+	return s.groupView(ctx, groupID)
+}
+
+// staffOfGroup: staff of the unit of at least one of the group's shops.
+func (s *Service) staffOfGroup(ctx context.Context, actor access.Actor, g groupRow) error {
+	var shopIDs []string
+	if err := s.db.Gorm.WithContext(ctx).Model(&Order{}).Where("group_id = ?", g.ID).Pluck("shop_id", &shopIDs).Error; err != nil {
+		return err
+	}
+	denied := error(domain.ErrNotFound)
+	for _, id := range shopIDs {
+		sh, err := s.catalog.ShopOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := access.Can(actor, access.ManageOrders, access.Resource{UnitID: sh.UnitID}, s.now()); err == nil {
+			return nil
+		} else {
+			denied = err
+		}
+	}
+	return denied
+}
+
+// ExpireArgs is the job that cancels a group not paid in time.
+type ExpireArgs struct {
+	GroupID string `json:"group_id"`
+}
+
+// Kind names the job in the queue.
+func (ExpireArgs) Kind() string { return "expire_order_group" }
+
+func expireAt(t time.Time) *river.InsertOpts { return &river.InsertOpts{ScheduledAt: t} }
+
+// ExpireWorker runs ExpireArgs jobs.
+type ExpireWorker struct {
+	river.WorkerDefaults[ExpireArgs]
+	Orders *Service
+}
+
+// Work expires the group if it is still unpaid.
+func (w *ExpireWorker) Work(ctx context.Context, job *river.Job[ExpireArgs]) error {
+	return w.Orders.Expire(ctx, job.Args.GroupID)
+}
+
+// Expire cancels an unpaid group whose time is up and gives its stock
+// back. A group paid meanwhile is left alone.
+func (s *Service) Expire(ctx context.Context, groupID string) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
+		now := s.now().UTC()
+		res := tx.DB.WithContext(ctx).Model(&groupRow{}).Where("id = ? AND payment_status = 'pending' AND expires_at <= ?", groupID, now).
+			Update("payment_status", "expired")
+		if res.Error != nil {
+			return fmt.Errorf("expire group: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		var ids []string
+		if err := tx.DB.WithContext(ctx).Model(&Order{}).Where("group_id = ? AND status = ?", groupID, PendingPayment).Order("id").Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := s.apply(ctx, tx, id, change{event: Expire, party: System, note: "tidak dibayar dalam 30 menit"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,169 @@
+package orders
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"time"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// GroupView is an order group with its orders, for the buyer and staff.
+type GroupView struct {
+	ID            string     `json:"id"`
+	PaymentMethod string     `json:"payment_method"`
+	PaymentStatus string     `json:"payment_status"`
+	PaymentRef    string     `json:"payment_reference"`
+	TotalIDR      domain.IDR `json:"total_idr"`
+	ExpiresAt     time.Time  `json:"payment_expires_at"`
+	PaidAt        *time.Time `json:"paid_at"`
+	Orders        []Order    `json:"orders"`
+}
+
+func (s *Service) group(ctx context.Context, id string) (groupRow, error) {
+	var g groupRow
+	err := storage.Find(ctx, s.db.Gorm, &g, id, "order group")
+	return g, err
+}
+
+func (s *Service) groupView(ctx context.Context, id string) (GroupView, error) {
+	g, err := s.group(ctx, id)
+	if err != nil {
+		return GroupView{}, err
+	}
+	var orders []Order
+	if err := s.db.Gorm.WithContext(ctx).Where("group_id = ?", id).Order("shop_id").Find(&orders).Error; err != nil {
+		return GroupView{}, fmt.Errorf("orders of group: %w", err)
+	}
+	if err := s.fill(ctx, orders); err != nil {
+		return GroupView{}, err
+	}
+	return GroupView{ID: g.ID, PaymentMethod: g.PaymentMethod, PaymentStatus: g.PaymentStatus, PaymentRef: g.PaymentRef,
+		TotalIDR: g.TotalIDR, ExpiresAt: g.ExpiresAt, PaidAt: g.PaidAt, Orders: orders}, nil
+}
+
+// fill loads the lines and history of orders, two queries for all of them.
+func (s *Service) fill(ctx context.Context, orders []Order) error {
+	if len(orders) == 0 {
+		return nil
+	}
+	ids := make([]string, len(orders))
+	at := map[string]int{}
+	for i, o := range orders {
+		ids[i], at[o.ID] = o.ID, i
+		orders[i].Lines, orders[i].History = []Line{}, []Change{}
+	}
+	db := s.db.Gorm.WithContext(ctx)
+	var lines []Line
+	if err := db.Where("order_id IN ?", ids).Order("order_id, id").Find(&lines).Error; err != nil {
+		return fmt.Errorf("order lines: %w", err)
+	}
+	for _, l := range lines {
+		orders[at[l.OrderID]].Lines = append(orders[at[l.OrderID]].Lines, l)
+	}
+	var hist []historyRow
+	if err := db.Where("order_id IN ?", ids).Order("order_id, id").Find(&hist).Error; err != nil {
+		return fmt.Errorf("order history: %w", err)
+	}
+	for _, h := range hist {
+		i := at[h.OrderID]
+		orders[i].History = append(orders[i].History, Change{From: h.FromStatus, To: h.ToStatus, Event: h.Event,
+			ActorID: h.ActorID, OnBehalfOf: h.OnBehalfOf, Note: h.Note, At: h.At})
+	}
+	return nil
+}
+
+// partyOf says in which role actor (or the holder of a guest's order
+// token) stands to an order; not being party to it is not found.
+func (s *Service) partyOf(ctx context.Context, actor access.Actor, token string, o Order, g groupRow, scope access.Scope) (Party, catalog.Shop, error) {
+	sh, err := s.catalog.ShopOf(ctx, o.ShopID)
+	if err != nil {
+		return "", sh, err
+	}
+	now := s.now()
+	switch {
+	case access.Can(actor, access.ManageOrders, access.Resource{UnitID: sh.UnitID}, now) == nil:
+		return Staff, sh, nil
+	case !actor.Anonymous() && access.Can(actor, access.ActForPM, shopResource(sh, scope), now) == nil:
+		return Seller, sh, nil
+	case g.BuyerUserID != nil && *g.BuyerUserID == actor.UserID:
+		return Buyer, sh, nil
+	case token != "" && subtle.ConstantTimeCompare(hashToken(token), g.AccessHash) == 1:
+		return Buyer, sh, nil
+	case actor.Anonymous() && token == "":
+		return "", sh, domain.ErrUnauthorized
+	}
+	return "", sh, fmt.Errorf("order %s: %w", o.ID, domain.ErrNotFound)
+}
+
+func shopResource(sh catalog.Shop, scope access.Scope) access.Resource {
+	r := access.Resource{UnitID: sh.UnitID, OwnerID: sh.OwnerUserID, Scope: scope}
+	if sh.CaseID != nil {
+		r.CaseID = *sh.CaseID
+	}
+	return r
+}
+
+// ReadOrder answers an order to its buyer (account or private link), its
+// shop's seller side and staff of the shop's unit.
+func (s *Service) ReadOrder(ctx context.Context, actor access.Actor, token, id string) (Order, error) {
+	var o Order
+	if err := storage.Find(ctx, s.db.Gorm, &o, id, "order"); err != nil {
+		return o, err
+	}
+	g, err := s.group(ctx, o.GroupID)
+	if err != nil {
+		return o, err
+	}
+	if _, _, err := s.partyOf(ctx, actor, token, o, g, access.ScopeOrders); err != nil {
+		return Order{}, err
+	}
+	orders := []Order{o}
+	if err := s.fill(ctx, orders); err != nil {
+		return Order{}, err
+	}
+	return orders[0], nil
+}
+
+// ShopOrders lists a shop's orders, newest first, for its seller side and staff.
+func (s *Service) ShopOrders(ctx context.Context, actor access.Actor, shopID string, page domain.Page) (domain.List[Order], error) {
+	out := domain.List[Order]{Items: []Order{}}
+	sh, err := s.catalog.ShopOf(ctx, shopID)
+	if err != nil {
+		return out, err
+	}
+	if err := access.Can(actor, access.ActForPM, shopResource(sh, access.ScopeOrders), s.now()); err != nil {
+		return out, err
+	}
+	q := s.db.Gorm.WithContext(ctx).Where("shop_id = ?", shopID).Order("id DESC").Limit(page.Limit + 1)
+	if page.Cursor != "" {
+		if !domain.ValidID(page.Cursor) {
+			return out, domain.Invalid("cursor", "kursor tidak valid")
+		}
+		q = q.Where("id < ?", page.Cursor)
+	}
+	if err := q.Find(&out.Items).Error; err != nil {
+		return out, fmt.Errorf("shop orders: %w", err)
+	}
+	if len(out.Items) > page.Limit {
+		out.Items = out.Items[:page.Limit]
+		out.NextCursor = out.Items[page.Limit-1].ID
+	}
+	return out, s.fill(ctx, out.Items)
+}
+
+// ShopBalance is what a shop has earned, for its seller side and staff.
+func (s *Service) ShopBalance(ctx context.Context, actor access.Actor, shopID string) (Balance, error) {
+	sh, err := s.catalog.ShopOf(ctx, shopID)
+	if err != nil {
+		return Balance{}, err
+	}
+	if err := access.Can(actor, access.ActForPM, shopResource(sh, access.ScopeEarnings), s.now()); err != nil {
+		return Balance{}, err
+	}
+	return s.shopBalance(ctx, shopID)
+}
