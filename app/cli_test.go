@@ -23,6 +23,15 @@ var (
 	binErr  error
 )
 
+// TestMain removes the binary built for the command tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		_ = os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 // binary builds the real command once per test run.
 func binary(t *testing.T) string {
 	t.Helper()
