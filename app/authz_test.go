@@ -335,6 +335,7 @@ var authzTable = []route{
 	{"GET", "/api/v1/shops/{shopPM}/orders", "", expect(404, sellerSide(200)), false},
 	{"GET", "/api/v1/shops/{shopPM}/balance", "", expect(404, merge(sellerSide(200), map[string]int{"pendamping": 404})), false},
 	{"GET", "/api/v1/ledger/check", "", expect(403, map[string]int{"admin": 200}), false},
+	{"POST", "/api/v1/sales", `{"items":[{"product_id":"{productLive}","quantity":1}],"payment_method":"cash","unit_id":"{unitA}"}`, expect(404, unitStaff(201)), false},
 }
 
 // sellerSide are the actors who may act on the PM shop's listings: its

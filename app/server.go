@@ -68,7 +68,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.cases = cases.NewService(db, v, a.accounts, clock)
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
 	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
-	a.orders = orders.NewService(db, a.catalog, clock)
+	a.orders = orders.NewService(db, a.catalog, a.cases, clock)
 	a.http = fiber.New(fiber.Config{
 		AppName:               "atensi",
 		BodyLimit:             bodyLimit,
@@ -116,9 +116,13 @@ func (a *App) jobs() {
 	river.AddWorker(a.workers, &storage.DeleteObjectWorker{Objects: a.objects})
 	river.AddWorker(a.workers, &accounts.PruneWorker{Accounts: a.accounts})
 	river.AddWorker(a.workers, &orders.ExpireWorker{Orders: a.orders})
+	river.AddWorker(a.workers, &orders.AutoCompleteWorker{Orders: a.orders})
 	a.periodic = append(a.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return accounts.PruneArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true}))
+		&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return orders.AutoCompleteArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}))
 }
 
 func (a *App) logPanic(c *fiber.Ctx, e any) {

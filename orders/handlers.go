@@ -18,6 +18,7 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 func (h *Handler) Routes(r fiber.Router) {
 	r.Post("/checkout", h.checkout)
 	r.Post("/order-groups/:id/confirm-payment", h.confirmPayment)
+	r.Post("/sales", h.sale)
 	r.Get("/orders/:id", h.order)
 	r.Post("/orders/:id/ship", h.move(Ship))
 	r.Post("/orders/:id/deliver", h.move(Deliver))
@@ -36,6 +37,17 @@ func (h *Handler) checkout(c *fiber.Ctx) error {
 	}
 	return api.Idempotent(c, h.svc.db, "checkout", func() (int, any, error) {
 		g, err := h.svc.Checkout(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+		return fiber.StatusCreated, g, err
+	})
+}
+
+func (h *Handler) sale(c *fiber.Ctx) error {
+	var in SaleInput
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	return api.Idempotent(c, h.svc.db, "sale", func() (int, any, error) {
+		g, err := h.svc.RecordSale(c.UserContext(), access.ActorFrom(c.UserContext()), in)
 		return fiber.StatusCreated, g, err
 	})
 }

@@ -75,6 +75,9 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 			posting{pending(o.ShopID), o.TotalIDR - o.RefundedIDR}, posting{available(o.ShopID), -(o.TotalIDR - o.RefundedIDR)}); err != nil {
 			return o, err
 		}
+		if err := s.writeSaleEvents(ctx, tx, o, c.actor, now); err != nil {
+			return o, err
+		}
 	case Cancel, Expire:
 		if from.reservesStock() {
 			if err := s.releaseStock(ctx, tx, o.ID); err != nil {

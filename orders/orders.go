@@ -28,12 +28,14 @@ type Catalog interface {
 type Service struct {
 	db      *storage.DB
 	catalog Catalog
+	cases   CaseFacts
 	now     func() time.Time
 }
 
-// NewService builds the service; now is the clock (time.Now outside tests).
-func NewService(db *storage.DB, c Catalog, now func() time.Time) *Service {
-	return &Service{db: db, catalog: c, now: now}
+// NewService builds the service; cases receives the sale events of each
+// maker's case record; now is the clock (time.Now outside tests).
+func NewService(db *storage.DB, c Catalog, cases CaseFacts, now func() time.Time) *Service {
+	return &Service{db: db, catalog: c, cases: cases, now: now}
 }
 
 // Group is an order group: one checkout, one payment, one order per shop.

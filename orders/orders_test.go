@@ -17,7 +17,7 @@ import (
 func setup(t *testing.T) (*catalogtest.World, *orders.Service) {
 	t.Helper()
 	w := catalogtest.New(t)
-	return w, orders.NewService(w.DB, w.Catalog, w.Clock.Now)
+	return w, orders.NewService(w.DB, w.Catalog, w.Cases, w.Clock.Now)
 }
 
 func checkoutInput(method string, items ...orders.Item) orders.CheckoutInput {

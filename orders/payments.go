@@ -117,3 +117,53 @@ func (s *Service) Expire(ctx context.Context, groupID string) error {
 		return nil
 	})
 }
+
+// returnWindow is how long a buyer has after delivery to report a problem
+// before the order completes by itself (CONTRACT.md "Order states").
+const returnWindow = 3 * 24 * time.Hour
+
+// AutoCompleteArgs is the periodic job that completes delivered orders
+// whose return window has passed.
+type AutoCompleteArgs struct{}
+
+// Kind names the job in the queue.
+func (AutoCompleteArgs) Kind() string { return "auto_complete_orders" }
+
+// AutoCompleteWorker runs AutoCompleteArgs jobs.
+type AutoCompleteWorker struct {
+	river.WorkerDefaults[AutoCompleteArgs]
+	Orders *Service
+}
+
+// Work completes what is due.
+func (w *AutoCompleteWorker) Work(ctx context.Context, _ *river.Job[AutoCompleteArgs]) error {
+	_, err := w.Orders.AutoComplete(ctx)
+	return err
+}
+
+// AutoComplete completes every delivered order past its return window,
+// each in its own transaction, and says how many it completed.
+func (s *Service) AutoComplete(ctx context.Context) (int, error) {
+	var ids []string
+	err := s.db.Gorm.WithContext(ctx).Model(&Order{}).Where("status = ? AND delivered_at <= ?", Delivered, s.now().UTC().Add(-returnWindow)).
+		Order("delivered_at").Limit(1000).Pluck("id", &ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("orders to complete: %w", err)
+	}
+	done := 0
+	for _, id := range ids {
+		err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+			_, err := s.apply(ctx, tx, id, change{event: Complete, party: System, note: "otomatis setelah masa pengembalian"})
+			return err
+		})
+		switch {
+		case err == nil:
+			done++
+		case errors.Is(err, domain.ErrConflict):
+			// moved meanwhile (the buyer confirmed, staff refunded): nothing to do
+		default:
+			return done, err
+		}
+	}
+	return done, nil
+}
