@@ -68,7 +68,14 @@ var actors = []string{"anon", "admin", "staffA", "staffA2", "supA", "staffB", "l
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	clock := newTestClock()
-	w := &world{a: newTestApp(t, WithClock(clock.Now)), clock: clock, tokens: map[string]string{}, ids: map[string]string{}}
+	return newWorldOn(t, newTestApp(t, WithClock(clock.Now)), clock)
+}
+
+// newWorldOn builds the world in an app made by the caller (whose clock
+// must be clock).
+func newWorldOn(t *testing.T, a *App, clock *testClock) *world {
+	t.Helper()
+	w := &world{a: a, clock: clock, tokens: map[string]string{}, ids: map[string]string{}}
 	ctx := context.Background()
 	must := func(err error) {
 		t.Helper()
@@ -335,6 +342,8 @@ var authzTable = []route{
 	{"GET", "/api/v1/shops/{shopPM}/orders", "", expect(404, sellerSide(200)), false},
 	{"GET", "/api/v1/shops/{shopPM}/balance", "", expect(404, merge(sellerSide(200), map[string]int{"pendamping": 404})), false},
 	{"GET", "/api/v1/ledger/check", "", expect(403, map[string]int{"admin": 200}), false},
+	// Stripe signs, not users; off in this world, it is not there for anyone.
+	{"POST", "/webhooks/stripe", `{}`, expect(404, map[string]int{"anon": 404}), false},
 	{"POST", "/api/v1/sales", `{"items":[{"product_id":"{productLive}","quantity":1}],"payment_method":"cash","unit_id":"{unitA}"}`, expect(404, unitStaff(201)), false},
 }
 

@@ -55,6 +55,8 @@ func problemFor(err error) (p Problem, internal bool) {
 	case errors.Is(err, domain.ErrInvalid):
 		return Problem{Type: "/problems/validation", Title: "Data yang dikirim tidak valid", Status: http.StatusUnprocessableEntity,
 			Detail: detail(err, "Periksa isian Anda.")}, false
+	case errors.Is(err, domain.ErrBadRequest):
+		return Problem{Type: "about:blank", Title: "Bad Request", Status: http.StatusBadRequest, Detail: detail(err, "")}, false
 	case errors.Is(err, domain.ErrNotFound):
 		return Problem{Type: "about:blank", Title: "Not Found", Status: http.StatusNotFound, Detail: detail(err, "")}, false
 	case errors.Is(err, domain.ErrConflict):

@@ -43,6 +43,7 @@ type App struct {
 	cases    *cases.Service
 	catalog  *catalog.Service
 	orders   *orders.Service
+	cards    orders.Gateway
 	// pageErrors renders errors of page requests; nil until pages are mounted.
 	pageErrors PageErrors
 }
@@ -52,6 +53,10 @@ type Option func(*App)
 
 // WithClock replaces time.Now, for tests that move time.
 func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
+
+// WithCards replaces the Stripe gateway, for tests of the payment states
+// that stripe-mock cannot play.
+func WithCards(g orders.Gateway) Option { return func(a *App) { a.cards = g } }
 
 // New wires the service over open connections; it starts nothing.
 func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects, opts ...Option) (*App, error) {
@@ -69,6 +74,12 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
 	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
 	a.orders = orders.NewService(db, a.catalog, a.cases, clock)
+	if a.cards == nil && cfg.StripeSecretKey != "" {
+		a.cards = orders.NewStripe(cfg.StripeSecretKey, cfg.StripeAPIURL)
+	}
+	if a.cards != nil {
+		a.orders.UseCards(a.cards, cfg.BaseURL)
+	}
 	a.http = fiber.New(fiber.Config{
 		AppName:               "atensi",
 		BodyLimit:             bodyLimit,
@@ -108,7 +119,9 @@ func (a *App) routes() {
 	accounts.NewHandler(a.accounts, a.secure()).Routes(v1)
 	cases.NewHandler(a.cases).Routes(v1)
 	catalog.NewHandler(a.catalog).Routes(v1)
-	orders.NewHandler(a.orders).Routes(v1)
+	ordersAPI := orders.NewHandler(a.orders, a.cfg.StripeWebhook)
+	ordersAPI.Routes(v1)
+	ordersAPI.WebhookRoutes(a.http)
 }
 
 // jobs registers the background workers and periodic jobs.
@@ -117,11 +130,15 @@ func (a *App) jobs() {
 	river.AddWorker(a.workers, &accounts.PruneWorker{Accounts: a.accounts})
 	river.AddWorker(a.workers, &orders.ExpireWorker{Orders: a.orders})
 	river.AddWorker(a.workers, &orders.AutoCompleteWorker{Orders: a.orders})
+	river.AddWorker(a.workers, &orders.ReconcileWorker{Orders: a.orders})
 	a.periodic = append(a.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return accounts.PruneArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return orders.AutoCompleteArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return orders.ReconcileArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}))
 }
 

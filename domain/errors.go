@@ -18,6 +18,9 @@ var (
 	ErrForbidden    = errors.New("forbidden")
 	ErrUnauthorized = errors.New("unauthorized")
 	ErrInvalid      = errors.New("invalid input")
+	// ErrBadRequest is a request that cannot be read at all (an unsigned
+	// webhook), as opposed to one with invalid fields.
+	ErrBadRequest = errors.New("bad request")
 )
 
 // FieldError says what is wrong with one input field.

@@ -134,7 +134,9 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	switch in.PaymentMethod {
 	case "bank_transfer":
 	case "card":
-		v.Add("payment_method", "pembayaran kartu belum tersedia; gunakan transfer bank")
+		if s.cards == nil {
+			v.Add("payment_method", "pembayaran kartu sedang tidak tersedia; gunakan transfer bank")
+		}
 	default:
 		v.Add("payment_method", "harus card atau bank_transfer")
 	}
@@ -180,9 +182,17 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	if err != nil {
 		return Group{}, err
 	}
-	return Group{ID: g.ID, TotalIDR: g.TotalIDR, Orders: refs, AccessToken: token, PaymentExpires: g.ExpiresAt,
+	out := Group{ID: g.ID, TotalIDR: g.TotalIDR, Orders: refs, AccessToken: token, PaymentExpires: g.ExpiresAt,
 		Payment: Payment{Provider: "bank_transfer", Status: "pending", Instructions: &Instructions{Reference: g.PaymentRef, AmountIDR: g.TotalIDR,
-			Note: "Transfer tepat sejumlah ini dan tulis nomor referensi di berita transfer. Pesanan batal otomatis bila belum dibayar dalam 30 menit."}}}, nil
+			Note: "Transfer tepat sejumlah ini dan tulis nomor referensi di berita transfer. Pesanan batal otomatis bila belum dibayar dalam 30 menit."}}}
+	if in.PaymentMethod == "card" {
+		url, err := s.startCard(ctx, g, in.Shipping.Method == "courier", token)
+		if err != nil {
+			return Group{}, err
+		}
+		out.Payment = Payment{Provider: "stripe", Status: "pending", CheckoutURL: url}
+	}
+	return out, nil
 }
 
 // splitByShop makes one order per shop from the reserved products.

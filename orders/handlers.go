@@ -1,7 +1,10 @@
 package orders
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/api"
@@ -9,10 +12,47 @@ import (
 )
 
 // Handler serves the orders API.
-type Handler struct{ svc *Service }
+type Handler struct {
+	svc           *Service
+	webhookSecret string
+}
 
-// NewHandler builds the handler.
-func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+// NewHandler builds the handler; webhookSecret checks Stripe's signatures.
+func NewHandler(svc *Service, webhookSecret string) *Handler {
+	return &Handler{svc: svc, webhookSecret: webhookSecret}
+}
+
+// WebhookRoutes mounts the payment providers' webhooks (outside /api/v1).
+func (h *Handler) WebhookRoutes(r fiber.Router) {
+	r.Post("/webhooks/stripe", h.stripeWebhook)
+}
+
+// stripeWebhook checks the signature over the raw body before reading
+// anything; a bad one is 400 and changes nothing.
+func (h *Handler) stripeWebhook(c *fiber.Ctx) error {
+	if h.webhookSecret == "" || h.svc.cards == nil {
+		return domain.Errorf(domain.ErrNotFound, "Pembayaran kartu tidak aktif.")
+	}
+	ev, err := webhook.ConstructEventWithOptions(c.Body(), c.Get("Stripe-Signature"), h.webhookSecret,
+		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
+	if err != nil {
+		return domain.Errorf(domain.ErrBadRequest, "Tanda tangan webhook tidak sah.")
+	}
+	e := CardEvent{ID: ev.ID, Type: string(ev.Type)}
+	if ev.Data != nil {
+		if id, ok := ev.Data.Object["id"].(string); ok && strings.HasPrefix(string(ev.Type), "checkout.session.") {
+			e.SessionID = id
+		}
+		if pi, ok := ev.Data.Object["payment_intent"].(string); ok {
+			e.PaymentID = pi
+		}
+	}
+	outcome, err := h.svc.HandleCardEvent(c.UserContext(), e)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"received": true, "outcome": outcome})
+}
 
 // Routes mounts the orders API under r (/api/v1).
 func (h *Handler) Routes(r fiber.Router) {

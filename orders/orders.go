@@ -30,6 +30,15 @@ type Service struct {
 	catalog Catalog
 	cases   CaseFacts
 	now     func() time.Time
+	// cards is the card gateway; nil turns card payments off.
+	cards   Gateway
+	baseURL string
+}
+
+// UseCards turns card payments on through gateway; baseURL is where the
+// provider sends buyers back.
+func (s *Service) UseCards(gateway Gateway, baseURL string) {
+	s.cards, s.baseURL = gateway, baseURL
 }
 
 // NewService builds the service; cases receives the sale events of each
