@@ -3,6 +3,7 @@ package orders_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 	"github.com/sentrakreasi/atensi/orders/orderstest"
 )
 
-func cardCheckout(t *testing.T) (*orderstest.Cards, *orders.Service, func() orders.GroupView, string, string, func() int) {
+func cardCheckout(t *testing.T) (*orderstest.Cards, *orders.Service, func() orders.GroupView, string, string, func() int, access.Actor) {
 	t.Helper()
 	w, svc := setup(t)
 	cards := orderstest.NewCards()
@@ -35,11 +36,11 @@ func cardCheckout(t *testing.T) (*orderstest.Cards, *orders.Service, func() orde
 		return orders.GroupView{Orders: []orders.Order{o}}
 	}
 	stock := func() int { return w.Stock(t, p.ID) }
-	return cards, svc, view, g.ID, orderstest.SessionID(g.ID), stock
+	return cards, svc, view, g.ID, orderstest.SessionID(g.ID), stock, w.Staff
 }
 
 func TestCardEventsApplyOnceInAnyOrder(t *testing.T) {
-	cards, svc, view, _, sessionID, stock := cardCheckout(t)
+	cards, svc, view, _, sessionID, stock, _ := cardCheckout(t)
 	ctx := context.Background()
 	cards.Pay(sessionID)
 	completed := orders.CardEvent{ID: "evt_1", Type: "checkout.session.completed", SessionID: sessionID}
@@ -75,7 +76,7 @@ func TestCardEventsApplyOnceInAnyOrder(t *testing.T) {
 }
 
 func TestReconcileFixesALostWebhook(t *testing.T) {
-	cards, svc, view, _, sessionID, _ := cardCheckout(t)
+	cards, svc, view, _, sessionID, _, _ := cardCheckout(t)
 	ctx := context.Background()
 	// Stripe took the money, then the server died before the webhook came.
 	cards.Pay(sessionID)
@@ -95,7 +96,7 @@ func TestReconcileFixesALostWebhook(t *testing.T) {
 }
 
 func TestExpiredSessionGivesStockBackAndLatePaymentIsRefunded(t *testing.T) {
-	cards, svc, view, _, sessionID, stock := cardCheckout(t)
+	cards, svc, view, _, sessionID, stock, _ := cardCheckout(t)
 	ctx := context.Background()
 	cards.Expire(sessionID)
 	if _, err := svc.HandleCardEvent(ctx, orders.CardEvent{ID: "evt_exp", Type: "checkout.session.expired", SessionID: sessionID}); err != nil {
@@ -136,4 +137,28 @@ func TestStripeClientAgainstStripeMock(t *testing.T) {
 	if err := s.Refund(ctx, "pi_123", 50000, "refund-test"); err != nil {
 		t.Fatalf("refund: %v", err)
 	}
+}
+
+func TestCardRefundGoesThroughTheProviderOnce(t *testing.T) {
+	cards, svc, view, _, sessionID, _, staff := cardCheckout(t)
+	ctx := context.Background()
+	cards.Pay(sessionID)
+	if _, err := svc.HandleCardEvent(ctx, orders.CardEvent{ID: "evt_r1", Type: "checkout.session.completed", SessionID: sessionID}); err != nil {
+		t.Fatal(err)
+	}
+	o := view().Orders[0]
+	if _, err := svc.MoveOrder(ctx, staff, o.ID, orders.Move{Event: orders.Refund, AmountIDR: 50000, Reason: "warna beda"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.MoveOrder(ctx, staff, o.ID, orders.Move{Event: orders.Refund, Reason: "dibatalkan pembeli"}); err != nil {
+		t.Fatal(err)
+	}
+	got := cards.Refunds()
+	if len(got) != 2 || !strings.Contains(got[0], ":50000:") || !strings.Contains(got[1], ":100000:") {
+		t.Fatalf("provider refunds %v, want 50000 then the 100000 left", got)
+	}
+	if o := view().Orders[0]; o.Status != orders.Refunded || o.RefundedIDR != 150000 {
+		t.Fatalf("after refunds: %s %d", o.Status, o.RefundedIDR)
+	}
+	checkLedger(t, svc)
 }

@@ -41,24 +41,25 @@ type Item struct {
 }
 
 type groupRow struct {
-	ID              string
-	BuyerUserID     *string
-	BuyerName       string
-	BuyerEmail      string
-	BuyerPhone      string
-	ShippingMethod  string
-	ShippingAddress string
-	PaymentMethod   string
-	PaymentStatus   string
-	PaymentRef      string
-	ProviderRef     *string
-	TotalIDR        domain.IDR `gorm:"column:total_idr"`
-	AccessHash      []byte
-	SoldBy          *string
-	StoreUnitID     *string
-	ExpiresAt       time.Time
-	PaidAt          *time.Time
-	CreatedAt       time.Time
+	ID                string
+	BuyerUserID       *string
+	BuyerName         string
+	BuyerEmail        string
+	BuyerPhone        string
+	ShippingMethod    string
+	ShippingAddress   string
+	PaymentMethod     string
+	PaymentStatus     string
+	PaymentRef        string
+	ProviderRef       *string
+	ProviderPaymentID *string
+	TotalIDR          domain.IDR `gorm:"column:total_idr"`
+	AccessHash        []byte
+	SoldBy            *string
+	StoreUnitID       *string
+	ExpiresAt         time.Time
+	PaidAt            *time.Time
+	CreatedAt         time.Time
 }
 
 func (groupRow) TableName() string { return "order_groups" }

@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/sentrakreasi/atensi/access"
@@ -55,6 +56,9 @@ func (s *Service) MoveOrder(ctx context.Context, actor access.Actor, orderID str
 	if party == Seller && actor.Role == access.Pendamping && sh.CaseID != nil {
 		c.onBehalfOf = *sh.CaseID
 	}
+	if err := s.refundCard(ctx, g, o, m); err != nil {
+		return Order{}, err
+	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		_, err := s.apply(ctx, tx, orderID, c)
 		return err
@@ -63,4 +67,35 @@ func (s *Service) MoveOrder(ctx context.Context, actor access.Actor, orderID str
 		return Order{}, err
 	}
 	return s.ReadOrder(ctx, actor, m.Token, orderID)
+}
+
+// refundCard gives card money back through the provider before the refund
+// is booked. The provider's idempotency key is made of the order and what
+// was refunded before, so a retry after a failed booking never refunds
+// twice, and the next refund gets a key of its own.
+func (s *Service) refundCard(ctx context.Context, g groupRow, o Order, m Move) error {
+	if g.PaymentMethod != "card" || g.ProviderPaymentID == nil || s.cards == nil {
+		return nil
+	}
+	left := o.TotalIDR - o.RefundedIDR
+	amount := m.AmountIDR
+	switch {
+	case m.Event == Cancel && o.Status == Paid:
+		amount = left
+	case m.Event == Refund && (amount == 0 || amount > left):
+		amount = left // more than left is refused by the booking; do not ask the provider for it
+		if m.AmountIDR > left {
+			return nil
+		}
+	case m.Event != Refund:
+		return nil
+	}
+	if amount <= 0 {
+		return nil
+	}
+	key := fmt.Sprintf("refund-%s-%d-%d", o.ID, o.RefundedIDR, amount)
+	if err := s.cards.Refund(ctx, *g.ProviderPaymentID, amount, key); err != nil {
+		return fmt.Errorf("%w: %v", errProvider, err)
+	}
+	return nil
 }
