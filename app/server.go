@@ -128,7 +128,7 @@ func (a *App) routes() {
 func (a *App) jobs() {
 	river.AddWorker(a.workers, &storage.DeleteObjectWorker{Objects: a.objects})
 	river.AddWorker(a.workers, &accounts.PruneWorker{Accounts: a.accounts})
-	river.AddWorker(a.workers, &orders.ExpireWorker{Orders: a.orders})
+	river.AddWorker(a.workers, &orders.ExpireDueWorker{Orders: a.orders})
 	river.AddWorker(a.workers, &orders.AutoCompleteWorker{Orders: a.orders})
 	river.AddWorker(a.workers, &orders.ReconcileWorker{Orders: a.orders})
 	a.periodic = append(a.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
@@ -136,6 +136,9 @@ func (a *App) jobs() {
 		&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return orders.AutoCompleteArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return orders.ExpireDueArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return orders.ReconcileArgs{}, nil },

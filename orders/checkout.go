@@ -172,13 +172,18 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 		if err := tx.DB.Create(&lines).Error; err != nil {
 			return fmt.Errorf("create order lines: %w", err)
 		}
-		for _, o := range orders {
+		history := make([]historyRow, len(orders))
+		for i, o := range orders {
 			refs = append(refs, OrderRef{ID: o.ID, ShopID: o.ShopID, Status: o.Status})
-			if err := record(tx, o.ID, "", PendingPayment, "checkout", actor, "", "", now); err != nil {
-				return err
+			history[i] = historyRow{OrderID: o.ID, ToStatus: PendingPayment, Event: "checkout", At: now}
+			if actor.UserID != "" {
+				history[i].ActorID = &actor.UserID
 			}
 		}
-		return tx.Enqueue(ctx, ExpireArgs{GroupID: g.ID}, expireAt(g.ExpiresAt))
+		if err := tx.DB.Create(&history).Error; err != nil {
+			return fmt.Errorf("order history: %w", err)
+		}
+		return nil // the expiry sweep (ExpireDueArgs) gives the stock back if this is not paid in time
 	})
 	if err != nil {
 		return Group{}, err

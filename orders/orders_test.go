@@ -210,9 +210,12 @@ func TestUnpaidGroupExpiresAndCancelReleasesStock(t *testing.T) {
 	if err := svc.Expire(ctx, g.ID); err != nil || w.Stock(t, p.ID) != 1 {
 		t.Fatalf("expiring before 30 minutes must do nothing: stock %d, %v", w.Stock(t, p.ID), err)
 	}
+	if n, err := svc.ExpireDue(ctx); err != nil || n != 0 {
+		t.Fatalf("sweep before 30 minutes: %d expired, %v", n, err)
+	}
 	w.Clock.Advance(31 * time.Minute)
-	if err := svc.Expire(ctx, g.ID); err != nil {
-		t.Fatal(err)
+	if n, err := svc.ExpireDue(ctx); err != nil || n != 1 {
+		t.Fatalf("sweep after 30 minutes: %d expired, %v", n, err)
 	}
 	if w.Stock(t, p.ID) != 4 {
 		t.Fatalf("expiry must give the stock back, have %d", w.Stock(t, p.ID))

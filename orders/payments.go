@@ -71,25 +71,41 @@ func (s *Service) staffOfGroup(ctx context.Context, actor access.Actor, g groupR
 	return denied
 }
 
-// ExpireArgs is the job that cancels a group not paid in time.
-type ExpireArgs struct {
-	GroupID string `json:"group_id"`
-}
+// ExpireDueArgs is the periodic job (every minute) that cancels the groups
+// not paid in time. One sweep instead of a job per checkout keeps the
+// queue out of checkout's transaction, which is the hottest write path.
+type ExpireDueArgs struct{}
 
 // Kind names the job in the queue.
-func (ExpireArgs) Kind() string { return "expire_order_group" }
+func (ExpireDueArgs) Kind() string { return "expire_unpaid_orders" }
 
-func expireAt(t time.Time) *river.InsertOpts { return &river.InsertOpts{ScheduledAt: t} }
-
-// ExpireWorker runs ExpireArgs jobs.
-type ExpireWorker struct {
-	river.WorkerDefaults[ExpireArgs]
+// ExpireDueWorker runs ExpireDueArgs jobs.
+type ExpireDueWorker struct {
+	river.WorkerDefaults[ExpireDueArgs]
 	Orders *Service
 }
 
-// Work expires the group if it is still unpaid.
-func (w *ExpireWorker) Work(ctx context.Context, job *river.Job[ExpireArgs]) error {
-	return w.Orders.Expire(ctx, job.Args.GroupID)
+// Work expires every group that is due.
+func (w *ExpireDueWorker) Work(ctx context.Context, _ *river.Job[ExpireDueArgs]) error {
+	_, err := w.Orders.ExpireDue(ctx)
+	return err
+}
+
+// ExpireDue expires every unpaid group past its time, oldest first, and
+// says how many it expired.
+func (s *Service) ExpireDue(ctx context.Context) (int, error) {
+	var ids []string
+	err := s.db.Gorm.WithContext(ctx).Model(&groupRow{}).Where("payment_status = 'pending' AND expires_at <= ?", s.now().UTC()).
+		Order("expires_at").Limit(1000).Pluck("id", &ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("groups to expire: %w", err)
+	}
+	for i, id := range ids {
+		if err := s.Expire(ctx, id); err != nil {
+			return i, err
+		}
+	}
+	return len(ids), nil
 }
 
 // Expire cancels an unpaid group whose time is up and gives its stock
