@@ -91,6 +91,7 @@ const (
 	ManageOrders      Action = "order.manage" // staff work on the orders of their unit's shops
 	RecordSale        Action = "sale.record"  // an in-store sale at the unit's Sentra
 	CheckLedger       Action = "ledger.check"
+	ReadOutbox        Action = "outbox.read" // messages kept when no SMTP server is set
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.
@@ -201,6 +202,7 @@ var rules = map[Action]rule{
 	ManageOrders:  staffOfUnit,
 	RecordSale:    staffOfUnit,
 	CheckLedger:   func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
+	ReadOutbox:    func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
 	ActForPM: func(a Actor, r Resource, now time.Time) error {
 		switch {
 		case a.Role == Staff || a.Role == Supervisor:

@@ -31,6 +31,8 @@ type Config struct {
 	// by default, or a CDN in front of the bucket.
 	MediaBaseURL    string
 	ShutdownTimeout time.Duration
+	// SMTP sends the outbox; an empty SMTPAddr keeps messages to be read.
+	SMTPAddr, SMTPFrom, SMTPUser, SMTPPassword string
 	// SearchCacheTTL is how long public search answers are reused; 0 turns
 	// the cache off (benchmarks use it to measure the database path).
 	SearchCacheTTL time.Duration
@@ -63,6 +65,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		StripeWebhook:   get("STRIPE_WEBHOOK_SECRET", ""),
 		StripeAPIURL:    get("STRIPE_API_URL", ""),
 		LogLevel:        get("LOG_LEVEL", "info"),
+		SMTPAddr:        get("SMTP_ADDR", ""),
+		SMTPFrom:        get("SMTP_FROM", "Sentra Kreasi ATENSI <no-reply@sentrakreasi.id>"),
+		SMTPUser:        get("SMTP_USERNAME", ""),
+		SMTPPassword:    get("SMTP_PASSWORD", ""),
 	}
 	var errs []string
 	bad := func(name, format string, args ...any) {
@@ -84,6 +90,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		bad("BASE_URL", "want an absolute http(s) URL, got %q", c.BaseURL)
 	} else {
 		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	}
+	if c.SMTPAddr != "" {
+		if _, _, err := splitHostPort(c.SMTPAddr); err != nil {
+			bad("SMTP_ADDR", "want host:port such as smtp.example.id:587, got %q", c.SMTPAddr)
+		}
 	}
 	c.MediaBaseURL = strings.TrimRight(get("MEDIA_BASE_URL", c.BaseURL+"/media"), "/")
 	if u, err := url.Parse(c.MediaBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/orders"
 	"github.com/sentrakreasi/atensi/storage"
 	"github.com/sentrakreasi/atensi/vault"
@@ -73,12 +74,12 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.cases = cases.NewService(db, v, a.accounts, clock)
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
 	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
-	a.orders = orders.NewService(db, a.catalog, a.cases, clock)
+	a.orders = orders.NewService(db, a.catalog, a.cases, cfg.BaseURL, clock)
 	if a.cards == nil && cfg.StripeSecretKey != "" {
 		a.cards = orders.NewStripe(cfg.StripeSecretKey, cfg.StripeAPIURL)
 	}
 	if a.cards != nil {
-		a.orders.UseCards(a.cards, cfg.BaseURL)
+		a.orders.UseCards(a.cards)
 	}
 	a.http = fiber.New(fiber.Config{
 		AppName:               "atensi",
@@ -122,6 +123,7 @@ func (a *App) routes() {
 	ordersAPI := orders.NewHandler(a.orders, a.cfg.StripeWebhook)
 	ordersAPI.Routes(v1)
 	ordersAPI.WebhookRoutes(a.http)
+	notify.Routes(v1, a.db)
 }
 
 // jobs registers the background workers and periodic jobs.
@@ -131,6 +133,8 @@ func (a *App) jobs() {
 	river.AddWorker(a.workers, &orders.ExpireDueWorker{Orders: a.orders})
 	river.AddWorker(a.workers, &orders.AutoCompleteWorker{Orders: a.orders})
 	river.AddWorker(a.workers, &orders.ReconcileWorker{Orders: a.orders})
+	river.AddWorker(a.workers, &notify.SendWorker{Sender: &notify.Sender{DB: a.db, Now: a.now,
+		SMTP: notify.SMTP{Addr: a.cfg.SMTPAddr, From: a.cfg.SMTPFrom, Username: a.cfg.SMTPUser, Password: a.cfg.SMTPPassword}}})
 	a.periodic = append(a.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return accounts.PruneArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true}),
@@ -139,6 +143,9 @@ func (a *App) jobs() {
 			&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return orders.ExpireDueArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(15*time.Second),
+			func() (river.JobArgs, *river.InsertOpts) { return notify.SendArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return orders.ReconcileArgs{}, nil },

@@ -16,7 +16,7 @@ func cardCheckout(t *testing.T) (*orderstest.Cards, *orders.Service, func() orde
 	t.Helper()
 	w, svc := setup(t)
 	cards := orderstest.NewCards()
-	svc.UseCards(cards, "https://pasar.example")
+	svc.UseCards(cards)
 	shop := w.PMShop(t, "Kartu")
 	p := w.Product(t, shop, "Batik Cap", 150000, 3)
 	in := checkoutInput("pickup", orders.Item{ProductID: p.ID, Quantity: 1})

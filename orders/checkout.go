@@ -183,6 +183,9 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 		if err := tx.DB.Create(&history).Error; err != nil {
 			return fmt.Errorf("order history: %w", err)
 		}
+		if err := s.tellCheckout(ctx, tx, g, token, now); err != nil {
+			return err
+		}
 		return nil // the expiry sweep (ExpireDueArgs) gives the stock back if this is not paid in time
 	})
 	if err != nil {

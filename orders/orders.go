@@ -35,16 +35,14 @@ type Service struct {
 	baseURL string
 }
 
-// UseCards turns card payments on through gateway; baseURL is where the
-// provider sends buyers back.
-func (s *Service) UseCards(gateway Gateway, baseURL string) {
-	s.cards, s.baseURL = gateway, baseURL
-}
+// UseCards turns card payments on through gateway.
+func (s *Service) UseCards(gateway Gateway) { s.cards = gateway }
 
 // NewService builds the service; cases receives the sale events of each
-// maker's case record; now is the clock (time.Now outside tests).
-func NewService(db *storage.DB, c Catalog, cases CaseFacts, now func() time.Time) *Service {
-	return &Service{db: db, catalog: c, cases: cases, now: now}
+// maker's case record; baseURL is the site's address for links in
+// messages; now is the clock (time.Now outside tests).
+func NewService(db *storage.DB, c Catalog, cases CaseFacts, baseURL string, now func() time.Time) *Service {
+	return &Service{db: db, catalog: c, cases: cases, baseURL: baseURL, now: now}
 }
 
 // Group is an order group: one checkout, one payment, one order per shop.

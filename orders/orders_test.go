@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ import (
 func setup(t *testing.T) (*catalogtest.World, *orders.Service) {
 	t.Helper()
 	w := catalogtest.New(t)
-	return w, orders.NewService(w.DB, w.Catalog, w.Cases, w.Clock.Now)
+	return w, orders.NewService(w.DB, w.Catalog, w.Cases, "https://pasar.example", w.Clock.Now)
 }
 
 func checkoutInput(method string, items ...orders.Item) orders.CheckoutInput {
@@ -194,6 +195,16 @@ func TestPaymentFulfilmentAndLedger(t *testing.T) {
 	}
 	if len(o.History) != 6 {
 		t.Errorf("history has %d steps: %+v", len(o.History), o.History)
+	}
+	var kinds []string
+	w.DB.Gorm.Raw("SELECT kind FROM notifications WHERE to_email = 'budi@contoh.id' ORDER BY id").Scan(&kinds)
+	if fmt.Sprint(kinds) != "[order_received order_paid order_shipped order_delivered order_partially_refunded]" {
+		t.Errorf("buyer's messages: %v", kinds)
+	}
+	var body string
+	w.DB.Gorm.Raw("SELECT body FROM notifications WHERE kind = 'order_received'").Scan(&body)
+	if !strings.Contains(body, g.AccessToken) || !strings.Contains(body, "Rp75.000") {
+		t.Errorf("confirmation lacks the order link or the total: %q", body)
 	}
 	checkLedger(t, svc)
 }

@@ -1,0 +1,61 @@
+package orders
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/notify"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// rupiah writes an amount the Indonesian way: Rp25.000.
+func rupiah(a domain.IDR) string {
+	s := fmt.Sprint(int64(a))
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	return "Rp" + b.String()
+}
+
+// tellCheckout queues the buyer's confirmation with the private order link
+// and how to pay. It names shops by their display names only.
+func (s *Service) tellCheckout(ctx context.Context, tx *storage.Tx, g groupRow, token string, now time.Time) error {
+	body := fmt.Sprintf("Halo %s,\n\nTerima kasih, pesanan Anda sudah kami terima. Total: %s.\n", g.BuyerName, rupiah(g.TotalIDR))
+	if g.PaymentMethod == "bank_transfer" {
+		body += fmt.Sprintf("\nSilakan transfer tepat %s dengan berita/referensi %s dalam 30 menit; setelah itu pesanan batal otomatis.\n", rupiah(g.TotalIDR), g.PaymentRef)
+	}
+	body += fmt.Sprintf("\nLihat pesanan Anda kapan saja di:\n%s/pesanan/%s?token=%s\n\nSimpan tautan ini; jangan bagikan kepada orang lain.\n\nSentra Kreasi ATENSI", s.baseURL, g.ID, token)
+	return notify.Queue(ctx, tx.DB, notify.Message{To: g.BuyerEmail, Subject: "Pesanan diterima " + g.PaymentRef, Body: body,
+		Kind: "order_received", Ref: g.ID}, now)
+}
+
+var statusNews = map[Status]string{
+	Paid:              "Pembayaran untuk pesanan Anda sudah kami terima. Penjual sedang menyiapkannya.",
+	Shipped:           "Pesanan Anda sudah dikirim.",
+	Delivered:         "Pesanan Anda sudah sampai. Mohon konfirmasi penerimaan di halaman pesanan.",
+	Cancelled:         "Pesanan Anda dibatalkan. Bila sudah membayar, dana dikembalikan penuh.",
+	Refunded:          "Dana pesanan Anda sudah dikembalikan.",
+	PartiallyRefunded: "Sebagian dana pesanan Anda sudah dikembalikan.",
+}
+
+// tellStatus queues the buyer's notice of an order's new status.
+func (s *Service) tellStatus(ctx context.Context, tx *storage.Tx, g groupRow, o Order, to Status, extra string, now time.Time) error {
+	news, ok := statusNews[to]
+	if !ok {
+		return nil
+	}
+	body := fmt.Sprintf("Halo %s,\n\n%s\n", g.BuyerName, news)
+	if extra != "" {
+		body += extra + "\n"
+	}
+	body += fmt.Sprintf("\nNomor pesanan: %s\nBuka tautan pesanan dari email konfirmasi pertama untuk rinciannya.\n\nSentra Kreasi ATENSI", o.ID)
+	return notify.Queue(ctx, tx.DB, notify.Message{To: g.BuyerEmail, Subject: "Pesanan " + g.PaymentRef + ": " + string(to), Body: body,
+		Kind: "order_" + string(to), Ref: fmt.Sprintf("%s:%d", o.ID, o.RefundedIDR)}, now)
+}
