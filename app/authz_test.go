@@ -343,6 +343,10 @@ var authzTable = []route{
 	{"GET", "/api/v1/shops/{shopPM}/balance", "", expect(404, merge(sellerSide(200), map[string]int{"pendamping": 404})), false},
 	{"GET", "/api/v1/ledger/check", "", expect(403, map[string]int{"admin": 200}), false},
 	{"GET", "/api/v1/notifications", "", expect(403, map[string]int{"admin": 200}), false},
+	// Everyone has a cart of their own: a guest's comes with a token.
+	{"PUT", "/api/v1/cart/items/{productLive}", `{"quantity":2}`, expect(200, map[string]int{"anon": 200}), false},
+	{"GET", "/api/v1/cart", "", expect(200, map[string]int{"anon": 200}), false},
+	{"DELETE", "/api/v1/cart", "", expect(204, map[string]int{"anon": 204}), false},
 	// Stripe signs, not users; off in this world, it is not there for anyone.
 	{"POST", "/webhooks/stripe", `{}`, expect(404, map[string]int{"anon": 404}), false},
 	{"POST", "/api/v1/sales", `{"items":[{"product_id":"{productLive}","quantity":1}],"payment_method":"cash","unit_id":"{unitA}"}`, expect(404, unitStaff(201)), false},

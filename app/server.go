@@ -120,7 +120,7 @@ func (a *App) routes() {
 	accounts.NewHandler(a.accounts, a.secure()).Routes(v1)
 	cases.NewHandler(a.cases).Routes(v1)
 	catalog.NewHandler(a.catalog).Routes(v1)
-	ordersAPI := orders.NewHandler(a.orders, a.cfg.StripeWebhook)
+	ordersAPI := orders.NewHandler(a.orders, a.cfg.StripeWebhook, a.secure())
 	ordersAPI.Routes(v1)
 	ordersAPI.WebhookRoutes(a.http)
 	notify.Routes(v1, a.db)

@@ -114,3 +114,49 @@ func (s *Service) Release(ctx context.Context, tx *storage.Tx, quantities map[st
 	s.cache.clear()
 	return nil
 }
+
+// CartProduct is what a cart shows of a product: its current price, stock
+// and shop, and whether it can be bought at all.
+type CartProduct struct {
+	ProductID   string     `json:"product_id"`
+	Title       string     `json:"title"`
+	PriceIDR    domain.IDR `json:"price_idr"`
+	Stock       int        `json:"stock_available"`
+	MadeToOrder bool       `json:"made_to_order"`
+	OnSale      bool       `json:"on_sale"` // published, in an active shop
+	ShopID      string     `json:"shop_id"`
+	ShopName    string     `json:"shop_name"`
+	Image       *Image     `json:"image"`
+}
+
+// CartProducts reads the products of a cart in one query (plus photos).
+func (s *Service) CartProducts(ctx context.Context, ids []string) (map[string]CartProduct, error) {
+	var rows []struct {
+		ID, Title, ShopID, ShopName, Status, ShopStatus string
+		PriceIDR                                      domain.IDR
+		Stock                                         int
+		MadeToOrder                                   bool
+	}
+	err := s.db.Gorm.WithContext(ctx).Raw(`SELECT p.id, p.title, p.price_idr, p.stock, p.made_to_order, p.status, s.id AS shop_id,
+		s.display_name AS shop_name, s.status AS shop_status FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id IN ?`, ids).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("cart products: %w", err)
+	}
+	images, err := s.images(ctx, s.db.Gorm.WithContext(ctx), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]CartProduct, len(rows))
+	for _, r := range rows {
+		cp := CartProduct{ProductID: r.ID, Title: r.Title, PriceIDR: r.PriceIDR, Stock: r.Stock, MadeToOrder: r.MadeToOrder,
+			OnSale: r.Status == string(Published) && r.ShopStatus == string(ShopActive), ShopID: r.ShopID, ShopName: r.ShopName}
+		for _, img := range images[r.ID] {
+			if img.Status == ImageReady {
+				cp.Image = &img
+				break
+			}
+		}
+		out[r.ID] = cp
+	}
+	return out, nil
+}

@@ -15,11 +15,13 @@ import (
 type Handler struct {
 	svc           *Service
 	webhookSecret string
+	secureCookie  bool
 }
 
-// NewHandler builds the handler; webhookSecret checks Stripe's signatures.
-func NewHandler(svc *Service, webhookSecret string) *Handler {
-	return &Handler{svc: svc, webhookSecret: webhookSecret}
+// NewHandler builds the handler; webhookSecret checks Stripe's signatures;
+// secureCookie marks the cart cookie Secure (https).
+func NewHandler(svc *Service, webhookSecret string, secureCookie bool) *Handler {
+	return &Handler{svc: svc, webhookSecret: webhookSecret, secureCookie: secureCookie}
 }
 
 // WebhookRoutes mounts the payment providers' webhooks (outside /api/v1).
@@ -68,6 +70,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get("/shops/:id/orders", h.shopOrders)
 	r.Get("/shops/:id/balance", h.balance)
 	r.Get("/ledger/check", h.ledgerCheck)
+	h.cartRoutes(r)
 }
 
 func (h *Handler) checkout(c *fiber.Ctx) error {

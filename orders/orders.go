@@ -22,6 +22,7 @@ type Catalog interface {
 	Reserve(ctx context.Context, tx *storage.Tx, quantities map[string]int) ([]catalog.Sellable, error)
 	Release(ctx context.Context, tx *storage.Tx, quantities map[string]int) error
 	ShopOf(ctx context.Context, shopID string) (catalog.Shop, error)
+	CartProducts(ctx context.Context, ids []string) (map[string]catalog.CartProduct, error)
 }
 
 // Service is the orders domain.

@@ -89,11 +89,18 @@ func must(t testing.TB, err error) {
 func (w *World) User(t testing.TB, role access.Role) access.Actor {
 	t.Helper()
 	w.n++
-	unit := w.Unit.ID
+	var unit *string
+	if role != access.Buyer && role != access.Admin {
+		unit = &w.Unit.ID
+	}
 	u, err := w.Accounts.CreateUserAsOperator(context.Background(), accounts.NewUser{Email: fmt.Sprintf("%s%d@uji.id", role, w.n),
-		Password: "sandi-uji-panjang", Name: fmt.Sprintf("Pengguna %d", w.n), Role: role, UnitID: &unit})
+		Password: "sandi-uji-panjang", Name: fmt.Sprintf("Pengguna %d", w.n), Role: role, UnitID: unit})
 	must(t, err)
-	return access.Actor{UserID: u.ID, Name: u.Name, Role: role, UnitID: unit}
+	a := access.Actor{UserID: u.ID, Name: u.Name, Role: role}
+	if unit != nil {
+		a.UnitID = *unit
+	}
+	return a
 }
 
 // Shop is a PM's shop with its seller.
