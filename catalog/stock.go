@@ -133,9 +133,9 @@ type CartProduct struct {
 func (s *Service) CartProducts(ctx context.Context, ids []string) (map[string]CartProduct, error) {
 	var rows []struct {
 		ID, Title, ShopID, ShopName, Status, ShopStatus string
-		PriceIDR                                      domain.IDR
-		Stock                                         int
-		MadeToOrder                                   bool
+		PriceIDR                                        domain.IDR
+		Stock                                           int
+		MadeToOrder                                     bool
 	}
 	err := s.db.Gorm.WithContext(ctx).Raw(`SELECT p.id, p.title, p.price_idr, p.stock, p.made_to_order, p.status, s.id AS shop_id,
 		s.display_name AS shop_name, s.status AS shop_status FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id IN ?`, ids).Scan(&rows).Error
