@@ -340,6 +340,8 @@ var authzTable = []route{
 	{"POST", "/api/v1/orders/{orderShipped}/cancel", "", expect(404, merge(sellerSide(409), map[string]int{"buyer": 409})), false},
 	{"POST", "/api/v1/orders/{orderPaid}/refunds", `{"amount_idr":1000,"reason":""}`, expect(404, merge(sellerSide(403), unitStaff(422), map[string]int{"buyer": 403})), false},
 	{"GET", "/api/v1/shops/{shopPM}/orders", "", expect(404, sellerSide(200)), false},
+	{"GET", "/api/v1/me/orders", "", expect(200, map[string]int{"anon": 401}), false},
+	{"GET", "/api/v1/units/{unitA}/orders?status=paid", "", expect(404, unitStaff(200)), false},
 	{"GET", "/api/v1/shops/{shopPM}/balance", "", expect(404, merge(sellerSide(200), map[string]int{"pendamping": 404})), false},
 	{"GET", "/api/v1/ledger/check", "", expect(403, map[string]int{"admin": 200}), false},
 	{"GET", "/api/v1/notifications", "", expect(403, map[string]int{"admin": 200}), false},

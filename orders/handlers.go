@@ -68,6 +68,8 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Post("/orders/:id/cancel", h.move(Cancel))
 	r.Post("/orders/:id/refunds", h.move(Refund))
 	r.Get("/shops/:id/orders", h.shopOrders)
+	r.Get("/me/orders", h.myOrders)
+	r.Get("/units/:id/orders", h.unitOrders)
 	r.Get("/shops/:id/balance", h.balance)
 	r.Get("/ledger/check", h.ledgerCheck)
 	h.cartRoutes(r)
@@ -161,6 +163,30 @@ func (h *Handler) shopOrders(c *fiber.Ctx) error {
 		return err
 	}
 	list, err := h.svc.ShopOrders(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (h *Handler) myOrders(c *fiber.Ctx) error {
+	page, err := api.Page(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.svc.MyOrders(c.UserContext(), access.ActorFrom(c.UserContext()), page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (h *Handler) unitOrders(c *fiber.Ctx) error {
+	page, err := api.Page(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.svc.UnitOrders(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), Status(c.Query("status")), page)
 	if err != nil {
 		return err
 	}

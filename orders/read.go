@@ -139,21 +139,7 @@ func (s *Service) ShopOrders(ctx context.Context, actor access.Actor, shopID str
 	if err := access.Can(actor, access.ActForPM, shopResource(sh, access.ScopeOrders), s.now()); err != nil {
 		return out, err
 	}
-	q := s.db.Gorm.WithContext(ctx).Where("shop_id = ?", shopID).Order("id DESC").Limit(page.Limit + 1)
-	if page.Cursor != "" {
-		if !domain.ValidID(page.Cursor) {
-			return out, domain.Invalid("cursor", "kursor tidak valid")
-		}
-		q = q.Where("id < ?", page.Cursor)
-	}
-	if err := q.Find(&out.Items).Error; err != nil {
-		return out, fmt.Errorf("shop orders: %w", err)
-	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		out.NextCursor = out.Items[page.Limit-1].ID
-	}
-	return out, s.fill(ctx, out.Items)
+	return s.listOrders(ctx, page, "shop_id = ?", shopID)
 }
 
 // ShopBalance is what a shop has earned, for its seller side and staff.
@@ -166,4 +152,45 @@ func (s *Service) ShopBalance(ctx context.Context, actor access.Actor, shopID st
 		return Balance{}, err
 	}
 	return s.shopBalance(ctx, shopID)
+}
+
+// MyOrders lists a buyer's orders, newest first.
+func (s *Service) MyOrders(ctx context.Context, actor access.Actor, page domain.Page) (domain.List[Order], error) {
+	out := domain.List[Order]{Items: []Order{}}
+	if actor.Anonymous() {
+		return out, domain.ErrUnauthorized
+	}
+	return s.listOrders(ctx, page, "group_id IN (SELECT id FROM order_groups WHERE buyer_user_id = ?)", actor.UserID)
+}
+
+// UnitOrders lists the orders of every shop of a unit, newest first, for
+// its staff (filter by status when given).
+func (s *Service) UnitOrders(ctx context.Context, actor access.Actor, unitID string, status Status, page domain.Page) (domain.List[Order], error) {
+	if err := access.Can(actor, access.ManageOrders, access.Resource{UnitID: unitID}, s.now()); err != nil {
+		return domain.List[Order]{Items: []Order{}}, err
+	}
+	where, args := "shop_id IN (SELECT id FROM shops WHERE unit_id = ?)", []any{unitID}
+	if status != "" {
+		where, args = where+" AND status = ?", append(args, status)
+	}
+	return s.listOrders(ctx, page, where, args...)
+}
+
+func (s *Service) listOrders(ctx context.Context, page domain.Page, where string, args ...any) (domain.List[Order], error) {
+	out := domain.List[Order]{Items: []Order{}}
+	q := s.db.Gorm.WithContext(ctx).Where(where, args...).Order("id DESC").Limit(page.Limit + 1)
+	if page.Cursor != "" {
+		if !domain.ValidID(page.Cursor) {
+			return out, domain.Invalid("cursor", "kursor tidak valid")
+		}
+		q = q.Where("id < ?", page.Cursor)
+	}
+	if err := q.Find(&out.Items).Error; err != nil {
+		return out, fmt.Errorf("list orders: %w", err)
+	}
+	if len(out.Items) > page.Limit {
+		out.Items = out.Items[:page.Limit]
+		out.NextCursor = out.Items[page.Limit-1].ID
+	}
+	return out, s.fill(ctx, out.Items)
 }
