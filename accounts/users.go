@@ -117,6 +117,9 @@ func (s *Service) User(ctx context.Context, id string) (User, error) {
 // UnitUsers lists the accounts of a unit, oldest first.
 func (s *Service) UnitUsers(ctx context.Context, actor access.Actor, unitID string, page domain.Page) (domain.List[User], error) {
 	var out domain.List[User]
+	if !domain.ValidID(unitID) {
+		return out, fmt.Errorf("unit %q: %w", unitID, domain.ErrNotFound)
+	}
 	if err := access.Can(actor, access.ListUsers, access.Resource{UnitID: unitID}, s.now()); err != nil {
 		return out, err
 	}

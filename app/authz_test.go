@@ -22,6 +22,7 @@ import (
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/frontend"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
@@ -196,6 +197,7 @@ func newWorldOn(t *testing.T, a *App, clock *testClock) *world {
 		}
 		return g.Orders[0].ID
 	}
+	w.ids["badToken"], w.ids["noAsset"] = "not-a-token", "nothing.css"
 	w.ids["orderShipped"] = order(true)
 	w.ids["orderPaid"] = order(false)
 
@@ -233,9 +235,32 @@ func (w *world) do(t *testing.T, actor, method, path, body string) (int, []byte)
 		r = strings.NewReader(body)
 	}
 	req := httptest.NewRequest(method, path, r)
-	req.Header.Set("Content-Type", "application/json")
-	if tok := w.tokens[actor]; tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
+	page := !strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, "/webhooks/") && path != "/healthz" && path != "/readyz" && path != "/metrics"
+	switch {
+	case !page:
+		req.Header.Set("Content-Type", "application/json")
+		if tok := w.tokens[actor]; tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+	default:
+		// Pages: the session cookie, and a form with its CSRF token.
+		const seed = "seed-for-the-authorization-table"
+		cookie := "atensi_csrf=" + seed
+		if tok := w.tokens[actor]; tok != "" {
+			cookie += "; atensi_session=" + tok
+		}
+		req.Header.Set("Cookie", cookie)
+		req.Header.Set("Accept", "text/html")
+		if method == http.MethodPost {
+			form := "_csrf=" + frontend.CSRFToken(w.a.cfg.DataKey, seed)
+			if body != "" {
+				form += "&" + body
+			}
+			req = httptest.NewRequest(method, path, strings.NewReader(form))
+			req.Header.Set("Cookie", cookie)
+			req.Header.Set("Accept", "text/html")
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
 	}
 	resp, err := w.a.HTTP().Test(req, -1)
 	if err != nil {
@@ -351,6 +376,29 @@ var authzTable = []route{
 	{"DELETE", "/api/v1/cart", "", expect(204, map[string]int{"anon": 204}), false},
 	// Stripe signs, not users; off in this world, it is not there for anyone.
 	{"POST", "/webhooks/stripe", `{}`, expect(404, map[string]int{"anon": 404}), false},
+	// Pages (session cookie, CSRF-protected forms). 303 sends a visitor to log in, or on after a form.
+	{"GET", "/", "", expect(200, nil), false},
+	{"GET", "/masuk", "", expect(200, nil), false},
+	{"GET", "/daftar", "", expect(200, nil), false},
+	{"GET", "/atur-ulang/{badToken}", "", expect(200, nil), false},
+	{"GET", "/static/{noAsset}", "", expect(404, map[string]int{"anon": 404}), false},
+	{"GET", "/akun", "", expect(200, map[string]int{"anon": 303}), false},
+	{"GET", "/staf/pengguna", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
+	{"GET", "/staf/kasus/baru", "", expect(200, map[string]int{"anon": 303}), false},
+	{"GET", "/staf/kasus/{caseAudited}", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"POST", "/masuk", "email=buyer%40uji.id&password=" + worldPassword, expect(303, map[string]int{"anon": 303}), false},
+	{"POST", "/daftar", "name=Baru+{n}&email=halaman{n}%40uji.id&password=" + worldPassword, expect(303, map[string]int{"anon": 303}), false},
+	{"POST", "/keluar", "", expect(303, map[string]int{"anon": 303}), true},
+	{"POST", "/akun/kata-sandi", "current_password=salah-sekali&new_password=sandi-baru-panjang", expect(422, map[string]int{"anon": 303}), false},
+	{"POST", "/atur-ulang/{badToken}", "password=sandi-baru-panjang", expect(422, map[string]int{"anon": 422}), false},
+	{"POST", "/staf/pengguna", "name=Penjual+{n}&email=hal{n}%40uji.id&role=seller&password=" + worldPassword,
+		expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
+	{"POST", "/staf/pengguna/{seller}/tautan-sandi", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/kasus/baru", "beneficiary.legal_name=Warga+{n}&beneficiary.birth_date=1970-01-01&beneficiary.sex=male&beneficiary.province_code=32&beneficiary.regency_code=3275&beneficiary.household_size=2&cluster=lansia&pillar=keluarga&consent=case_management&given_by=self",
+		expect(404, merge(unitStaff(303), map[string]int{"anon": 303, "staffB": 303})), false},
+	{"POST", "/staf/kasus/{caseAudited}/delegasi", "pendamping_user_id={pendampingSpare}&scopes=listings&expires_at=2027-01-01",
+		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/delegasi/{delegationSpare}/cabut", "", expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
 	{"POST", "/api/v1/sales", `{"items":[{"product_id":"{productLive}","quantity":1}],"payment_method":"cash","unit_id":"{unitA}"}`, expect(404, unitStaff(201)), false},
 }
 

@@ -103,6 +103,9 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	)
 	a.jobs()
 	a.routes()
+	if err := a.pages(); err != nil {
+		return nil, fmt.Errorf("pages: %w", err)
+	}
 	return a, nil
 }
 

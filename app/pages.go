@@ -1,0 +1,21 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/frontend"
+)
+
+// pages mounts the web pages after the API, and lets them render the
+// friendly error page for browsers.
+func (a *App) pages() error {
+	p, err := frontend.New(frontend.Config{BaseURL: a.cfg.BaseURL, Secure: a.secure(), Key: a.cfg.DataKey}, a.log, a.accounts, a.cases)
+	if err != nil {
+		return err
+	}
+	p.Routes(a.http)
+	a.pageErrors = func(c *fiber.Ctx, pr Problem) error {
+		return p.ErrorPage(c, pr.Status, pr.Detail, pr.RequestID)
+	}
+	return nil
+}

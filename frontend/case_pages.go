@@ -1,0 +1,155 @@
+package frontend
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+type caseForm struct {
+	LegalName, NIK, BirthDate, Sex, ProvinceCode, RegencyCode, Household, Cluster, Pillar, GivenBy string
+	Victim                                                                                         bool
+	Consents                                                                                       map[string]bool
+}
+
+type caseFormData struct {
+	Form     caseForm
+	Clusters []string
+	Pillars  []string
+	Purposes []string
+}
+
+func newCaseData(f caseForm) caseFormData {
+	return caseFormData{Form: f,
+		Clusters: []string{"disabilitas", "lansia", "anak", "napza", "tuna_sosial_tppo"},
+		Pillars:  []string{"komunitas", "keluarga", "residensial"},
+		Purposes: []string{"case_management", "marketplace_selling", "data_bridge_to_case_record", "aggregate_reporting", "public_promotion"}}
+}
+
+func (p *Pages) newCaseForm(c *fiber.Ctx) error {
+	if _, ok, err := requireLogin(c); !ok {
+		return err
+	}
+	f := caseForm{Sex: "female", GivenBy: "self", Household: "1", Consents: map[string]bool{"case_management": true}}
+	return p.render(c, fiber.StatusOK, "case_new", "case.new", newCaseData(f), nil)
+}
+
+func (p *Pages) createCase(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	f := caseForm{LegalName: c.FormValue("beneficiary.legal_name"), NIK: c.FormValue("beneficiary.nik"), BirthDate: c.FormValue("beneficiary.birth_date"),
+		Sex: c.FormValue("beneficiary.sex"), ProvinceCode: c.FormValue("beneficiary.province_code"), RegencyCode: c.FormValue("beneficiary.regency_code"),
+		Household: c.FormValue("beneficiary.household_size"), Cluster: c.FormValue("cluster"), Pillar: c.FormValue("pillar"),
+		GivenBy: c.FormValue("given_by"), Victim: c.FormValue("victim") == "1", Consents: map[string]bool{}}
+	in := cases.NewCase{Cluster: cases.Cluster(f.Cluster), Pillar: f.Pillar, UnitID: actor.UnitID, Victim: f.Victim,
+		Beneficiary: cases.NewBeneficiary{LegalName: f.LegalName, NIK: f.NIK, BirthDate: f.BirthDate, Sex: f.Sex,
+			ProvinceCode: f.ProvinceCode, RegencyCode: f.RegencyCode}}
+	in.Beneficiary.HouseholdSize, _ = strconv.Atoi(f.Household)
+	args := c.Request().PostArgs()
+	for _, v := range args.PeekMulti("consent") {
+		purpose := string(v)
+		f.Consents[purpose] = true
+		in.Consents = append(in.Consents, cases.ConsentInput{Purpose: cases.Purpose(purpose), GivenBy: f.GivenBy})
+	}
+	created, err := p.cases.Create(c.UserContext(), actor, in)
+	if err != nil {
+		f.NIK = "" // never echo a NIK back into a page
+		return p.formFailed(c, "case_new", "case.new", newCaseData(f), err)
+	}
+	return c.Redirect("/staf/kasus/"+created.ID, fiber.StatusSeeOther)
+}
+
+type caseData struct {
+	Case          cases.Case
+	Events        []cases.Event
+	Delegations   []cases.Delegation
+	Pendamping    []accounts.User
+	Names         map[string]string
+	Scopes        []access.Scope
+	DefaultExpiry string
+}
+
+func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity bool) (caseData, error) {
+	ctx := c.UserContext()
+	cs, err := p.cases.Read(ctx, actor, id, identity)
+	if err != nil {
+		return caseData{}, err
+	}
+	d := caseData{Case: cs, Scopes: access.Scopes, Names: map[string]string{},
+		DefaultExpiry: time.Now().In(jakarta).AddDate(0, 6, 0).Format(time.DateOnly)}
+	events, err := p.cases.Events(ctx, actor, id, domain.Page{Limit: 50})
+	if err != nil {
+		return d, err
+	}
+	d.Events = events.Items
+	if d.Delegations, err = p.cases.CaseDelegations(ctx, actor, id); err != nil {
+		return d, err
+	}
+	users, err := p.accounts.UnitUsers(ctx, actor, cs.UnitID, domain.Page{Limit: domain.MaxLimit})
+	if err != nil {
+		return d, err
+	}
+	for _, u := range users.Items {
+		d.Names[u.ID] = u.Name
+		if u.Role == access.Pendamping {
+			d.Pendamping = append(d.Pendamping, u)
+		}
+	}
+	return d, nil
+}
+
+func (p *Pages) casePage(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	d, err := p.caseData(c, actor, strings.Clone(c.Params("id")), c.Query("identitas") == "1")
+	if err != nil {
+		return err
+	}
+	return p.render(c, fiber.StatusOK, "case", "case.title", d, nil)
+}
+
+func (p *Pages) delegate(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	id := strings.Clone(c.Params("id"))
+	in := cases.NewDelegation{PendampingID: c.FormValue("pendamping_user_id"), CaseID: id}
+	for _, v := range c.Request().PostArgs().PeekMulti("scopes") {
+		in.Scopes = append(in.Scopes, access.Scope(v))
+	}
+	if day, err := time.ParseInLocation(time.DateOnly, c.FormValue("expires_at"), jakarta); err == nil {
+		in.ExpiresAt = day.Add(24*time.Hour - time.Second) // to the end of that day
+	}
+	if _, err := p.cases.Delegate(c.UserContext(), actor, in); err != nil {
+		d, derr := p.caseData(c, actor, id, false)
+		if derr != nil {
+			return derr
+		}
+		return p.formFailed(c, "case", "case.title", d, err)
+	}
+	return c.Redirect("/staf/kasus/"+id, fiber.StatusSeeOther)
+}
+
+func (p *Pages) revoke(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	d, err := p.cases.Revoke(c.UserContext(), actor, strings.Clone(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/staf/kasus/"+d.CaseID, fiber.StatusSeeOther)
+}

@@ -1,0 +1,227 @@
+// Package frontend renders the server-side pages (html/template, embedded)
+// from the domain services. It has no SQL and no rules of its own: every
+// decision about who may see what is the services' (and the access
+// package's). Every form works without JavaScript.
+package frontend
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the pages need from the app.
+type Config struct {
+	BaseURL string
+	Secure  bool   // https: cookies are Secure
+	Key     []byte // signs the CSRF tokens
+}
+
+// Pages serves the web pages.
+type Pages struct {
+	cfg      Config
+	log      *slog.Logger
+	accounts *accounts.Service
+	cases    *cases.Service
+	pages    map[string]*template.Template
+	assets   map[string]asset // by fingerprinted name
+	assetURL map[string]string
+}
+
+type asset struct {
+	body []byte
+	ct   string
+}
+
+// New parses the templates and fingerprints the static files.
+func New(cfg Config, log *slog.Logger, acc *accounts.Service, cs *cases.Service) (*Pages, error) {
+	p := &Pages{cfg: cfg, log: log, accounts: acc, cases: cs, pages: map[string]*template.Template{},
+		assets: map[string]asset{}, assetURL: map[string]string{}}
+	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := strings.TrimPrefix(path, "static/")
+		dot := strings.LastIndex(name, ".")
+		fp := name[:dot] + "." + hex.EncodeToString(sum[:4]) + name[dot:]
+		ct := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}[name[dot:]]
+		p.assets[fp] = asset{body: b, ct: ct}
+		p.assetURL[name] = "/static/" + fp
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("static files: %w", err)
+	}
+	funcs := template.FuncMap{
+		"asset":     func(name string) string { return p.assetURL[name] },
+		"rupiah":    rupiah,
+		"hasPrefix": strings.HasPrefix,
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+		// t is replaced per request by the request's language.
+		"t": func(string, ...any) string { return "" },
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if strings.HasSuffix(n, "/layout.html") || strings.HasSuffix(n, "/partials.html") {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		p.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
+	}
+	return p, nil
+}
+
+// view is what every template gets.
+type view struct {
+	Lang      string
+	Title     string
+	Actor     access.Actor
+	CSRF      string
+	Path      string
+	Flash     string
+	Errors    map[string]string // field -> message
+	FormError string
+	Data      any
+}
+
+// render writes a page. Templates call {{t "key"}} in the request's language.
+func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v *view) error {
+	if v == nil {
+		v = &view{}
+	}
+	v.Lang = language(c)
+	v.Actor = access.ActorFrom(c.UserContext())
+	v.CSRF = p.csrfToken(c)
+	v.Path = c.Path()
+	v.Data = data
+	lang := v.Lang
+	v.Title = translate(lang, title)
+	t, ok := p.pages[page]
+	if !ok {
+		return fmt.Errorf("no page %s", page)
+	}
+	t, err := t.Clone()
+	if err != nil {
+		return err
+	}
+	t.Funcs(template.FuncMap{"t": func(key string, args ...any) string { return translate(lang, key, args...) }})
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// formErrors turns a validation error into per-field messages for a form;
+// any other error is returned for the error page.
+func formErrors(err error) (map[string]string, error) {
+	var ve *domain.ValidationError
+	if !asValidation(err, &ve) {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, f := range ve.Fields {
+		if _, seen := out[f.Field]; !seen {
+			out[f.Field] = f.Message
+		}
+	}
+	return out, nil
+}
+
+// ErrorPage renders a friendly page for an error status.
+func (p *Pages) ErrorPage(c *fiber.Ctx, status int, detail, requestID string) error {
+	key := fmt.Sprintf("error.%d", status)
+	if translate(LangID, key) == key {
+		key = "error.500"
+	}
+	return p.render(c, status, "error", "error.title", map[string]string{"Message": key, "Detail": detail, "RequestID": requestID}, nil)
+}
+
+// csrfCookie holds a random value; forms carry an HMAC of it. A forged
+// cross-site form can neither read the cookie nor compute the HMAC, and
+// nothing is stored on the server, so any instance can check it.
+const csrfCookie = "atensi_csrf"
+
+func (p *Pages) csrfToken(c *fiber.Ctx) string {
+	seed := c.Cookies(csrfCookie)
+	if len(seed) < 20 {
+		if v, ok := c.Locals(csrfCookie).(string); ok {
+			seed = v
+		} else {
+			b := make([]byte, 18)
+			_, _ = rand.Read(b)
+			seed = base64.RawURLEncoding.EncodeToString(b)
+			c.Locals(csrfCookie, seed)
+			c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: seed, Path: "/", HTTPOnly: true, Secure: p.cfg.Secure, SameSite: fiber.CookieSameSiteLaxMode})
+		}
+	}
+	return p.sign(seed)
+}
+
+func (p *Pages) sign(seed string) string { return CSRFToken(p.cfg.Key, seed) }
+
+// CSRFToken is the form token that goes with a CSRF cookie value (tests
+// that post forms compute it).
+func CSRFToken(key []byte, seed string) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("csrf:" + seed))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// checkCSRF guards every page POST.
+func (p *Pages) checkCSRF(c *fiber.Ctx) error {
+	if c.Method() != fiber.MethodPost {
+		return c.Next()
+	}
+	seed := c.Cookies(csrfCookie)
+	if len(seed) < 20 || !hmac.Equal([]byte(c.FormValue("_csrf")), []byte(p.sign(seed))) {
+		return p.render(c, fiber.StatusForbidden, "error", "error.title", map[string]string{"Message": "error.csrf"}, nil)
+	}
+	return c.Next()
+}

@@ -1,0 +1,292 @@
+package frontend
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+// Routes mounts the pages and their static files on app.
+func (p *Pages) Routes(app fiber.Router) {
+	app.Get("/static/:name", p.static)
+	app.Use(p.checkCSRF)
+	app.Get("/", p.home)
+	app.Get("/masuk", p.loginForm)
+	app.Post("/masuk", p.login)
+	app.Get("/daftar", p.registerForm)
+	app.Post("/daftar", p.register)
+	app.Post("/keluar", p.logout)
+	app.Get("/akun", p.account)
+	app.Post("/akun/kata-sandi", p.changePassword)
+	app.Get("/atur-ulang/:token", p.resetForm)
+	app.Post("/atur-ulang/:token", p.reset)
+	app.Get("/staf/pengguna", p.users)
+	app.Post("/staf/pengguna", p.createUser)
+	app.Post("/staf/pengguna/:id/tautan-sandi", p.passwordLink)
+	app.Get("/staf/kasus/baru", p.newCaseForm)
+	app.Post("/staf/kasus/baru", p.createCase)
+	app.Get("/staf/kasus/:id", p.casePage)
+	app.Post("/staf/kasus/:id/delegasi", p.delegate)
+	app.Post("/staf/delegasi/:id/cabut", p.revoke)
+}
+
+func (p *Pages) static(c *fiber.Ctx) error {
+	a, ok := p.assets[c.Params("name")]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	// The name carries the content's hash: it never changes, so it may be kept forever.
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	c.Set(fiber.HeaderContentType, a.ct)
+	return c.Send(a.body)
+}
+
+// requireLogin sends a visitor to the login page and back.
+func requireLogin(c *fiber.Ctx) (access.Actor, bool, error) {
+	a := access.ActorFrom(c.UserContext())
+	if a.Anonymous() {
+		return a, false, c.Redirect("/masuk?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	return a, true, nil
+}
+
+func (p *Pages) home(c *fiber.Ctx) error {
+	return p.render(c, fiber.StatusOK, "home", "home.title", nil, nil)
+}
+
+type loginForm struct{ Email, Next string }
+
+// safeNext keeps a redirect on this site: a path, never //host or a scheme.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/akun"
+	}
+	return next
+}
+
+func (p *Pages) loginForm(c *fiber.Ctx) error {
+	return p.render(c, fiber.StatusOK, "login", "login.title", loginForm{Next: c.Query("next")}, nil)
+}
+
+func (p *Pages) login(c *fiber.Ctx) error {
+	form := loginForm{Email: c.FormValue("email"), Next: c.FormValue("next")}
+	token, u, err := p.accounts.Login(c.UserContext(), form.Email, c.FormValue("password"), accounts.ClientOf(c))
+	if err != nil {
+		var rl *domain.RateLimitError
+		var de *domain.Error
+		status, msg := fiber.StatusUnauthorized, ""
+		switch {
+		case errors.As(err, &rl):
+			status, msg = fiber.StatusTooManyRequests, translate(language(c), "error.429")
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(rl.RetryAfter.Seconds())+1))
+		case errors.As(err, &de) && errors.Is(err, domain.ErrUnauthorized):
+			msg = de.Message
+		default:
+			return err
+		}
+		return p.render(c, status, "login", "login.title", form, &view{FormError: msg})
+	}
+	c.Cookie(accounts.SessionCookieFor(token, u.Role, p.cfg.Secure))
+	return c.Redirect(safeNext(form.Next), fiber.StatusSeeOther)
+}
+
+type registerForm struct{ Name, Email string }
+
+func (p *Pages) registerForm(c *fiber.Ctx) error {
+	return p.render(c, fiber.StatusOK, "register", "register.title", registerForm{}, nil)
+}
+
+func (p *Pages) register(c *fiber.Ctx) error {
+	form := registerForm{Name: c.FormValue("name"), Email: c.FormValue("email")}
+	password := c.FormValue("password")
+	if _, err := p.accounts.Register(c.UserContext(), accounts.NewUser{Name: form.Name, Email: form.Email, Password: password}); err != nil {
+		return p.formFailed(c, "register", "register.title", form, err)
+	}
+	token, u, err := p.accounts.Login(c.UserContext(), form.Email, password, accounts.ClientOf(c))
+	if err != nil {
+		return err
+	}
+	c.Cookie(accounts.SessionCookieFor(token, u.Role, p.cfg.Secure))
+	return c.Redirect("/akun", fiber.StatusSeeOther)
+}
+
+// formFailed shows a form again with its errors, or the error page when
+// the error is not about the form's fields.
+func (p *Pages) formFailed(c *fiber.Ctx, page, title string, data any, err error) error {
+	fields, other := formErrors(err)
+	if other != nil {
+		return other
+	}
+	return p.render(c, fiber.StatusUnprocessableEntity, page, title, data, &view{Errors: fields, FormError: translate(language(c), "error.form")})
+}
+
+func (p *Pages) logout(c *fiber.Ctx) error {
+	if token := c.Cookies(accounts.SessionCookie); token != "" {
+		if err := p.accounts.Logout(c.UserContext(), token); err != nil {
+			return err
+		}
+	}
+	c.ClearCookie(accounts.SessionCookie)
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+type accountData struct {
+	User     accounts.User
+	UnitName string
+}
+
+func (p *Pages) accountData(c *fiber.Ctx, actor access.Actor) (accountData, error) {
+	u, err := p.accounts.User(c.UserContext(), actor.UserID)
+	if err != nil {
+		return accountData{}, err
+	}
+	d := accountData{User: u}
+	if u.UnitID != nil {
+		if unit, err := p.accounts.Unit(c.UserContext(), *u.UnitID); err == nil {
+			d.UnitName = unit.Name
+		}
+	}
+	return d, nil
+}
+
+func (p *Pages) account(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	d, err := p.accountData(c, actor)
+	if err != nil {
+		return err
+	}
+	v := &view{}
+	if c.Query("ok") == "1" {
+		v.Flash = translate(language(c), "account.changed")
+	}
+	return p.render(c, fiber.StatusOK, "account", "account.title", d, v)
+}
+
+func (p *Pages) changePassword(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	token, err := p.accounts.ChangePassword(c.UserContext(), actor, c.FormValue("current_password"), c.FormValue("new_password"), accounts.ClientOf(c))
+	if err != nil {
+		d, derr := p.accountData(c, actor)
+		if derr != nil {
+			return derr
+		}
+		return p.formFailed(c, "account", "account.title", d, err)
+	}
+	c.Cookie(accounts.SessionCookieFor(token, actor.Role, p.cfg.Secure))
+	return c.Redirect("/akun?ok=1", fiber.StatusSeeOther)
+}
+
+func (p *Pages) resetForm(c *fiber.Ctx) error {
+	return p.render(c, fiber.StatusOK, "reset", "reset.title", map[string]string{"Token": c.Params("token")}, nil)
+}
+
+func (p *Pages) reset(c *fiber.Ctx) error {
+	token := strings.Clone(c.Params("token"))
+	if err := p.accounts.RedeemPasswordLink(c.UserContext(), token, c.FormValue("password")); err != nil {
+		return p.formFailed(c, "reset", "reset.title", map[string]string{"Token": token}, err)
+	}
+	return p.render(c, fiber.StatusOK, "login", "login.title", loginForm{}, &view{Flash: translate(language(c), "reset.done")})
+}
+
+type usersData struct {
+	UnitName string
+	Users    []accounts.User
+	Roles    []access.Role
+	Form     accounts.NewUser
+	Link     *linkShown
+}
+
+type linkShown struct{ URL, Expires string }
+
+func (p *Pages) usersData(c *fiber.Ctx, actor access.Actor) (usersData, error) {
+	d := usersData{Roles: []access.Role{access.Seller, access.Pendamping}}
+	if actor.Role == access.Supervisor {
+		d.Roles = append(d.Roles, access.Staff)
+	}
+	list, err := p.accounts.UnitUsers(c.UserContext(), actor, actor.UnitID, domain.Page{Limit: domain.MaxLimit})
+	if err != nil {
+		return d, err
+	}
+	d.Users = list.Items
+	if unit, err := p.accounts.Unit(c.UserContext(), actor.UnitID); err == nil {
+		d.UnitName = unit.Name
+	}
+	d.Form.Role = access.Seller
+	return d, nil
+}
+
+func (p *Pages) users(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	d, err := p.usersData(c, actor)
+	if err != nil {
+		return err
+	}
+	return p.render(c, fiber.StatusOK, "users", "users.title", d, nil)
+}
+
+func (p *Pages) createUser(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	// The page is the unit's: whoever may not see it may not use its form.
+	d, err := p.usersData(c, actor)
+	if err != nil {
+		return err
+	}
+	in := accounts.NewUser{Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"), Role: access.Role(c.FormValue("role"))}
+	u, cerr := p.accounts.CreateUser(c.UserContext(), actor, in)
+	if cerr == nil {
+		d, err = p.usersData(c, actor) // with the new account in the list
+		if err != nil {
+			return err
+		}
+	}
+	if cerr != nil {
+		in.Password = ""
+		d.Form = in
+		return p.formFailed(c, "users", "users.title", d, cerr)
+	}
+	return p.render(c, fiber.StatusOK, "users", "users.title", d, &view{Flash: translate(language(c), "users.created", u.Email)})
+}
+
+func (p *Pages) passwordLink(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	d, err := p.usersData(c, actor)
+	if err != nil {
+		return err
+	}
+	link, err := p.accounts.IssuePasswordLink(c.UserContext(), actor, strings.Clone(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	d.Link = &linkShown{URL: p.cfg.BaseURL + "/atur-ulang/" + link.Token, Expires: link.ExpiresAt.In(jakarta).Format("2006-01-02 15:04 WIB")}
+	return p.render(c, fiber.StatusOK, "users", "users.title", d, nil)
+}
+
+var jakarta = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
+		return loc
+	}
+	return time.FixedZone("WIB", 7*3600)
+}()
