@@ -214,11 +214,8 @@ func CSRFToken(key []byte, seed string) string {
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// checkCSRF guards every page POST.
+// checkCSRF guards every page form (it runs before each POST handler).
 func (p *Pages) checkCSRF(c *fiber.Ctx) error {
-	if c.Method() != fiber.MethodPost {
-		return c.Next()
-	}
 	seed := c.Cookies(csrfCookie)
 	if len(seed) < 20 || !hmac.Equal([]byte(c.FormValue("_csrf")), []byte(p.sign(seed))) {
 		return p.render(c, fiber.StatusForbidden, "error", "error.title", map[string]string{"Message": "error.csrf"}, nil)
