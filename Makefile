@@ -1,19 +1,20 @@
 # The two commands of the README:
 #   make run    services up, migrations, demo data, serve on http://localhost:8080
-#   make test   services up, then the whole suite (format, vet, staticcheck, tests with -race)
+#   make test   services and browser tools up, then the whole suite (format, vet,
+#               staticcheck, tests with -race, browser checks in Chromium)
 SHELL := /bin/bash
 TOOLS := $(CURDIR)/.tools/bin
 STATICCHECK_VERSION := v0.8.2
 GO_TEST_FLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: run test services services-down check lint bench
+.PHONY: run test services services-down browser check bench
 
 run: services
 	go run . migrate
 	go run . seed --demo
 	go run . serve
 
-test: services check
+test: services browser check
 	go test $(GO_TEST_FLAGS) ./...
 
 services:
@@ -21,6 +22,9 @@ services:
 
 services-down:
 	@scripts/services.sh down
+
+browser:
+	@scripts/browser.sh setup
 
 check: $(TOOLS)/staticcheck
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

@@ -1,0 +1,122 @@
+// Browser checks of the pages in Debian's Chromium: a person's way through
+// them on a cheap phone's screen, with axe-core auditing every page for
+// accessibility (serious and critical violations fail).
+// Run by `go test ./app -run Browser`, which serves the app and sets BASE_URL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const base = process.env.BASE_URL;
+const password = process.env.DEMO_PASSWORD;
+const axeSource = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+let browser;
+
+before(async () => {
+  assert.ok(base, 'BASE_URL must be set');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function phone() {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+  return context.newPage();
+}
+
+// audit runs axe-core in the page (evaluated, since the CSP forbids inline
+// script tags) and fails on serious or critical violations.
+async function audit(page, what) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `${what} has accessibility violations`);
+}
+
+async function login(page, email) {
+  await page.goto(base + '/masuk');
+  await audit(page, 'login page');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Kata sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL(base + '/akun');
+}
+
+test('staff log in, create a seller, open a case without and with its identity, log out', async () => {
+  const page = await phone();
+  await login(page, 'staff@demo.sentrakreasi.id');
+  assert.match(await page.textContent('h1'), /Akun saya/);
+  await audit(page, 'account page');
+
+  await page.getByRole('link', { name: 'Pengguna unit' }).click();
+  await audit(page, 'users page');
+  await page.getByLabel('Nama', { exact: true }).fill('Ibu Marni');
+  await page.getByLabel('Email').fill(`marni${Date.now()}@demo.sentrakreasi.id`);
+  await page.getByLabel('Peran').selectOption('seller');
+  await page.getByLabel(/^Kata sandi/).fill('anyaman-pandan-2026');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await page.getByText(/Akun .* sudah dibuat/).waitFor();
+  await page.getByRole('button', { name: /Buat tautan kata sandi: Ibu Marni/ }).click();
+  const link = await page.locator('.secret').textContent();
+  assert.match(link, /\/atur-ulang\//);
+
+  await page.getByRole('link', { name: 'Kasus baru' }).click();
+  await audit(page, 'new case page');
+  await page.getByLabel('Nama lengkap').fill('Marni Binti Karta');
+  await page.getByLabel('Tanggal lahir').fill('1975-04-12');
+  await page.getByLabel('Kode provinsi').fill('32');
+  await page.getByLabel('Kode kabupaten/kota').fill('3275');
+  await page.getByLabel('Jumlah anggota rumah tangga').fill('4');
+  await page.getByRole('button', { name: 'Simpan kasus' }).click();
+  await page.waitForURL(/\/staf\/kasus\/[0-9a-f-]{36}$/);
+  assert.match(await page.textContent('h1'), /Kasus ATN-/);
+  assert.ok(!(await page.content()).includes('Marni Binti Karta'), 'legal name shown without asking');
+  await audit(page, 'case page');
+  await page.getByRole('link', { name: 'Tampilkan identitas' }).click();
+  await page.getByText('Marni Binti Karta').waitFor();
+
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await page.waitForURL(base + '/');
+  await page.goto(base + '/akun');
+  await page.waitForURL(/\/masuk/);
+  await page.context().close();
+});
+
+test('a wrong password is told; a buyer registers; English is one click away', async () => {
+  const page = await phone();
+  await page.goto(base + '/masuk');
+  await page.getByLabel('Email').fill('pembeli@demo.sentrakreasi.id');
+  await page.getByLabel('Kata sandi').fill('bukan-sandinya');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByRole('alert').getByText('Email atau kata sandi salah.').waitFor();
+  await audit(page, 'login page with an error');
+
+  await page.goto(base + '/daftar');
+  await audit(page, 'register page');
+  await page.getByLabel('Nama').fill('Rina Pembeli');
+  await page.getByLabel('Email').fill(`rina${Date.now()}@contoh.id`);
+  await page.getByLabel(/^Kata sandi/).fill('sambal-roa-enak');
+  await page.getByRole('button', { name: 'Daftar' }).click();
+  await page.waitForURL(base + '/akun');
+  assert.match(await page.textContent('main'), /Pembeli/);
+
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'My account' }).waitFor();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await audit(page, 'account page in English');
+  await page.context().close();
+});
+
+test('a page that does not exist is friendly, and home passes the audit', async () => {
+  const page = await phone();
+  const resp = await page.goto(base + '/tidak-ada');
+  assert.equal(resp.status(), 404);
+  await page.getByText('Halaman tidak ditemukan.').waitFor();
+  await audit(page, 'not-found page');
+  await page.goto(base + '/');
+  await audit(page, 'home page');
+  await page.context().close();
+});
