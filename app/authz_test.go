@@ -347,6 +347,9 @@ var authzTable = []route{
 	{"GET", "/api/v1/shops/{shopPM}/products", "", expect(404, merge(sellerSide(200))), false},
 	{"POST", "/api/v1/shops/{shopPM}/products", `{"title":"Keripik {n}","category":"keripik","price_idr":15000,"stock":5}`,
 		expect(404, sellerSide(201)), false},
+	// Another shop (the LKS workshop's) is out of reach of the PM shop's seller and pendamping.
+	{"POST", "/api/v1/shops/{shopLKS}/products", `{"title":"Tas {n}","category":"tas","price_idr":15000,"stock":5}`,
+		expect(404, map[string]int{"lks": 201, "supA": 201}), false},
 	{"GET", "/api/v1/products/{productDraft}", "", expect(404, merge(sellerSide(200), map[string]int{"anon": 404})), false},
 	{"PATCH", "/api/v1/products/{productDraft}", `{"price_idr":26000}`, expect(404, sellerSide(200)), false},
 	{"POST", "/api/v1/products/{productDraft}/publish", "", expect(404, sellerSide(422)), false},
