@@ -126,12 +126,14 @@ func (a *App) routes() {
 	ordersAPI := orders.NewHandler(a.orders, a.cfg.StripeWebhook, a.secure())
 	ordersAPI.Routes(v1)
 	ordersAPI.WebhookRoutes(a.http)
+	catalog.MediaRoutes(a.http, a.catalog)
 	notify.Routes(v1, a.db)
 }
 
 // jobs registers the background workers and periodic jobs.
 func (a *App) jobs() {
 	river.AddWorker(a.workers, &storage.DeleteObjectWorker{Objects: a.objects})
+	river.AddWorker(a.workers, &catalog.ProcessImageWorker{Catalog: a.catalog})
 	river.AddWorker(a.workers, &accounts.PruneWorker{Accounts: a.accounts})
 	river.AddWorker(a.workers, &orders.ExpireDueWorker{Orders: a.orders})
 	river.AddWorker(a.workers, &orders.AutoCompleteWorker{Orders: a.orders})

@@ -32,7 +32,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get("/shops/:id/products", h.shopProducts)
 	r.Post("/shops/:id/products", h.create)
 	r.Get("/units/:id/review-queue", h.reviewQueue)
-	// h.imageRoutes(r) -- photo routes land with catalog/handlers_images.go
+	h.imageRoutes(r)
 }
 
 func (h *Handler) categories(c *fiber.Ctx) error {

@@ -1,0 +1,61 @@
+package catalog
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+func (h *Handler) imageRoutes(r fiber.Router) {
+	r.Post("/products/:id/images", h.uploadImage)
+	r.Patch("/images/:id", h.setImageAlt)
+	r.Delete("/images/:id", h.deleteImage)
+	r.Delete("/products/:id", h.deleteProduct)
+}
+
+func (h *Handler) uploadImage(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return domain.Invalid("file", "pilih foto untuk diunggah (kolom file)")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return domain.Invalid("file", "foto tidak dapat dibaca")
+	}
+	defer f.Close()
+	img, err := h.svc.UploadImage(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), f, c.FormValue("alt"))
+	if err != nil {
+		return err
+	}
+	return api.Created(c, img)
+}
+
+func (h *Handler) setImageAlt(c *fiber.Ctx) error {
+	var in struct {
+		Alt string `json:"alt"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	img, err := h.svc.SetImageAlt(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.Alt)
+	if err != nil {
+		return err
+	}
+	return c.JSON(img)
+}
+
+func (h *Handler) deleteImage(c *fiber.Ctx) error {
+	if err := h.svc.DeleteImage(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) deleteProduct(c *fiber.Ctx) error {
+	if err := h.svc.DeleteProduct(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
