@@ -8,11 +8,11 @@ COPY go.mod go.sum ./
 RUN go mod download
 
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/atensi .
+RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/atensi .
 
 # Runtime stage: no shell and no package manager; CA certificates and time
 # zone data are included. Runs as the unprivileged user nonroot (uid 65532).
-FROM gcr.io/distroless/static-debian12:nonroot
+FROM gcr.io/distroless/base-debian12:nonroot
 COPY --from=build /out/atensi /atensi
 USER nonroot:nonroot
 EXPOSE 8080

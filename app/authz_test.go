@@ -198,6 +198,9 @@ func newWorldOn(t *testing.T, a *App, clock *testClock) *world {
 		return g.Orders[0].ID
 	}
 	w.ids["badToken"], w.ids["noAsset"] = "not-a-token", "nothing.css"
+	w.ids["noImage"] = strings.Repeat("ab", 32) + ".jpg"
+	w.ids["productPhotos"] = product("Tas Untuk Foto")
+	w.ids["imageDraft"] = w.readyImage(t, w.ids["productPhotos"])
 	w.ids["orderShipped"] = order(true)
 	w.ids["orderPaid"] = order(false)
 
@@ -207,6 +210,32 @@ func newWorldOn(t *testing.T, a *App, clock *testClock) *world {
 	// The expiring delegation is now past; every session is still fresh.
 	clock.Advance(61 * time.Minute)
 	return w
+}
+
+// readyImage stands in for a processed photo of a product.
+func (w *world) readyImage(t *testing.T, productID string) string {
+	t.Helper()
+	id := domain.NewID()
+	if err := w.a.db.Gorm.Exec(`INSERT INTO product_images (id, product_id, position, alt, upload_key, status, width, height, variants, created_at)
+		VALUES (?, ?, 1, 'foto', '', 'ready', 640, 480, '[]', now())`, id, productID).Error; err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// prepares make a fresh resource before each request of a row that
+// removes what it is sent to.
+var prepares = map[string]func(t *testing.T, w *world){
+	"DELETE /api/v1/images/{freshImage}": func(t *testing.T, w *world) { w.ids["freshImage"] = w.readyImage(t, w.ids["productPhotos"]) },
+	"DELETE /api/v1/products/{freshProduct}": func(t *testing.T, w *world) {
+		title, cat, price, stock := "Produk Sekali Pakai", "tas", domain.IDR(10000), 1
+		p, err := w.a.catalog.CreateProduct(context.Background(), access.Actor{UserID: w.ids["seller"], Role: access.Seller, UnitID: w.ids["unitA"]},
+			w.ids["shopPM"], catalog.ProductInput{Title: &title, Category: &cat, PriceIDR: &price, Stock: &stock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.ids["freshProduct"] = p.ID
+	},
 }
 
 func (w *world) login(t *testing.T, key string) string {
@@ -357,6 +386,11 @@ var authzTable = []route{
 	{"POST", "/api/v1/products/{productDraft}/reject", `{"reason":""}`, expect(404, unitStaff(422)), false},
 	{"POST", "/api/v1/products/{productArchivable}/archive", "", expect(404, sellerSide(200)), false},
 	{"GET", "/api/v1/units/{unitA}/review-queue", "", expect(404, unitStaff(200)), false},
+	{"POST", "/api/v1/products/{productPhotos}/images", "", expect(404, sellerSide(422)), false}, // no file: refused after the policy
+	{"PATCH", "/api/v1/images/{imageDraft}", `{"alt":"Keripik pisang dalam kemasan"}`, expect(404, sellerSide(200)), false},
+	{"DELETE", "/api/v1/images/{freshImage}", "", expect(404, sellerSide(204)), false},
+	{"DELETE", "/api/v1/products/{freshProduct}", "", expect(404, sellerSide(204)), false},
+	{"GET", "/media/img/{noImage}", "", expect(404, map[string]int{"anon": 404}), false},
 
 	{"POST", "/api/v1/checkout", `{"items":[{"product_id":"{productLive}","quantity":1}],"buyer":{"name":"Pembeli {n}","email":"p{n}@uji.id","phone":"081234567890"},"shipping":{"method":"pickup"},"payment_method":"bank_transfer"}`,
 		expect(201, nil), false},
@@ -426,6 +460,9 @@ func TestAuthorizationTable(t *testing.T) {
 			tokens := w.tokens
 			if r.fresh && actor != "anon" {
 				w.tokens = map[string]string{actor: w.login(t, actor)}
+			}
+			if prepare := prepares[r.method+" "+r.path]; prepare != nil {
+				prepare(t, w)
 			}
 			path, body := w.expand(r.path, n), w.expand(r.body, n)
 			got, b := w.do(t, actor, r.method, path, body)

@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"io"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/access"
@@ -16,16 +18,16 @@ func (h *Handler) imageRoutes(r fiber.Router) {
 }
 
 func (h *Handler) uploadImage(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return domain.Invalid("file", "pilih foto untuk diunggah (kolom file)")
+	var body io.Reader // nil when no file came: the service says so after checking who asks
+	if fh, err := c.FormFile("file"); err == nil {
+		f, err := fh.Open()
+		if err != nil {
+			return domain.Invalid("file", "foto tidak dapat dibaca")
+		}
+		defer f.Close()
+		body = f
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return domain.Invalid("file", "foto tidak dapat dibaca")
-	}
-	defer f.Close()
-	img, err := h.svc.UploadImage(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), f, c.FormValue("alt"))
+	img, err := h.svc.UploadImage(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), body, c.FormValue("alt"))
 	if err != nil {
 		return err
 	}

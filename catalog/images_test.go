@@ -86,11 +86,11 @@ func TestUploadRefusesWhatIsNotAGoodPhoto(t *testing.T) {
 	binary.BigEndian.PutUint32(bombBytes[16:], 40000) // IHDR width and height claim 40000×40000
 	binary.BigEndian.PutUint32(bombBytes[20:], 40000)
 	for name, body := range map[string][]byte{
-		"a PDF named .jpg":    []byte("%PDF-1.4 not a photo at all"),
-		"a GIF":               []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
-		"a truncated JPEG":    good[:len(good)/2],
+		"a PDF named .jpg":     []byte("%PDF-1.4 not a photo at all"),
+		"a GIF":                []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
+		"a truncated JPEG":     good[:len(good)/2],
 		"a decompression bomb": bombBytes,
-		"over 10 MB":          append(bytes.Clone(good), make([]byte, 10<<20)...),
+		"over 10 MB":           append(bytes.Clone(good), make([]byte, 10<<20)...),
 	} {
 		_, err := w.Catalog.UploadImage(ctx, shop.Seller, p.ID, bytes.NewReader(body), "foto")
 		var v *domain.ValidationError

@@ -26,6 +26,9 @@ func (s *Service) UploadImage(ctx context.Context, actor access.Actor, productID
 	if err != nil {
 		return Image{}, err
 	}
+	if body == nil {
+		return Image{}, domain.Invalid("file", "pilih foto untuk diunggah (kolom file)")
+	}
 	alt = strings.TrimSpace(alt)
 	if len(alt) > 300 {
 		return Image{}, domain.Invalid("alt", "teks alternatif maksimal 300 karakter")
