@@ -78,20 +78,49 @@ func (a *App) SeedDemo(ctx context.Context) error {
 			{Beneficiary: cases.NewBeneficiary{LegalName: "Rizky Pratama", BirthDate: "1998-10-20", Sex: "male",
 				ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 5}, Cluster: cases.ClusterNapza, Pillar: "residensial", Consents: all},
 		}
-		var first cases.Case
+		var caseIDs []string
 		for i, pm := range pms {
 			pm.UnitID = bekasi.ID
 			c, err := a.cases.Create(ctx, staff, pm)
 			if err != nil {
 				return fmt.Errorf("demo case %d: %w", i, err)
 			}
-			if i == 0 {
-				first = c
-			}
+			caseIDs = append(caseIDs, c.ID)
 		}
-		_, err = a.cases.Delegate(ctx, staff, cases.NewDelegation{PendampingID: ids["pendamping@demo.sentrakreasi.id"], CaseID: first.ID,
-			Scopes: access.Scopes, ExpiresAt: a.now().AddDate(0, 6, 0)})
-		return err
+		if _, err := a.cases.Delegate(ctx, staff, cases.NewDelegation{PendampingID: ids["pendamping@demo.sentrakreasi.id"], CaseID: caseIDs[0],
+			Scopes: access.Scopes, ExpiresAt: a.now().AddDate(0, 6, 0)}); err != nil {
+			return err
+		}
+
+		// The shops: each PM's own, and the LKS workshop whose products two PM make together.
+		sellers := []access.Actor{{UserID: ids["penjual@demo.sentrakreasi.id"], Role: access.Seller, UnitID: bekasi.ID}}
+		for _, email := range []string{"slamet@demo.sentrakreasi.id", "rizky@demo.sentrakreasi.id"} {
+			u, err := a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: email, Password: DemoPassword, Name: "Penjual " + email[:5], Role: access.Seller, UnitID: &bekasi.ID})
+			if err != nil {
+				return err
+			}
+			sellers = append(sellers, access.Actor{UserID: u.ID, Role: access.Seller, UnitID: bekasi.ID})
+		}
+		var shops []catalog.Shop
+		for i, name := range []string{"Dapur Bu Sari", "Kebun Pak Slamet", "Kopi Rizky"} {
+			sh, err := a.catalog.CreateShop(ctx, staff, catalog.NewShop{Kind: catalog.BeneficiaryShop, DisplayName: name, UnitID: bekasi.ID,
+				CaseID: &caseIDs[i], OwnerUserID: sellers[i].UserID})
+			if err != nil {
+				return err
+			}
+			shops = append(shops, sh)
+		}
+		lksManager := access.Actor{UserID: ids["lks@demo.sentrakreasi.id"], Role: access.LKSManager, UnitID: lks.ID}
+		workshop, err := a.catalog.CreateShop(ctx, lksManager, catalog.NewShop{Kind: catalog.WorkshopShop, DisplayName: "Bengkel Karya Mandiri",
+			UnitID: lks.ID, OwnerUserID: lksManager.UserID, Story: "Bengkel anyaman dan kayu tempat para penerima manfaat belajar dan berkarya."})
+		if err != nil {
+			return err
+		}
+		shops, sellers = append(shops, workshop), append(sellers, lksManager)
+		makers := [][]catalog.Maker{nil, nil, nil, {{CaseID: caseIDs[0], SharePct: 60}, {CaseID: caseIDs[1], SharePct: 40}}}
+		// The head of the Balai reviews for the Balai and its LKS network.
+		head := access.Actor{UserID: ids["supervisor@demo.sentrakreasi.id"], Role: access.Supervisor, UnitID: bekasi.ID, Network: []string{lks.ID}}
+		return a.seedDemoCatalog(ctx, head, shops, sellers, makers)
 	})
 }
 
