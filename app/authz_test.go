@@ -416,6 +416,11 @@ var authzTable = []route{
 	// Pages (session cookie, CSRF-protected forms). 303 sends a visitor to log in, or on after a form.
 	{"GET", "/", "", expect(200, nil), false},
 	{"GET", "/masuk", "", expect(200, nil), false},
+	{"GET", "/cari?q=keripik", "", expect(200, nil), false},
+	{"GET", "/produk/{productLive}", "", expect(200, nil), false},
+	{"GET", "/toko/{shopPM}", "", expect(200, nil), false},
+	{"GET", "/keranjang", "", expect(200, nil), false},
+	{"POST", "/keranjang", "product_id={productLive}&quantity=1", expect(303, map[string]int{"anon": 303}), false},
 	{"GET", "/daftar", "", expect(200, nil), false},
 	{"GET", "/atur-ulang/{badToken}", "", expect(200, nil), false},
 	{"GET", "/static/{noAsset}", "", expect(404, map[string]int{"anon": 404}), false},

@@ -9,7 +9,7 @@ import (
 // pages mounts the web pages after the API, and lets them render the
 // friendly error page for browsers.
 func (a *App) pages() error {
-	p, err := frontend.New(frontend.Config{BaseURL: a.cfg.BaseURL, Secure: a.secure(), Key: a.cfg.DataKey}, a.log, a.accounts, a.cases)
+	p, err := frontend.New(frontend.Config{BaseURL: a.cfg.BaseURL, Secure: a.secure(), Key: a.cfg.DataKey}, a.log, a.accounts, a.cases, a.catalog, a.orders)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"io"
+	"regexp"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -89,5 +90,38 @@ func TestLoginPageSetsCookieAndShowsErrors(t *testing.T) {
 	code, _, cookie := send("email=buyer%40uji.id&password=" + worldPassword + "&next=%2F%2Fevil.example")
 	if code != 303 || !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Lax") || !strings.HasSuffix(cookie, "-> /akun") {
 		t.Fatalf("login: %d %s (HttpOnly, SameSite, and never a redirect off the site)", code, cookie)
+	}
+}
+
+// TestProductPageWeight: a product page's HTML, CSS and JavaScript must
+// stay under 60 KB compressed on the wire (images excluded), for buyers on
+// slow networks.
+func TestProductPageWeight(t *testing.T) {
+	w := newWorld(t)
+	fetch := func(path string) ([]byte, string) {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept-Encoding", "br, gzip")
+		resp, err := w.a.HTTP().Test(req, -1)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", path, resp.StatusCode, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		return b, resp.Header.Get("Content-Encoding")
+	}
+	html, enc := fetch("/produk/" + w.ids["productLive"])
+	if enc == "" {
+		t.Fatal("the page must be sent compressed")
+	}
+	total := len(html)
+	req := httptest.NewRequest("GET", "/produk/"+w.ids["productLive"], nil)
+	resp, _ := w.a.HTTP().Test(req, -1)
+	plain, _ := io.ReadAll(resp.Body)
+	for _, m := range regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllStringSubmatch(string(plain), -1) {
+		b, _ := fetch(m[1])
+		total += len(b)
+	}
+	t.Logf("product page: %d bytes compressed (HTML, CSS and JS)", total)
+	if total > 60*1024 {
+		t.Fatalf("product page weighs %d bytes compressed, over 60 KB", total)
 	}
 }

@@ -204,3 +204,34 @@ func (s *Service) FollowSellingConsent(ctx context.Context, tx *storage.Tx, case
 
 // ShopOf is a shop by id, for other domains deciding about it (orders).
 func (s *Service) ShopOf(ctx context.Context, id string) (Shop, error) { return s.shop(ctx, id) }
+
+// ShopsFor lists the shops an actor works on the seller side of: their own,
+// their LKS's, the shops of PM who delegated listings to them, and for
+// staff the shops of their unit.
+func (s *Service) ShopsFor(ctx context.Context, actor access.Actor) ([]Shop, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	now := s.now()
+	var cases []string
+	for _, d := range actor.Delegations {
+		if actor.DelegatedFor(d.CaseID, access.ScopeListings, now) {
+			cases = append(cases, d.CaseID)
+		}
+	}
+	q := s.db.Gorm.WithContext(ctx).Where("status <> ?", ShopClosed)
+	switch actor.Role {
+	case access.Staff, access.Supervisor, access.LKSManager:
+		q = q.Where("unit_id = ? OR owner_user_id = ?", actor.UnitID, actor.UserID)
+	default:
+		if len(cases) == 0 {
+			cases = []string{"00000000-0000-0000-0000-000000000000"}
+		}
+		q = q.Where("owner_user_id = ? OR case_id IN ?", actor.UserID, cases)
+	}
+	var out []Shop
+	if err := q.Order("display_name").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("shops for actor: %w", err)
+	}
+	return out, nil
+}

@@ -120,3 +120,26 @@ test('a page that does not exist is friendly, and home passes the audit', async 
   await audit(page, 'home page');
   await page.context().close();
 });
+
+test('a buyer finds a product by a typo, opens it and puts it in the cart', async () => {
+  const page = await phone();
+  await page.goto(base + '/');
+  await audit(page, 'home page with products');
+  await page.getByLabel('Cari produk').fill('kripik pisang');
+  await page.getByRole('button', { name: 'Cari', exact: true }).click();
+  await page.waitForURL(/\/cari\?q=/);
+  await audit(page, 'search results');
+  await page.getByRole('link', { name: /Keripik Pisang Manis/ }).first().click();
+  await page.waitForURL(/\/produk\//);
+  await audit(page, 'product page');
+  const img = page.locator('.gallery img').first();
+  assert.ok((await img.getAttribute('alt')).length > 0, 'the product photo needs alt text');
+  assert.match(await img.getAttribute('srcset'), /640w/);
+  await page.getByLabel('Jumlah').fill('2');
+  await page.getByRole('button', { name: 'Tambah ke keranjang' }).click();
+  await page.waitForURL(/\/keranjang/);
+  await page.getByText('Produk masuk keranjang.').waitFor();
+  assert.match(await page.textContent('main'), /Rp36\.000/);
+  await audit(page, 'cart page');
+  await page.context().close();
+});

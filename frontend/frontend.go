@@ -23,7 +23,9 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/orders"
 )
 
 //go:embed templates/*.html
@@ -45,6 +47,8 @@ type Pages struct {
 	log      *slog.Logger
 	accounts *accounts.Service
 	cases    *cases.Service
+	catalog  *catalog.Service
+	orders   *orders.Service
 	pages    map[string]*template.Template
 	assets   map[string]asset // by fingerprinted name
 	assetURL map[string]string
@@ -56,8 +60,8 @@ type asset struct {
 }
 
 // New parses the templates and fingerprints the static files.
-func New(cfg Config, log *slog.Logger, acc *accounts.Service, cs *cases.Service) (*Pages, error) {
-	p := &Pages{cfg: cfg, log: log, accounts: acc, cases: cs, pages: map[string]*template.Template{},
+func New(cfg Config, log *slog.Logger, acc *accounts.Service, cs *cases.Service, cat *catalog.Service, ord *orders.Service) (*Pages, error) {
+	p := &Pages{cfg: cfg, log: log, accounts: acc, cases: cs, catalog: cat, orders: ord, pages: map[string]*template.Template{},
 		assets: map[string]asset{}, assetURL: map[string]string{}}
 	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

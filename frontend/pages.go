@@ -18,6 +18,11 @@ import (
 func (p *Pages) Routes(app fiber.Router) {
 	app.Get("/static/:name", p.static)
 	app.Get("/", p.home)
+	app.Get("/cari", p.search)
+	app.Get("/produk/:id", p.product)
+	app.Get("/toko/:id", p.shop)
+	app.Get("/keranjang", p.cart)
+	app.Post("/keranjang", p.checkCSRF, p.setCart)
 	app.Get("/masuk", p.loginForm)
 	app.Post("/masuk", p.checkCSRF, p.login)
 	app.Get("/daftar", p.registerForm)
@@ -55,10 +60,6 @@ func requireLogin(c *fiber.Ctx) (access.Actor, bool, error) {
 		return a, false, c.Redirect("/masuk?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	return a, true, nil
-}
-
-func (p *Pages) home(c *fiber.Ctx) error {
-	return p.render(c, fiber.StatusOK, "home", "home.title", nil, nil)
 }
 
 type loginForm struct{ Email, Next string }
