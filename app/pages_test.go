@@ -2,8 +2,8 @@ package app
 
 import (
 	"io"
-	"regexp"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
