@@ -143,3 +143,34 @@ test('a buyer finds a product by a typo, opens it and puts it in the cart', asyn
   await audit(page, 'cart page');
   await page.context().close();
 });
+
+// A 4×3 PNG, standing in for a phone camera's photo.
+const tinyPNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAYAAAC09K7GAAAAQUlEQVR4nGJhCF0lOinRUEZDmldGiIdNhvH600+t7CxMMqwsTDIsTIwyjK8+/vj6wmaezLZmJxk9OX4ZQAAAAP//T3AOYZS0AYEAAAAASUVORK5CYII=', 'base64');
+
+test('a seller lists a product with a photo from the phone; staff see the review queue', async () => {
+  const page = await phone();
+  await login(page, 'penjual@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Produk saya' }).click();
+  await audit(page, 'my products page');
+  await page.getByRole('link', { name: 'Produk baru' }).first().click();
+  await audit(page, 'new product form');
+  await page.getByLabel('Nama produk').fill('Keripik Bayam Renyah');
+  await page.getByLabel('Deskripsi').fill('Daun bayam segar dengan tepung beras. 100 gram.');
+  await page.getByLabel('Harga (Rp)').fill('15000');
+  await page.getByLabel('Stok').fill('12');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await page.waitForURL(/\/jual\/produk\/[0-9a-f-]{36}$/);
+  await page.getByLabel(/^Foto produk/).setInputFiles({ name: 'IMG_2041.png', mimeType: 'image/png', buffer: tinyPNG });
+  assert.equal(await page.locator('#preview').isVisible(), true, 'the chosen photo is previewed');
+  await page.getByLabel(/^Keterangan foto/).fill('Keripik bayam di piring putih');
+  await page.getByRole('button', { name: 'Unggah foto' }).click();
+  await page.getByText('Sedang diproses…').waitFor();
+  await audit(page, 'product edit page');
+  await page.getByRole('button', { name: 'Keluar' }).click();
+
+  await login(page, 'supervisor@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Tinjauan' }).click();
+  await page.getByRole('heading', { name: 'Produk menunggu tinjauan' }).waitFor();
+  await audit(page, 'review queue');
+  await page.context().close();
+});

@@ -35,6 +35,16 @@ func (p *Pages) Routes(app fiber.Router) {
 	app.Get("/staf/pengguna", p.users)
 	app.Post("/staf/pengguna", p.checkCSRF, p.createUser)
 	app.Post("/staf/pengguna/:id/tautan-sandi", p.checkCSRF, p.passwordLink)
+	app.Get("/jual", p.sell)
+	app.Get("/jual/toko/:id/produk-baru", p.newProductForm)
+	app.Post("/jual/toko/:id/produk-baru", p.checkCSRF, p.createProduct)
+	app.Get("/jual/produk/:id", p.editProduct)
+	app.Post("/jual/produk/:id", p.checkCSRF, p.updateProduct)
+	app.Post("/jual/produk/:id/foto", p.checkCSRF, p.uploadPhoto)
+	app.Post("/jual/produk/:id/terbitkan", p.checkCSRF, p.publishProduct)
+	app.Get("/staf/tinjauan", p.reviewQueue)
+	app.Post("/staf/tinjauan/:id/setujui", p.checkCSRF, p.approve)
+	app.Post("/staf/tinjauan/:id/tolak", p.checkCSRF, p.reject)
 	app.Get("/staf/kasus/baru", p.newCaseForm)
 	app.Post("/staf/kasus/baru", p.checkCSRF, p.createCase)
 	app.Get("/staf/kasus/:id", p.casePage)
@@ -52,6 +62,8 @@ func (p *Pages) static(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, a.ct)
 	return c.Send(a.body)
 }
+
+func actorOf(c *fiber.Ctx) access.Actor { return access.ActorFrom(c.UserContext()) }
 
 // requireLogin sends a visitor to the login page and back.
 func requireLogin(c *fiber.Ctx) (access.Actor, bool, error) {
