@@ -36,6 +36,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get("/me", h.me)
 	r.Post("/units", h.createUnit)
 	r.Get("/units/:id", h.unit)
+	r.Patch("/units/:id", h.updateUnit)
 	r.Get("/units/:id/users", h.unitUsers)
 	r.Post("/users", h.createUser)
 	r.Post("/users/:id/password-link", h.issuePasswordLink)
@@ -174,6 +175,24 @@ func (h *Handler) createUnit(c *fiber.Ctx) error {
 
 func (h *Handler) unit(c *fiber.Ctx) error {
 	u, err := h.svc.ReadUnit(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+// updateUnit changes a unit's settings; today only whether products need review.
+func (h *Handler) updateUnit(c *fiber.Ctx) error {
+	var in struct {
+		PublishWithoutReview *bool `json:"publish_without_review"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	if in.PublishWithoutReview == nil {
+		return domain.Invalid("publish_without_review", "wajib diisi (true atau false)")
+	}
+	u, err := h.svc.SetPublishWithoutReview(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), *in.PublishWithoutReview)
 	if err != nil {
 		return err
 	}

@@ -82,3 +82,29 @@ func (s *Service) network(ctx context.Context, unitID string) ([]string, error) 
 	err := s.db.Gorm.WithContext(ctx).Model(&Unit{}).Where("parent_id = ?", unitID).Pluck("id", &ids).Error
 	return ids, err
 }
+
+// SetPublishWithoutReview lets a unit's sellers publish at once, or makes
+// their products wait for staff review again (admin or the unit's supervisor).
+func (s *Service) SetPublishWithoutReview(ctx context.Context, actor access.Actor, unitID string, on bool) (Unit, error) {
+	u, err := s.Unit(ctx, unitID)
+	if err != nil {
+		return Unit{}, err
+	}
+	if actor.Role != access.Admin {
+		if err := access.Can(actor, access.ReviewProduct, access.Resource{UnitID: u.ID}, s.now()); err != nil {
+			return Unit{}, err
+		}
+		if actor.Role != access.Supervisor {
+			return Unit{}, domain.ErrForbidden
+		}
+	}
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.DB.Model(&Unit{}).Where("id = ?", u.ID).Update("publish_without_review", on).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx.DB, audit.Entry{ActorID: actor.UserID, Action: "unit.review_setting", ResourceKind: "unit", ResourceID: u.ID,
+			Detail: map[string]any{"publish_without_review": on}})
+	})
+	u.PublishWithoutReview = on
+	return u, err
+}

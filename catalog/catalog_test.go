@@ -360,3 +360,24 @@ func TestWithdrawnSellingConsentPausesShop(t *testing.T) {
 		t.Fatal("consent given again reopens the shop")
 	}
 }
+
+func TestClosedShopLeavesThePublicPages(t *testing.T) {
+	f := newShopFixture(t)
+	ctx := context.Background()
+	f.product(t, "Emping Melinjo", "", "keripik", 30000, true)
+	if _, err := f.svc.SetShopStatus(ctx, f.seller, f.shopID, catalog.ShopClosed); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("a seller closing their shop: %v, want not found (staff decide)", err)
+	}
+	if _, err := f.svc.SetShopStatus(ctx, f.staff, f.shopID, catalog.ShopClosed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.PublicShop(ctx, f.shopID); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("a closed shop's page: %v", err)
+	}
+	if r, _ := f.svc.Search(ctx, catalog.Query{Text: "emping", Page: domain.Page{Limit: 5}}); len(r.Items) != 0 {
+		t.Fatal("a closed shop's products must leave search")
+	}
+	if _, err := f.svc.SetShopStatus(ctx, f.staff, f.shopID, catalog.ShopActive); !errors.Is(err, domain.ErrConflict) {
+		t.Fatalf("reopening a closed shop: %v", err)
+	}
+}

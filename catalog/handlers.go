@@ -29,6 +29,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Post("/products/:id/archive", h.archive)
 	r.Post("/shops", h.createShop)
 	r.Get("/shops/:id", h.shop)
+	r.Post("/shops/:id/status", h.setShopStatus)
 	r.Get("/shops/:id/products", h.shopProducts)
 	r.Post("/shops/:id/products", h.create)
 	r.Get("/units/:id/review-queue", h.reviewQueue)
@@ -170,6 +171,20 @@ func (h *Handler) shop(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"id": sh.ID, "display_name": sh.DisplayName, "institution": sh.Institution,
 		"regency_code": sh.RegencyCode, "story": sh.Story, "products": products.Items, "next_cursor": products.NextCursor})
+}
+
+func (h *Handler) setShopStatus(c *fiber.Ctx) error {
+	var in struct {
+		Status ShopStatus `json:"status"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	sh, err := h.svc.SetShopStatus(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.Status)
+	if err != nil {
+		return err
+	}
+	return c.JSON(sh)
 }
 
 func (h *Handler) shopProducts(c *fiber.Ctx) error {

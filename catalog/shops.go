@@ -235,3 +235,32 @@ func (s *Service) ShopsFor(ctx context.Context, actor access.Actor) ([]Shop, err
 	}
 	return out, nil
 }
+
+// SetShopStatus pauses, reopens or closes a shop (staff of its unit). A
+// closed shop sells nothing and is gone from public pages, but keeps its
+// orders and what it earned.
+func (s *Service) SetShopStatus(ctx context.Context, actor access.Actor, shopID string, to ShopStatus) (Shop, error) {
+	sh, err := s.shop(ctx, shopID)
+	if err != nil {
+		return Shop{}, err
+	}
+	if err := access.Can(actor, access.ReviewProduct, access.Resource{UnitID: sh.UnitID}, s.now()); err != nil {
+		return Shop{}, err
+	}
+	if to != ShopActive && to != ShopPaused && to != ShopClosed {
+		return Shop{}, domain.Invalid("status", "harus active, paused atau closed")
+	}
+	if sh.Status == ShopClosed && to != ShopClosed {
+		return Shop{}, domain.Errorf(domain.ErrConflict, "Toko yang sudah ditutup tidak dibuka lagi; buka toko baru.")
+	}
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.DB.Model(&Shop{}).Where("id = ?", sh.ID).Updates(map[string]any{"status": to, "updated_at": s.now().UTC()}).Error; err != nil {
+			return err
+		}
+		s.cache.clear()
+		return audit.Record(ctx, tx.DB, audit.Entry{ActorID: actor.UserID, Action: "shop.status", ResourceKind: "shop", ResourceID: sh.ID,
+			Detail: map[string]any{"status": to}})
+	})
+	sh.Status = to
+	return sh, err
+}
