@@ -67,5 +67,6 @@ for f in browse search; do
 	echo "$f pgbench tps=$tps"
 done
 
-echo "== Go benchmarks"
-go test -run '^$' -bench . -benchmem -benchtime 3x ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL|---)' || true
+echo "== Go benchmarks: photo processing (3 photos), checkout (3000 checkouts each)"
+go test -run '^$' -bench Process12MP -benchmem -benchtime 3x ./catalog 2>&1 | grep -E '^(Benchmark|FAIL|---)' || true
+go test -run '^$' -bench Checkout -benchmem -benchtime 3000x ./orders 2>&1 | grep -E '^(Benchmark|FAIL|---)' || true
