@@ -86,7 +86,7 @@ var categoryColors = map[string]color.RGBA{
 // demoPhoto draws a simple product picture: a warm background with the
 // category's colour and a pattern varying by n, as a camera JPEG would be.
 func demoPhoto(base color.RGBA, n int) []byte {
-	const w, h = 800, 600
+	const w, h = 480, 360 // small: the demo loads fast, even under the race detector
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	cx, cy := float64(w)/2, float64(h)/2
 	for y := 0; y < h; y++ {
