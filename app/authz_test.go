@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,31 +20,17 @@ import (
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/catalog/catalogtest"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/frontend"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
 // testClock is a clock tests move by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type testClock = catalogtest.Clock
 
 func newTestClock() *testClock {
-	return &testClock{now: time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
+	return catalogtest.NewClock(time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC))
 }
 
 const worldPassword = "kata-sandi-uji-2026"

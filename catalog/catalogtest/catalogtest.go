@@ -28,6 +28,9 @@ type Clock struct {
 	now time.Time
 }
 
+// NewClock is a clock standing at now.
+func NewClock(now time.Time) *Clock { return &Clock{now: now} }
+
 // Now is the clock's time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
@@ -59,7 +62,7 @@ type World struct {
 // New builds a world: one Balai that publishes without review, its staff.
 func New(t testing.TB) *World {
 	t.Helper()
-	w := &World{DB: storagetest.DB(t), Clock: &Clock{now: time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)}}
+	w := &World{DB: storagetest.DB(t), Clock: NewClock(time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC))}
 	w.Objects, _ = storagetest.Objects(t)
 	v, err := vault.New(bytes.Repeat([]byte{5}, 32))
 	must(t, err)
