@@ -408,6 +408,11 @@ var authzTable = []route{
 	{"GET", "/toko/{shopPM}", "", expect(200, nil), false},
 	{"GET", "/keranjang", "", expect(200, nil), false},
 	{"POST", "/keranjang", "product_id={productLive}&quantity=1", expect(303, map[string]int{"anon": 303}), false},
+	// Logged-in users put a product in their cart above; a guest without a cart cookie has none.
+	{"GET", "/checkout", "", expect(200, map[string]int{"anon": 303}), false}, // an empty cart goes back to the cart
+	{"POST", "/checkout", "buyer.name=Budi&buyer.email=budi%40contoh.id&buyer.phone=081234567890&shipping.method=pickup&payment_method=bank_transfer",
+		expect(303, map[string]int{"anon": 422}), false}, // an empty cart: nothing to order
+	{"GET", "/pesanan/{group}", "", expect(404, map[string]int{"anon": 404, "buyer": 200}), false},
 	{"GET", "/daftar", "", expect(200, nil), false},
 	{"GET", "/atur-ulang/{badToken}", "", expect(200, nil), false},
 	{"GET", "/static/{noAsset}", "", expect(404, map[string]int{"anon": 404}), false},

@@ -176,3 +176,21 @@ test('a seller lists a product with a photo from the phone; staff see the review
   await audit(page, 'review queue');
   await page.context().close();
 });
+
+test('a guest checks out by bank transfer and sees the order with its reference', async () => {
+  const page = await phone();
+  await page.goto(base + '/cari?q=kopi');
+  await page.getByRole('link', { name: /Kopi Robusta Bubuk/ }).first().click();
+  await page.getByRole('button', { name: 'Tambah ke keranjang' }).click();
+  await page.waitForURL(/\/keranjang/);
+  await page.getByRole('link', { name: 'Lanjut ke pembayaran' }).click();
+  await audit(page, 'checkout page');
+  await page.getByLabel('Nama').fill('Tamu Pembeli');
+  await page.getByLabel('Email').fill('tamu@contoh.id');
+  await page.getByLabel('Nomor telepon').fill('0812 3456 7890');
+  await page.getByRole('button', { name: 'Pesan sekarang' }).click();
+  await page.waitForURL(/\/pesanan\/[0-9a-f-]{36}\?token=/);
+  assert.match(await page.textContent('main'), /ATN[A-Z0-9]{8}/);
+  await audit(page, 'order page');
+  await page.context().close();
+});

@@ -120,3 +120,6 @@ type Change struct {
 	Note       string    `json:"note,omitempty"`
 	At         time.Time `json:"at"`
 }
+
+// CardsOn tells whether card payments are offered.
+func (s *Service) CardsOn() bool { return s.cards != nil }

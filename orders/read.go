@@ -194,3 +194,17 @@ func (s *Service) listOrders(ctx context.Context, page domain.Page, where string
 	}
 	return out, s.fill(ctx, out.Items)
 }
+
+// ReadGroup answers an order group to its buyer: the account that placed
+// it, or whoever holds its private link token.
+func (s *Service) ReadGroup(ctx context.Context, actor access.Actor, token, groupID string) (GroupView, error) {
+	g, err := s.group(ctx, groupID)
+	if err != nil {
+		return GroupView{}, err
+	}
+	mine := g.BuyerUserID != nil && *g.BuyerUserID == actor.UserID
+	if !mine && (token == "" || subtle.ConstantTimeCompare(hashToken(token), g.AccessHash) != 1) {
+		return GroupView{}, fmt.Errorf("order group %s: %w", groupID, domain.ErrNotFound)
+	}
+	return s.groupView(ctx, groupID)
+}

@@ -1,0 +1,82 @@
+package frontend
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/orders"
+)
+
+type checkoutForm struct{ Name, Email, Phone, Method, Address string }
+
+func (p *Pages) checkoutData(c *fiber.Ctx, f checkoutForm) (map[string]any, error) {
+	cart, err := p.orders.ReadCart(c.UserContext(), cartOwner(c))
+	return map[string]any{"Cart": cart, "Form": f, "Cards": p.orders.CardsOn()}, err
+}
+
+func (p *Pages) checkoutForm(c *fiber.Ctx) error {
+	f := checkoutForm{Method: "pickup"}
+	if a := actorOf(c); !a.Anonymous() {
+		if u, err := p.accounts.User(c.UserContext(), a.UserID); err == nil {
+			f.Name, f.Email = u.Name, u.Email
+		}
+	}
+	d, err := p.checkoutData(c, f)
+	if err != nil {
+		return err
+	}
+	if len(d["Cart"].(orders.Cart).Shops) == 0 {
+		return c.Redirect("/keranjang", fiber.StatusSeeOther)
+	}
+	return p.render(c, fiber.StatusOK, "checkout", "checkout.title", d, nil)
+}
+
+// checkout places the cart's orders; the cart empties only when they exist.
+func (p *Pages) checkout(c *fiber.Ctx) error {
+	f := checkoutForm{Name: c.FormValue("buyer.name"), Email: c.FormValue("buyer.email"), Phone: c.FormValue("buyer.phone"),
+		Method: c.FormValue("shipping.method"), Address: c.FormValue("shipping.address")}
+	owner := cartOwner(c)
+	items, err := p.orders.CheckoutItems(c.UserContext(), owner)
+	if err != nil {
+		return err
+	}
+	var in orders.CheckoutInput
+	in.Items = items
+	in.Buyer.Name, in.Buyer.Email, in.Buyer.Phone = f.Name, f.Email, f.Phone
+	in.Shipping.Method, in.Shipping.Address = f.Method, f.Address
+	in.PaymentMethod = c.FormValue("payment_method")
+	g, cerr := p.orders.Checkout(c.UserContext(), actorOf(c), in)
+	if cerr != nil {
+		d, err := p.checkoutData(c, f)
+		if err != nil {
+			return err
+		}
+		if fields, other := formErrors(cerr); other == nil {
+			return p.render(c, fiber.StatusUnprocessableEntity, "checkout", "checkout.title", d, &view{Errors: fields, FormError: translate(language(c), "error.form")})
+		}
+		var short *catalog.ErrOutOfStock
+		if errors.As(cerr, &short) { // someone bought it first: say which, keep the form
+			return p.render(c, fiber.StatusConflict, "checkout", "checkout.title", d, &view{FormError: short.Error() + "."})
+		}
+		return cerr
+	}
+	if err := p.orders.ClearCart(c.UserContext(), owner); err != nil {
+		return err
+	}
+	if g.Payment.CheckoutURL != "" {
+		return c.Redirect(g.Payment.CheckoutURL, fiber.StatusSeeOther)
+	}
+	return c.Redirect("/pesanan/"+g.ID+"?token="+url.QueryEscape(g.AccessToken), fiber.StatusSeeOther)
+}
+
+func (p *Pages) orderGroup(c *fiber.Ctx) error {
+	g, err := p.orders.ReadGroup(c.UserContext(), actorOf(c), strings.Clone(c.Query("token")), strings.Clone(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	return p.render(c, fiber.StatusOK, "order", "order.title", map[string]any{"Group": g}, nil)
+}
