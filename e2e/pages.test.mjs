@@ -194,3 +194,12 @@ test('a guest checks out by bank transfer and sees the order with its reference'
   await audit(page, 'order page');
   await page.context().close();
 });
+
+test('a seller sees their incoming orders', async () => {
+  const page = await phone();
+  await login(page, 'penjual@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Pesanan masuk' }).click();
+  await page.getByRole('heading', { name: 'Pesanan masuk', level: 1 }).waitFor();
+  await audit(page, 'incoming orders page');
+  await page.context().close();
+});

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
@@ -79,4 +80,44 @@ func (p *Pages) orderGroup(c *fiber.Ctx) error {
 		return err
 	}
 	return p.render(c, fiber.StatusOK, "order", "order.title", map[string]any{"Group": g}, nil)
+}
+
+type shopOrders struct {
+	Shop   catalog.Shop
+	Orders []orders.Order
+}
+
+// sellOrders lists the orders of the shops the actor sells for, newest first.
+func (p *Pages) sellOrders(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	shops, err := p.catalog.ShopsFor(c.UserContext(), actor)
+	if err != nil {
+		return err
+	}
+	var d []shopOrders
+	for _, sh := range shops {
+		list, err := p.orders.ShopOrders(c.UserContext(), actor, sh.ID, domain.Page{Limit: 50})
+		if err != nil {
+			continue // a shop of the unit whose orders this actor may not see
+		}
+		d = append(d, shopOrders{Shop: sh, Orders: list.Items})
+	}
+	return p.render(c, fiber.StatusOK, "sell_orders", "sellorders.title", map[string]any{"Shops": d}, nil)
+}
+
+func (p *Pages) moveOrder(e orders.Event) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		actor, ok, err := requireLogin(c)
+		if !ok {
+			return err
+		}
+		m := orders.Move{Event: e, Carrier: c.FormValue("carrier"), TrackingNo: c.FormValue("tracking_no")}
+		if _, err := p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), m); err != nil {
+			return err
+		}
+		return c.Redirect("/jual/pesanan", fiber.StatusSeeOther)
+	}
 }

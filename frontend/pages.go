@@ -12,6 +12,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/orders"
 )
 
 // Routes mounts the pages and their static files on app.
@@ -45,6 +46,9 @@ func (p *Pages) Routes(app fiber.Router) {
 	app.Post("/jual/produk/:id", p.checkCSRF, p.updateProduct)
 	app.Post("/jual/produk/:id/foto", p.checkCSRF, p.uploadPhoto)
 	app.Post("/jual/produk/:id/terbitkan", p.checkCSRF, p.publishProduct)
+	app.Get("/jual/pesanan", p.sellOrders)
+	app.Post("/jual/pesanan/:id/kirim", p.checkCSRF, p.moveOrder(orders.Ship))
+	app.Post("/jual/pesanan/:id/sampai", p.checkCSRF, p.moveOrder(orders.Deliver))
 	app.Get("/staf/tinjauan", p.reviewQueue)
 	app.Post("/staf/tinjauan/:id/setujui", p.checkCSRF, p.approve)
 	app.Post("/staf/tinjauan/:id/tolak", p.checkCSRF, p.reject)
