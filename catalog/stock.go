@@ -17,9 +17,6 @@ type Sellable struct {
 	Title         string
 	PriceIDR      domain.IDR
 	ShopID        string
-	ShopUnitID    string
-	ShopCaseID    string
-	ShopOwnerID   string
 	CourierFlat   domain.IDR
 	MadeToOrder   bool
 	Quantity      int
@@ -57,12 +54,11 @@ func (s *Service) Reserve(ctx context.Context, tx *storage.Tx, quantities map[st
 	for _, id := range ids {
 		q := quantities[id]
 		var row struct {
-			ID, Title, ShopID, UnitID, OwnerUserID string
-			CaseID                                 *string
-			PriceIDR                               domain.IDR `gorm:"column:price_idr"`
-			CourierFlatIDR                         domain.IDR `gorm:"column:courier_flat_idr"`
-			MadeToOrder                            bool
-			Makers                                 []byte
+			ID, Title, ShopID string
+			PriceIDR          domain.IDR `gorm:"column:price_idr"`
+			CourierFlatIDR    domain.IDR `gorm:"column:courier_flat_idr"`
+			MadeToOrder       bool
+			Makers            []byte
 		}
 		// One statement both checks and takes the stock; RETURNING gives
 		// the price as it is at this instant.
@@ -71,8 +67,7 @@ func (s *Service) Reserve(ctx context.Context, tx *storage.Tx, quantities map[st
 			FROM shops s
 			WHERE p.id = ? AND s.id = p.shop_id AND p.status = 'published' AND s.status = 'active'
 			  AND (p.made_to_order OR p.stock >= ?)
-			RETURNING p.id, p.title, p.price_idr, p.made_to_order, s.id AS shop_id, s.unit_id, s.case_id, s.owner_user_id,
-			          s.courier_flat_idr,
+			RETURNING p.id, p.title, p.price_idr, p.made_to_order, s.id AS shop_id, s.courier_flat_idr,
 			          (SELECT coalesce(json_agg(json_build_object('case_id', m.case_id, 'share_bp', m.share_bp) ORDER BY m.case_id), '[]')
 			           FROM product_makers m WHERE m.product_id = p.id) AS makers`, q, id, q).Scan(&row).Error
 		if err != nil {
@@ -86,15 +81,11 @@ func (s *Service) Reserve(ctx context.Context, tx *storage.Tx, quantities map[st
 			}
 			return nil, &ErrOutOfStock{ProductID: id, Title: title}
 		}
-		sl := Sellable{ProductID: row.ID, Title: row.Title, PriceIDR: row.PriceIDR, ShopID: row.ShopID, ShopUnitID: row.UnitID,
-			ShopOwnerID: row.OwnerUserID, CourierFlat: row.CourierFlatIDR, MadeToOrder: row.MadeToOrder, Quantity: q,
-			Makers: row.Makers, StockReserved: !row.MadeToOrder}
-		if row.CaseID != nil {
-			sl.ShopCaseID = *row.CaseID
-		}
-		out = append(out, sl)
+		out = append(out, Sellable{ProductID: row.ID, Title: row.Title, PriceIDR: row.PriceIDR, ShopID: row.ShopID,
+			CourierFlat: row.CourierFlatIDR, MadeToOrder: row.MadeToOrder, Quantity: q, Makers: row.Makers, StockReserved: !row.MadeToOrder})
 	}
-	s.cache.clear()
+	// The search cache is left alone: a stock count in a list may lag by
+	// its TTL, and wiping it on every sale would undo it under load.
 	return out, nil
 }
 
@@ -111,7 +102,6 @@ func (s *Service) Release(ctx context.Context, tx *storage.Tx, quantities map[st
 			return fmt.Errorf("release stock: %w", err)
 		}
 	}
-	s.cache.clear()
 	return nil
 }
 
