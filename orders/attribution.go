@@ -10,6 +10,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/ledger"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -20,29 +21,14 @@ type makerShare struct {
 }
 
 // split divides amount between shares (basis points summing to 10000) in
-// whole rupiah: each gets the floor of its exact part, and the rupiah left
-// over go one each to the largest remainders (ties to the earlier share),
-// so the parts always add up to amount exactly.
+// whole rupiah by the largest remainder (ledger.Split), so the parts always
+// add up to amount exactly.
 func split(amount domain.IDR, shares []int) []domain.IDR {
-	parts := make([]domain.IDR, len(shares))
-	type rem struct {
-		i int
-		r int64
-	}
-	rems := make([]rem, len(shares))
-	var given domain.IDR
+	w := make([]int64, len(shares))
 	for i, bp := range shares {
-		exact := int64(amount) * int64(bp)
-		parts[i] = domain.IDR(exact / 10000)
-		rems[i] = rem{i, exact % 10000}
-		given += parts[i]
+		w[i] = int64(bp)
 	}
-	sort.SliceStable(rems, func(a, b int) bool { return rems[a].r > rems[b].r })
-	for k := 0; given < amount && len(rems) > 0; k++ {
-		parts[rems[k%len(rems)].i]++
-		given++
-	}
-	return parts
+	return ledger.Split(amount, w)
 }
 
 // attribute sums, per maker case, their part of an order's lines.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/ledger"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -56,8 +57,8 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 
 	switch event {
 	case Pay:
-		if err := post(ctx, tx, "payment", o.ID, now,
-			posting{money, o.TotalIDR}, posting{pending(o.ShopID), -o.TotalIDR}); err != nil {
+		if err := ledger.Post(ctx, tx, "payment", o.ID, now,
+			ledger.Posting{Account: money, Amount: o.TotalIDR}, ledger.Posting{Account: ledger.Pending(o.ShopID), Amount: -o.TotalIDR}); err != nil {
 			return o, err
 		}
 	case Ship:
@@ -71,8 +72,8 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 	case Deliver:
 		updates["delivered_at"] = now
 	case Complete:
-		if err := post(ctx, tx, "complete", o.ID, now,
-			posting{pending(o.ShopID), o.TotalIDR - o.RefundedIDR}, posting{available(o.ShopID), -(o.TotalIDR - o.RefundedIDR)}); err != nil {
+		if err := ledger.Post(ctx, tx, "complete", o.ID, now,
+			ledger.Posting{Account: ledger.Pending(o.ShopID), Amount: o.TotalIDR - o.RefundedIDR}, ledger.Posting{Account: ledger.Available(o.ShopID), Amount: -(o.TotalIDR - o.RefundedIDR)}); err != nil {
 			return o, err
 		}
 		if err := s.writeSaleEvents(ctx, tx, o, c.actor, now); err != nil {
@@ -85,8 +86,8 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 			}
 		}
 		if from == Paid { // the buyer gets everything back
-			if err := post(ctx, tx, "cancel", o.ID, now,
-				posting{pending(o.ShopID), o.TotalIDR - o.RefundedIDR}, posting{money, -(o.TotalIDR - o.RefundedIDR)}); err != nil {
+			if err := ledger.Post(ctx, tx, "cancel", o.ID, now,
+				ledger.Posting{Account: ledger.Pending(o.ShopID), Amount: o.TotalIDR - o.RefundedIDR}, ledger.Posting{Account: money, Amount: -(o.TotalIDR - o.RefundedIDR)}); err != nil {
 				return o, err
 			}
 		}
@@ -98,15 +99,15 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 		// Before completion the money is still pending; after it, it is
 		// taken from what the shop can withdraw, which may go below zero
 		// and is then netted from its next payout.
-		seller := pending(o.ShopID)
+		seller := ledger.Pending(o.ShopID)
 		if from == Completed || from == PartiallyRefunded {
-			seller = available(o.ShopID)
+			seller = ledger.Available(o.ShopID)
 		}
-		var n int64
-		if err := db.Model(&ledgerTransaction{}).Where("kind = 'refund' AND ref LIKE ?", o.ID+":%").Count(&n).Error; err != nil {
+		n, err := ledger.Count(ctx, db, "refund", o.ID+":")
+		if err != nil {
 			return o, err
 		}
-		if err := post(ctx, tx, "refund", fmt.Sprintf("%s:%d", o.ID, n+1), now, posting{seller, amount}, posting{money, -amount}); err != nil {
+		if err := ledger.Post(ctx, tx, "refund", fmt.Sprintf("%s:%d", o.ID, n+1), now, ledger.Posting{Account: seller, Amount: amount}, ledger.Posting{Account: money, Amount: -amount}); err != nil {
 			return o, err
 		}
 		updates["refunded_idr"] = o.RefundedIDR + amount
@@ -137,11 +138,11 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 
 // moneyAccount is where a group's money sits: the clearing account of its
 // payment method, or the cash a Sentra holds for an in-store sale.
-func moneyAccount(g groupRow) account {
+func moneyAccount(g groupRow) ledger.Account {
 	if (g.PaymentMethod == "cash" || g.PaymentMethod == "qris") && g.StoreUnitID != nil {
-		return cashHeld(*g.StoreUnitID)
+		return ledger.CashHeld(*g.StoreUnitID)
 	}
-	return clearing(g.PaymentMethod)
+	return ledger.Clearing(g.PaymentMethod)
 }
 
 // releaseStock gives back what an order's lines took at checkout.
