@@ -413,6 +413,8 @@ var authzTable = []route{
 	{"POST", "/checkout", "buyer.name=Budi&buyer.email=budi%40contoh.id&buyer.phone=081234567890&shipping.method=pickup&payment_method=bank_transfer",
 		expect(303, map[string]int{"anon": 422}), false}, // an empty cart: nothing to order
 	{"GET", "/pesanan/{group}", "", expect(404, map[string]int{"anon": 404, "buyer": 200}), false},
+	{"POST", "/pesanan/{group}/{orderPaid}/terima", "", expect(404, merge(sellerSide(409), map[string]int{"anon": 401, "buyer": 409})), false}, // paid, not delivered yet
+	{"GET", "/akun/pesanan", "", expect(200, map[string]int{"anon": 303}), false},
 	{"GET", "/daftar", "", expect(200, nil), false},
 	{"GET", "/atur-ulang/{badToken}", "", expect(200, nil), false},
 	{"GET", "/static/{noAsset}", "", expect(404, map[string]int{"anon": 404}), false},
@@ -429,6 +431,14 @@ var authzTable = []route{
 	{"GET", "/jual/pesanan", "", expect(200, map[string]int{"anon": 303}), false},
 	{"POST", "/jual/pesanan/{orderPaid}/kirim", "carrier=&tracking_no=", expect(404, merge(sellerSide(422), map[string]int{"anon": 303, "buyer": 403, "pendamping": 404})), false},
 	{"POST", "/jual/pesanan/{orderPaid}/sampai", "", expect(404, merge(sellerSide(409), map[string]int{"anon": 303, "buyer": 409, "pendamping": 404})), false},
+	{"GET", "/staf/pesanan?status=paid", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false}, // one's own unit
+
+	{"POST", "/staf/pesanan/grup/{group}/konfirmasi", "reference=SALAH", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/pesanan/{orderShipped}/batal", "", expect(404, merge(sellerSide(409), map[string]int{"anon": 303, "buyer": 409})), false},
+	{"POST", "/staf/pesanan/{orderPaid}/refund", "amount_idr=1000&reason=", expect(404, merge(sellerSide(403), unitStaff(422), map[string]int{"anon": 303, "buyer": 403})), false},
+	{"GET", "/staf/kasir", "", expect(403, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
+	{"POST", "/staf/kasir", "payment_method=cash", expect(403, merge(unitStaff(422), map[string]int{"anon": 303, "staffB": 422})), false}, // nothing chosen
+
 	{"GET", "/staf/tinjauan", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"POST", "/staf/tinjauan/{productDraft}/setujui", "", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/tinjauan/{productDraft}/tolak", "reason=foto+buram", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},

@@ -203,3 +203,59 @@ test('a seller sees their incoming orders', async () => {
   await audit(page, 'incoming orders page');
   await page.context().close();
 });
+
+test('a guest pays by transfer; staff confirm it, refund part, and sell at the till; a buyer sees their orders', async () => {
+  const page = await phone();
+  await page.goto(base + '/cari?q=singkong');
+  await page.getByRole('link', { name: /Keripik Singkong Balado(?! \(Paket)/ }).first().click(); // a PM shop of the Balai
+  await page.getByRole('button', { name: 'Tambah ke keranjang' }).click();
+  await page.waitForURL(/\/keranjang/);
+  await page.getByRole('link', { name: 'Lanjut ke pembayaran' }).click();
+  await page.getByLabel('Nama').fill('Tamu Transfer');
+  await page.getByLabel('Email').fill('transfer@contoh.id');
+  await page.getByLabel('Nomor telepon').fill('0812 3456 7891');
+  await page.getByRole('button', { name: 'Pesan sekarang' }).click();
+  await page.waitForURL(/\/pesanan\/[0-9a-f-]{36}\?token=/);
+  const orderURL = page.url();
+  const ref = (await page.textContent('main')).match(/ATN[A-Z0-9]{8}/)[0];
+  await page.context().clearCookies();
+
+  await login(page, 'staff@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Pesanan unit' }).click();
+  await page.getByRole('link', { name: 'menunggu pembayaran' }).click();
+  await audit(page, 'staff orders page');
+  const card = page.locator('section.card', { has: page.getByRole('heading', { name: new RegExp(ref) }) });
+  await card.getByLabel('Nomor referensi di mutasi rekening').fill('SALAH123');
+  await card.getByRole('button', { name: 'Konfirmasi transfer diterima' }).click();
+  await page.getByRole('alert').getByText('tidak cocok').waitFor();
+  await card.getByLabel('Nomor referensi di mutasi rekening').fill(ref.toLowerCase());
+  await card.getByRole('button', { name: 'Konfirmasi transfer diterima' }).click();
+  await page.getByText('Transfer dikonfirmasi; pesanan lunas.').waitFor();
+
+  await page.getByRole('link', { name: 'dibayar', exact: true }).click();
+  const paid = page.locator('section.card', { has: page.getByRole('heading', { name: new RegExp(ref) }) });
+  await paid.getByText('Kembalikan dana').first().click();
+  await paid.getByLabel('Jumlah (Rp)').fill('5.000');
+  await paid.getByLabel('Alasan').fill('kemasan penyok');
+  await paid.getByRole('button', { name: 'Kembalikan dana' }).click();
+  await page.getByText('Pengembalian dana dicatat.').waitFor();
+  await audit(page, 'staff orders page after a refund');
+
+  await page.getByRole('link', { name: 'Kasir Sentra' }).click();
+  await audit(page, 'till page');
+  await page.getByLabel('Keripik Singkong Balado', { exact: true }).fill('2');
+  await page.getByLabel('QRIS').check();
+  await page.getByRole('button', { name: 'Catat penjualan' }).click();
+  await page.getByText(/Penjualan TOKO[A-Z0-9]+ tercatat dan lunas\./).waitFor();
+  assert.match(await page.textContent('main'), /2 × Keripik Singkong Balado/);
+  await audit(page, 'till page with a receipt');
+  await page.getByRole('button', { name: 'Keluar' }).click();
+
+  await page.goto(orderURL);
+  assert.match(await page.textContent('main'), /sebagian dana dikembalikan|dibayar/);
+  await login(page, 'pembeli@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Pesanan saya' }).click();
+  await page.getByRole('heading', { name: 'Pesanan saya', level: 1 }).waitFor();
+  await audit(page, 'my orders page');
+  await page.context().close();
+});

@@ -12,6 +12,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -49,7 +50,9 @@ type Pages struct {
 	cases    *cases.Service
 	catalog  *catalog.Service
 	orders   *orders.Service
-	pages    map[string]*template.Template
+	// pages holds each page's template per language, built once at start
+	// with that language's t, so a request only executes one.
+	pages    map[string]map[string]*template.Template
 	assets   map[string]asset // by fingerprinted name
 	assetURL map[string]string
 }
@@ -61,7 +64,7 @@ type asset struct {
 
 // New parses the templates and fingerprints the static files.
 func New(cfg Config, log *slog.Logger, acc *accounts.Service, cs *cases.Service, cat *catalog.Service, ord *orders.Service) (*Pages, error) {
-	p := &Pages{cfg: cfg, log: log, accounts: acc, cases: cs, catalog: cat, orders: ord, pages: map[string]*template.Template{},
+	p := &Pages{cfg: cfg, log: log, accounts: acc, cases: cs, catalog: cat, orders: ord, pages: map[string]map[string]*template.Template{},
 		assets: map[string]asset{}, assetURL: map[string]string{}}
 	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -94,7 +97,7 @@ func New(cfg Config, log *slog.Logger, acc *accounts.Service, cs *cases.Service,
 			}
 			return m
 		},
-		// t is replaced per request by the request's language.
+		// t is replaced in each language's copy of a page, built in New.
 		"t": func(string, ...any) string { return "" },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
@@ -109,11 +112,16 @@ func New(cfg Config, log *slog.Logger, acc *accounts.Service, cs *cases.Service,
 		if strings.HasSuffix(n, "/layout.html") || strings.HasSuffix(n, "/partials.html") {
 			continue
 		}
-		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", n, err)
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		p.pages[name] = map[string]*template.Template{}
+		for _, lang := range []string{LangID, LangEN} {
+			t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+			if err != nil {
+				return nil, fmt.Errorf("template %s: %w", n, err)
+			}
+			t.Funcs(template.FuncMap{"t": func(key string, args ...any) string { return translate(lang, key, args...) }})
+			p.pages[name][lang] = t
 		}
-		p.pages[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
 	}
 	return p, nil
 }
@@ -143,15 +151,10 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 	v.Data = data
 	lang := v.Lang
 	v.Title = translate(lang, title)
-	t, ok := p.pages[page]
+	t, ok := p.pages[page][lang]
 	if !ok {
 		return fmt.Errorf("no page %s", page)
 	}
-	t, err := t.Clone()
-	if err != nil {
-		return err
-	}
-	t.Funcs(template.FuncMap{"t": func(key string, args ...any) string { return translate(lang, key, args...) }})
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
@@ -166,7 +169,7 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 // any other error is returned for the error page.
 func formErrors(err error) (map[string]string, error) {
 	var ve *domain.ValidationError
-	if !asValidation(err, &ve) {
+	if !errors.As(err, &ve) {
 		return nil, err
 	}
 	out := map[string]string{}

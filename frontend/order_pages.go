@@ -79,7 +79,7 @@ func (p *Pages) orderGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return p.render(c, fiber.StatusOK, "order", "order.title", map[string]any{"Group": g}, nil)
+	return p.render(c, fiber.StatusOK, "order", "order.title", map[string]any{"Group": g, "Token": c.Query("token")}, nil)
 }
 
 type shopOrders struct {
@@ -119,5 +119,35 @@ func (p *Pages) moveOrder(e orders.Event) fiber.Handler {
 			return err
 		}
 		return c.Redirect("/jual/pesanan", fiber.StatusSeeOther)
+	}
+}
+
+// myOrders is a buyer's order history, newest first.
+func (p *Pages) myOrders(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	list, err := p.orders.MyOrders(c.UserContext(), actor, domain.Page{Limit: 50, Cursor: strings.Clone(c.Query("cursor"))})
+	if err != nil {
+		return err
+	}
+	return p.render(c, fiber.StatusOK, "my_orders", "myorders.title", map[string]any{"Orders": list.Items, "Next": list.NextCursor}, nil)
+}
+
+// buyerMove lets the buyer (account or private link) move an order, such as
+// confirming it received, and go back to the order.
+func (p *Pages) buyerMove(e orders.Event) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		token := c.FormValue("token")
+		o, err := p.orders.MoveOrder(c.UserContext(), actorOf(c), strings.Clone(c.Params("order")), orders.Move{Event: e, Token: token})
+		if err != nil {
+			return err
+		}
+		back := "/pesanan/" + o.GroupID
+		if token != "" {
+			back += "?token=" + url.QueryEscape(token)
+		}
+		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 }

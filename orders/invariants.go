@@ -6,9 +6,8 @@ import (
 )
 
 // StockHeld sums, per product, the stock that orders still hold: what was
-// taken at checkout by orders neither cancelled nor fully given back. Tests
-// and the reconciliation report check that stock left plus this equals
-// what was stocked.
+// taken at checkout by orders not cancelled. The property test checks that
+// stock left plus this equals what was stocked, after every step.
 func (s *Service) StockHeld(ctx context.Context) (map[string]int, error) {
 	var rows []struct {
 		ProductID string

@@ -95,6 +95,20 @@ type Order struct {
 	UpdatedAt   time.Time  `json:"updated_at"`
 	Lines       []Line     `json:"lines" gorm:"-"`
 	History     []Change   `json:"history" gorm:"-"`
+	// From the order's group: how it is paid and where it goes, which the
+	// shop needs to ship and staff to match a bank transfer.
+	PaymentMethod string `json:"payment_method" gorm:"-"`
+	PaymentRef    string `json:"payment_reference" gorm:"-"`
+	Shipping      ShipTo `json:"shipping" gorm:"-"`
+}
+
+// ShipTo is where an order goes: picked up at the Sentra, or by courier to
+// the buyer's address.
+type ShipTo struct {
+	Method  string `json:"method"`
+	Name    string `json:"name"`
+	Phone   string `json:"phone,omitempty"`
+	Address string `json:"address,omitempty"`
 }
 
 // Line is a product of an order at the price it was bought for.

@@ -46,18 +46,34 @@ func (s *Service) groupView(ctx context.Context, id string) (GroupView, error) {
 		TotalIDR: g.TotalIDR, ExpiresAt: g.ExpiresAt, PaidAt: g.PaidAt, Orders: orders}, nil
 }
 
-// fill loads the lines and history of orders, two queries for all of them.
+// fill loads the lines, history and group facts of orders, three queries
+// for all of them.
 func (s *Service) fill(ctx context.Context, orders []Order) error {
 	if len(orders) == 0 {
 		return nil
 	}
 	ids := make([]string, len(orders))
+	groupIDs := make([]string, len(orders))
 	at := map[string]int{}
 	for i, o := range orders {
-		ids[i], at[o.ID] = o.ID, i
+		ids[i], groupIDs[i], at[o.ID] = o.ID, o.GroupID, i
 		orders[i].Lines, orders[i].History = []Line{}, []Change{}
 	}
 	db := s.db.Gorm.WithContext(ctx)
+	var groups []groupRow
+	if err := db.Select("id, payment_method, payment_ref, shipping_method, shipping_address, buyer_name, buyer_phone").
+		Where("id IN ?", groupIDs).Find(&groups).Error; err != nil {
+		return fmt.Errorf("order groups: %w", err)
+	}
+	byID := make(map[string]groupRow, len(groups))
+	for _, g := range groups {
+		byID[g.ID] = g
+	}
+	for i := range orders {
+		g := byID[orders[i].GroupID]
+		orders[i].PaymentMethod, orders[i].PaymentRef = g.PaymentMethod, g.PaymentRef
+		orders[i].Shipping = ShipTo{Method: g.ShippingMethod, Name: g.BuyerName, Phone: g.BuyerPhone, Address: g.ShippingAddress}
+	}
 	var lines []Line
 	if err := db.Where("order_id IN ?", ids).Order("order_id, id").Find(&lines).Error; err != nil {
 		return fmt.Errorf("order lines: %w", err)
@@ -170,6 +186,25 @@ func (s *Service) UnitOrders(ctx context.Context, actor access.Actor, unitID str
 		return domain.List[Order]{Items: []Order{}}, err
 	}
 	where, args := "shop_id IN (SELECT id FROM shops WHERE unit_id = ?)", []any{unitID}
+	if status != "" {
+		where, args = where+" AND status = ?", append(args, status)
+	}
+	return s.listOrders(ctx, page, where, args...)
+}
+
+// StaffOrders lists the orders of every unit whose orders actor works on:
+// their own and, for a supervisor, the LKS of its network; newest first.
+func (s *Service) StaffOrders(ctx context.Context, actor access.Actor, status Status, page domain.Page) (domain.List[Order], error) {
+	var units []string
+	for _, u := range append([]string{actor.UnitID}, actor.Network...) {
+		if access.Can(actor, access.ManageOrders, access.Resource{UnitID: u}, s.now()) == nil {
+			units = append(units, u)
+		}
+	}
+	if len(units) == 0 {
+		return domain.List[Order]{Items: []Order{}}, domain.ErrNotFound
+	}
+	where, args := "shop_id IN (SELECT id FROM shops WHERE unit_id IN ?)", []any{units}
 	if status != "" {
 		where, args = where+" AND status = ?", append(args, status)
 	}

@@ -101,6 +101,13 @@ func next(from Status, e Event, party Party) (Status, error) {
 	return "", fmt.Errorf("%s may not %s an order: %w", party, e, domain.ErrForbidden)
 }
 
+// Allows tells whether party may cause event on an order in status s, so
+// pages offer only what the table permits.
+func (s Status) Allows(e Event, party Party) bool {
+	_, err := next(s, e, party)
+	return err == nil
+}
+
 // reservesStock tells whether an order in this status still holds the
 // stock taken at checkout (so cancelling gives it back).
 func (s Status) reservesStock() bool { return s == PendingPayment || s == Paid }

@@ -1,0 +1,178 @@
+package frontend
+
+import (
+	"errors"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/orders"
+)
+
+// staffStatuses are the filters of the staff orders page, in the order
+// work arrives.
+var staffStatuses = []orders.Status{orders.PendingPayment, orders.Paid, orders.Shipped, orders.Delivered,
+	orders.Completed, orders.PartiallyRefunded, orders.Refunded, orders.Cancelled}
+
+// staffDone are the flash messages a finished staff action may ask for.
+var staffDone = []string{"confirmed", "cancelled", "refunded"}
+
+// staffOrders lists the orders of the shops of the staff member's units,
+// newest first, filtered by status, with what staff can do to each.
+func (p *Pages) staffOrders(c *fiber.Ctx) error {
+	v := &view{}
+	if done := c.Query("ok"); slices.Contains(staffDone, done) {
+		v.Flash = translate(language(c), "stafforders.done."+done)
+	}
+	return p.staffOrdersPage(c, fiber.StatusOK, v)
+}
+
+func (p *Pages) staffOrdersPage(c *fiber.Ctx, status int, v *view) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	filter := orders.Status(c.Query("status"))
+	if !slices.Contains(staffStatuses, filter) {
+		filter = ""
+	}
+	list, err := p.orders.StaffOrders(c.UserContext(), actor, filter, domain.Page{Limit: 50, Cursor: strings.Clone(c.Query("cursor"))})
+	if err != nil {
+		return err
+	}
+	d := map[string]any{"Orders": list.Items, "Next": list.NextCursor, "Filter": filter, "Statuses": staffStatuses}
+	return p.render(c, status, "staff_orders", "stafforders.title", d, v)
+}
+
+// staffOrdersAfter goes back to the list after a staff action: with a
+// message when it worked, or the list again with why it did not.
+func (p *Pages) staffOrdersAfter(c *fiber.Ctx, err error, done string) error {
+	if err == nil {
+		back := "/staf/pesanan?ok=" + done
+		if s := c.FormValue("status"); s != "" {
+			back += "&status=" + url.QueryEscape(s)
+		}
+		return c.Redirect(back, fiber.StatusSeeOther)
+	}
+	var ve *domain.ValidationError
+	if errors.As(err, &ve) {
+		return p.staffOrdersPage(c, fiber.StatusUnprocessableEntity, &view{FormError: ve.Fields[0].Message + "."})
+	}
+	return err
+}
+
+// confirmTransfer records a bank transfer that staff found on the
+// statement under the reference they type.
+func (p *Pages) confirmTransfer(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	_, err = p.orders.ConfirmTransfer(c.UserContext(), actor, strings.Clone(c.Params("id")), c.FormValue("reference"))
+	return p.staffOrdersAfter(c, err, "confirmed")
+}
+
+func (p *Pages) staffCancel(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	_, err = p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), orders.Move{Event: orders.Cancel, Reason: c.FormValue("reason")})
+	return p.staffOrdersAfter(c, err, "cancelled")
+}
+
+// staffRefund gives back part of an order (an amount) or all that is left
+// (no amount).
+func (p *Pages) staffRefund(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	m := orders.Move{Event: orders.Refund, Reason: c.FormValue("reason")}
+	if raw := strings.TrimSpace(c.FormValue("amount_idr")); raw != "" {
+		n, perr := strconv.ParseInt(strings.NewReplacer(".", "", ",", "", " ", "").Replace(raw), 10, 64)
+		if perr != nil || n <= 0 {
+			return p.staffOrdersAfter(c, domain.Invalid("amount_idr", "%s", translate(language(c), "stafforders.badamount")), "")
+		}
+		m.AmountIDR = domain.IDR(n)
+	}
+	_, err = p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), m)
+	return p.staffOrdersAfter(c, err, "refunded")
+}
+
+// storeMethods are how a buyer at the counter may pay.
+var storeMethods = []string{"cash", "qris", "bank_transfer"}
+
+// posForm is the point-of-sale form as typed: quantity per product.
+type posForm struct {
+	Method     string
+	Quantities map[string]string
+}
+
+// pointOfSale is the counter of the Sentra: what is in stock, a quantity
+// for each, how it was paid.
+func (p *Pages) pointOfSale(c *fiber.Ctx) error {
+	return p.posPage(c, fiber.StatusOK, posForm{Method: "cash"}, nil, nil)
+}
+
+func (p *Pages) posPage(c *fiber.Ctx, status int, f posForm, sale *orders.GroupView, v *view) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	shelf, err := p.catalog.StoreShelf(c.UserContext(), actor)
+	if err != nil {
+		return err
+	}
+	return p.render(c, status, "pos", "pos.title", map[string]any{"Shelf": shelf, "Form": f, "Sale": sale, "Methods": storeMethods}, v)
+}
+
+// recordSale records an in-store sale: paid at once, handed over, completed.
+func (p *Pages) recordSale(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	f := posForm{Method: c.FormValue("payment_method"), Quantities: map[string]string{}}
+	in := orders.SaleInput{PaymentMethod: f.Method}
+	bad := false
+	c.Request().PostArgs().VisitAll(func(k, val []byte) {
+		id, isQty := strings.CutPrefix(string(k), "qty.")
+		raw := strings.TrimSpace(string(val))
+		if !isQty || raw == "" || raw == "0" {
+			return
+		}
+		f.Quantities[id] = raw
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 0 {
+			bad = true
+			return
+		}
+		in.Items = append(in.Items, orders.Item{ProductID: id, Quantity: n})
+	})
+	lang := language(c)
+	if bad {
+		return p.posPage(c, fiber.StatusUnprocessableEntity, f, nil, &view{FormError: translate(lang, "pos.badqty")})
+	}
+	if len(in.Items) == 0 {
+		return p.posPage(c, fiber.StatusUnprocessableEntity, f, nil, &view{FormError: translate(lang, "pos.empty")})
+	}
+	g, err := p.orders.RecordSale(c.UserContext(), actor, in)
+	if err != nil {
+		var ve *domain.ValidationError
+		var short *catalog.ErrOutOfStock
+		switch {
+		case errors.As(err, &ve):
+			return p.posPage(c, fiber.StatusUnprocessableEntity, f, nil, &view{FormError: ve.Fields[0].Message + "."})
+		case errors.As(err, &short):
+			return p.posPage(c, fiber.StatusConflict, f, nil, &view{FormError: short.Error() + "."})
+		}
+		return err
+	}
+	return p.posPage(c, fiber.StatusCreated, posForm{Method: f.Method}, &g, &view{Flash: translate(lang, "pos.recorded", g.PaymentRef)})
+}
