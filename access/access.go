@@ -91,7 +91,9 @@ const (
 	ManageOrders      Action = "order.manage" // staff work on the orders of their unit's shops
 	RecordSale        Action = "sale.record"  // an in-store sale at the unit's Sentra
 	CheckLedger       Action = "ledger.check"
-	ReadOutbox        Action = "outbox.read" // messages kept when no SMTP server is set
+	ReadOutbox        Action = "outbox.read"    // messages kept when no SMTP server is set
+	ManagePayouts     Action = "payout.manage"  // routes, draft batches, paying lines, for staff of the unit
+	ApprovePayouts    Action = "payout.approve" // the checker: confirms routes and approves batches
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.
@@ -203,6 +205,16 @@ var rules = map[Action]rule{
 	RecordSale:    staffOfUnit,
 	CheckLedger:   func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
 	ReadOutbox:    func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
+	ManagePayouts: staffOfUnit,
+	// Only a supervisor approves; other staff of the unit see the batch but
+	// may not, and anyone else learns nothing. That the maker of a batch
+	// never approves it is the payouts service's rule: it needs the batch.
+	ApprovePayouts: func(a Actor, r Resource, now time.Time) error {
+		if err := staffOfUnit(a, r, now); err != nil {
+			return err
+		}
+		return roleIn(a, Supervisor)
+	},
 	ActForPM: func(a Actor, r Resource, now time.Time) error {
 		switch {
 		case a.Role == Staff || a.Role == Supervisor:

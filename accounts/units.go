@@ -77,6 +77,12 @@ func (s *Service) ReadUnit(ctx context.Context, actor access.Actor, id string) (
 }
 
 // network lists the LKS in a Balai's network.
+// Network lists the units a unit oversees besides itself: the LKS in a
+// Balai's network.
+func (s *Service) Network(ctx context.Context, unitID string) ([]string, error) {
+	return s.network(ctx, unitID)
+}
+
 func (s *Service) network(ctx context.Context, unitID string) ([]string, error) {
 	var ids []string
 	err := s.db.Gorm.WithContext(ctx).Model(&Unit{}).Where("parent_id = ?", unitID).Pluck("id", &ids).Error

@@ -188,6 +188,7 @@ func newWorldOn(t *testing.T, a *App, clock *testClock) *world {
 	w.ids["imageDraft"] = w.readyImage(t, w.ids["productPhotos"])
 	w.ids["orderShipped"] = order(true)
 	w.ids["orderPaid"] = order(false)
+	w.payoutWorld(t)
 
 	for _, key := range actors[1:] {
 		w.tokens[key] = w.login(t, key)
@@ -400,6 +401,26 @@ var authzTable = []route{
 	{"DELETE", "/api/v1/cart", "", expect(204, map[string]int{"anon": 204}), false},
 	// Stripe signs, not users; off in this world, it is not there for anyone.
 	{"POST", "/webhooks/stripe", `{}`, expect(404, map[string]int{"anon": 404}), false},
+	// Payouts: the world's PM shop has a confirmed bank route and a draft batch {batch} made by staffA.
+	{"GET", "/api/v1/shops/{shopPM}/payout-route", "", expect(404, merge(unitStaff(200), map[string]int{"seller": 200})), false},
+	{"PUT", "/api/v1/shops/{shopPM}/payout-route", `{"payee_kind":"guardian","method":"cash","account_name":"Wali Uji"}`, expect(404, unitStaff(200)), false},
+	// The last change above is supA's own: nobody here may confirm it.
+	{"POST", "/api/v1/shops/{shopPM}/payout-route/confirm", "", expect(404, unitStaff(403)), false},
+	{"POST", "/api/v1/shops/{shopPM}/cash-sales", `{"amount_idr":5000,"reference":"kas-{n}"}`, expect(404, unitStaff(201)), false},
+	{"POST", "/api/v1/payout-batches", `{"unit_id":"{unitA}"}`, expect(404, unitStaff(409)), false}, // the world's batch took all there was
+	{"GET", "/api/v1/payout-batches/{batch}", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/payout-batches/{batch}.csv", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/payout-batches/{batch}.xlsx", "", expect(404, unitStaff(200)), false},
+	// staffA made it; staff are not checkers; the supervisor approves.
+	{"POST", "/api/v1/payout-batches/{batch}/approve", "", expect(404, merge(unitStaff(403), map[string]int{"supA": 200})), false},
+	{"POST", "/api/v1/payout-batches/{batch}/cancel", "", expect(404, unitStaff(409)), false},
+	{"POST", "/api/v1/payout-batches/{batch}/lines/{line}/paid", `{"reference":"TRF-0001"}`, expect(404, unitStaff(200)), false},
+	{"POST", "/api/v1/payout-batches/{batch}/lines/{line}/received", "", expect(404, unitStaff(409)), false}, // paid to the PM: nothing to acknowledge
+	{"POST", "/api/v1/payout-batches/{batch}/lines/{line}/proof", "", expect(404, unitStaff(422)), false},    // no file: refused after the policy
+	{"GET", "/api/v1/payout-batches/{batch}/lines/{line}/proof", "", expect(404, nil), false},                // no proof yet
+	{"GET", "/api/v1/units/{unitA}/payout-batches", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/units/{unitA}/payout-lines/flagged", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/me/earnings", "", expect(403, map[string]int{"seller": 200, "pendamping": 200, "pendampingExpired": 200}), false},
 	// Pages (session cookie, CSRF-protected forms). 303 sends a visitor to log in, or on after a form.
 	{"GET", "/", "", expect(200, nil), false},
 	{"GET", "/masuk", "", expect(200, nil), false},

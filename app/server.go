@@ -19,6 +19,7 @@ import (
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/orders"
+	"github.com/sentrakreasi/atensi/payouts"
 	"github.com/sentrakreasi/atensi/storage"
 	"github.com/sentrakreasi/atensi/vault"
 )
@@ -44,6 +45,7 @@ type App struct {
 	cases    *cases.Service
 	catalog  *catalog.Service
 	orders   *orders.Service
+	payouts  *payouts.Service
 	cards    orders.Gateway
 	// pageErrors renders errors of page requests; nil until pages are mounted.
 	pageErrors PageErrors
@@ -75,6 +77,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
 	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
 	a.orders = orders.NewService(db, a.catalog, a.cases, cfg.BaseURL, clock)
+	a.payouts = payouts.NewService(db, objects, v, a.catalog, a.accounts, a.cases, a.orders, payouts.DefaultSettings, clock)
 	if a.cards == nil && cfg.StripeSecretKey != "" {
 		a.cards = orders.NewStripe(cfg.StripeSecretKey, cfg.StripeAPIURL)
 	}
@@ -126,6 +129,7 @@ func (a *App) routes() {
 	ordersAPI := orders.NewHandler(a.orders, a.cfg.StripeWebhook, a.secure())
 	ordersAPI.Routes(v1)
 	ordersAPI.WebhookRoutes(a.http)
+	payouts.NewHandler(a.payouts).Routes(v1)
 	catalog.MediaRoutes(a.http, a.catalog)
 	notify.Routes(v1, a.db)
 }

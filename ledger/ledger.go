@@ -257,3 +257,63 @@ func ShopBalance(ctx context.Context, db *gorm.DB, shopID string) (Balance, erro
 	}
 	return b, nil
 }
+
+// Month is what moved on a set of shops' accounts in one calendar month
+// (Asia/Jakarta), in positive rupiah as sellers see it.
+type Month struct {
+	Month      string     `json:"month"` // YYYY-MM
+	SalesIDR   domain.IDR `json:"sales_idr"`
+	RefundsIDR domain.IDR `json:"refunds_idr"`
+	PaidOutIDR domain.IDR `json:"paid_out_idr"`
+	// PendingIDR is what the month added to pending and did not yet move
+	// on: summed over every month it is the pending balance now.
+	PendingIDR domain.IDR `json:"pending_idr"`
+	// CashCollectedIDR is cash the seller took themselves that month.
+	CashCollectedIDR domain.IDR `json:"cash_collected_idr"`
+}
+
+// ShopMonths folds the entries of shops' seller accounts into months,
+// newest first: sales are completions into available, refunds what
+// refunds took back, paid out what was handed over.
+func ShopMonths(ctx context.Context, db *gorm.DB, shopIDs []string) ([]Month, error) {
+	out := []Month{}
+	if len(shopIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		Month   string
+		TxKind  string
+		AccKind string
+		Amount  domain.IDR
+	}
+	if err := db.WithContext(ctx).Raw(`SELECT to_char(t.at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM') AS month, t.kind AS tx_kind, a.kind AS acc_kind,
+		sum(e.amount_idr) AS amount
+		FROM ledger_accounts a JOIN ledger_entries e ON e.account_id = a.id JOIN ledger_transactions t ON t.id = e.transaction_id
+		WHERE a.shop_id = ANY(?::uuid[]) GROUP BY 1, 2, 3 ORDER BY 1 DESC`, pq.StringArray(shopIDs)).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("shop months: %w", err)
+	}
+	at := map[string]int{}
+	for _, r := range rows {
+		i, ok := at[r.Month]
+		if !ok {
+			i = len(out)
+			at[r.Month] = i
+			out = append(out, Month{Month: r.Month})
+		}
+		m := &out[i]
+		switch {
+		case r.AccKind == KindSellerAvailable && r.TxKind == "complete":
+			m.SalesIDR -= r.Amount
+		case r.TxKind == "refund" && (r.AccKind == KindSellerAvailable || r.AccKind == KindSellerPending):
+			m.RefundsIDR += r.Amount
+		case r.AccKind == KindSellerPaidOut:
+			m.PaidOutIDR -= r.Amount
+		case r.AccKind == KindSellerCash:
+			m.CashCollectedIDR -= r.Amount
+		}
+		if r.AccKind == KindSellerPending {
+			m.PendingIDR -= r.Amount
+		}
+	}
+	return out, nil
+}

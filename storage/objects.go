@@ -137,3 +137,13 @@ func (o *Objects) wrap(op, key string, err error) error {
 func toInfo(st minio.ObjectInfo) ObjectInfo {
 	return ObjectInfo{Key: st.Key, Size: st.Size, ContentType: st.ContentType, ETag: st.ETag, LastModified: st.LastModified}
 }
+
+// PresignGet makes a link that lets whoever holds it read one private
+// object until ttl passes, without credentials of their own.
+func (o *Objects) PresignGet(ctx context.Context, key string, ttl time.Duration) (string, error) {
+	u, err := o.client.PresignedGetObject(ctx, o.bucket, key, ttl, nil)
+	if err != nil {
+		return "", o.wrap("presign", key, err)
+	}
+	return u.String(), nil
+}

@@ -1,0 +1,214 @@
+package payouts
+
+import (
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+// Handler serves the payouts API.
+type Handler struct {
+	svc *Service
+}
+
+// NewHandler builds the handler.
+func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+
+// Routes mounts the payouts API under r (/api/v1).
+func (h *Handler) Routes(r fiber.Router) {
+	r.Get("/shops/:id/payout-route", h.readRoute)
+	r.Put("/shops/:id/payout-route", h.setRoute)
+	r.Post("/shops/:id/payout-route/confirm", h.confirmRoute)
+	r.Post("/shops/:id/cash-sales", h.sellerCash)
+	r.Post("/payout-batches", h.draft)
+	// The exports first: ":id" alone would take "x.csv" as the id.
+	r.Get("/payout-batches/:id.xlsx", h.exportXLSX)
+	r.Get("/payout-batches/:id.csv", h.exportCSV)
+	r.Get("/payout-batches/:id", h.batch)
+	r.Post("/payout-batches/:id/approve", h.approve)
+	r.Post("/payout-batches/:id/cancel", h.cancel)
+	r.Post("/payout-batches/:id/lines/:line/paid", h.paid)
+	r.Post("/payout-batches/:id/lines/:line/received", h.received)
+	r.Post("/payout-batches/:id/lines/:line/proof", h.attachProof)
+	r.Get("/payout-batches/:id/lines/:line/proof", h.proof)
+	r.Get("/units/:id/payout-batches", h.unitBatches)
+	r.Get("/units/:id/payout-lines/flagged", h.flagged)
+	r.Get("/me/earnings", h.earnings)
+}
+
+func actor(c *fiber.Ctx) access.Actor { return access.ActorFrom(c.UserContext()) }
+
+func (h *Handler) readRoute(c *fiber.Ctx) error {
+	v, err := h.svc.ReadRoute(c.UserContext(), actor(c), api.Param(c, "id"), c.Query("include") == "account_no")
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (h *Handler) setRoute(c *fiber.Ctx) error {
+	var in RouteInput
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	v, err := h.svc.SetRoute(c.UserContext(), actor(c), api.Param(c, "id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (h *Handler) confirmRoute(c *fiber.Ctx) error {
+	v, err := h.svc.ConfirmRoute(c.UserContext(), actor(c), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (h *Handler) sellerCash(c *fiber.Ctx) error {
+	var in CashInput
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	return api.Idempotent(c, h.svc.db, "seller_cash:"+api.Param(c, "id"), func() (int, any, error) {
+		b, err := h.svc.RecordSellerCash(c.UserContext(), actor(c), api.Param(c, "id"), in)
+		return fiber.StatusCreated, b, err
+	})
+}
+
+func (h *Handler) draft(c *fiber.Ctx) error {
+	var in DraftInput
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	return api.Idempotent(c, h.svc.db, "payout_draft", func() (int, any, error) {
+		b, err := h.svc.Draft(c.UserContext(), actor(c), in)
+		return fiber.StatusCreated, b, err
+	})
+}
+
+func (h *Handler) batch(c *fiber.Ctx) error {
+	b, err := h.svc.ReadBatch(c.UserContext(), actor(c), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (h *Handler) exportCSV(c *fiber.Ctx) error {
+	b, err := h.svc.ExportCSV(c.UserContext(), actor(c), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="payout-`+api.Param(c, "id")+`.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(b)
+}
+
+func (h *Handler) exportXLSX(c *fiber.Ctx) error {
+	b, err := h.svc.ExportXLSX(c.UserContext(), actor(c), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="payout-`+api.Param(c, "id")+`.xlsx"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(b)
+}
+
+func (h *Handler) approve(c *fiber.Ctx) error {
+	b, err := h.svc.Approve(c.UserContext(), actor(c), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (h *Handler) cancel(c *fiber.Ctx) error {
+	b, err := h.svc.Cancel(c.UserContext(), actor(c), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (h *Handler) paid(c *fiber.Ctx) error {
+	var in PaidInput
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	id, line := api.Param(c, "id"), api.Param(c, "line")
+	return api.Idempotent(c, h.svc.db, "payout_paid:"+line, func() (int, any, error) {
+		l, err := h.svc.MarkPaid(c.UserContext(), actor(c), id, line, in)
+		return fiber.StatusOK, l, err
+	})
+}
+
+func (h *Handler) received(c *fiber.Ctx) error {
+	l, err := h.svc.Received(c.UserContext(), actor(c), api.Param(c, "id"), api.Param(c, "line"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(l)
+}
+
+func (h *Handler) attachProof(c *fiber.Ctx) error {
+	var body io.Reader // nil when no file came: the service says so after checking who asks
+	if fh, err := c.FormFile("file"); err == nil {
+		f, err := fh.Open()
+		if err != nil {
+			return domain.Invalid("file", "foto tidak dapat dibaca")
+		}
+		defer f.Close()
+		body = f
+	}
+	l, err := h.svc.AttachProof(c.UserContext(), actor(c), api.Param(c, "id"), api.Param(c, "line"), body)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, l)
+}
+
+// proof sends staff on to a presigned link that works for a few minutes.
+func (h *Handler) proof(c *fiber.Ctx) error {
+	url, err := h.svc.ProofLink(c.UserContext(), actor(c), api.Param(c, "id"), api.Param(c, "line"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Redirect(url, fiber.StatusSeeOther)
+}
+
+func (h *Handler) unitBatches(c *fiber.Ctx) error {
+	page, err := api.Page(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.svc.UnitBatches(c.UserContext(), actor(c), api.Param(c, "id"), page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (h *Handler) flagged(c *fiber.Ctx) error {
+	lines, err := h.svc.Flagged(c.UserContext(), actor(c), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": lines, "receipt_days": h.svc.settings.ReceiptDays})
+}
+
+func (h *Handler) earnings(c *fiber.Ctx) error {
+	e, err := h.svc.Earnings(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(e)
+}

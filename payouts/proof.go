@@ -1,0 +1,115 @@
+package payouts
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/jpeg"
+	_ "image/png" // proofs may be screenshots of a transfer
+	"io"
+
+	_ "golang.org/x/image/webp" // and phones may send WebP
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// Proof photo limits, as for product photos: a phone photo is a few MB.
+const (
+	maxProofBytes  = 10 << 20
+	maxProofPixels = 50_000_000
+)
+
+// AttachProof stores a photo of a line's payment (a transfer receipt, a
+// signed cash slip) privately. The photo is decoded and encoded again from
+// its pixels, so no Exif or XMP data (GPS above all) is ever stored.
+func (s *Service) AttachProof(ctx context.Context, actor access.Actor, batchID, lineID string, body io.Reader) (Line, error) {
+	b, err := s.batchRow(ctx, batchID)
+	if err != nil {
+		return Line{}, err
+	}
+	if err := access.Can(actor, access.ManagePayouts, access.Resource{UnitID: b.UnitID}, s.now()); err != nil {
+		return Line{}, err
+	}
+	if body == nil {
+		return Line{}, domain.Invalid("file", "kirim foto bukti sebagai kolom file")
+	}
+	raw, err := io.ReadAll(io.LimitReader(body, maxProofBytes+1))
+	if err != nil {
+		return Line{}, fmt.Errorf("read proof: %w", err)
+	}
+	if len(raw) > maxProofBytes {
+		return Line{}, domain.Invalid("file", "foto paling besar 10 MB")
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(raw))
+	if err != nil || cfg.Width*cfg.Height > maxProofPixels {
+		return Line{}, domain.Invalid("file", "harus foto JPEG, PNG atau WebP yang utuh")
+	}
+	img, _, err := image.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return Line{}, domain.Invalid("file", "foto rusak atau terpotong")
+	}
+	var clean bytes.Buffer
+	if err := jpeg.Encode(&clean, img, &jpeg.Options{Quality: 85}); err != nil {
+		return Line{}, fmt.Errorf("encode proof: %w", err)
+	}
+	key := "payout-proofs/" + batchID + "/" + lineID + "/" + domain.NewID() + ".jpg"
+	var old *string
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		l, err := s.lockLine(ctx, tx, batchID, lineID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.objects.Put(ctx, key, bytes.NewReader(clean.Bytes()), int64(clean.Len()), "image/jpeg"); err != nil {
+			return err
+		}
+		old = l.ProofKey
+		if err := tx.DB.WithContext(ctx).Model(&Line{}).Where("id = ?", l.ID).Update("proof_key", key).Error; err != nil {
+			return fmt.Errorf("save proof: %w", err)
+		}
+		if old != nil {
+			if err := tx.Enqueue(ctx, storage.DeleteObjectArgs{Key: *old}, nil); err != nil {
+				return err
+			}
+		}
+		return s.step(ctx, tx.DB, actor, "payout_line.proof", batchID, "", map[string]any{"line_id": l.ID})
+	})
+	if err != nil {
+		_ = s.objects.Delete(context.WithoutCancel(ctx), key)
+		return Line{}, err
+	}
+	return s.line(ctx, batchID, lineID)
+}
+
+// ProofLink is a short-lived presigned link to a line's proof photo, for
+// staff of the batch's unit only.
+func (s *Service) ProofLink(ctx context.Context, actor access.Actor, batchID, lineID string) (string, error) {
+	b, err := s.batchRow(ctx, batchID)
+	if err != nil {
+		return "", err
+	}
+	if err := access.Can(actor, access.ManagePayouts, access.Resource{UnitID: b.UnitID}, s.now()); err != nil {
+		return "", err
+	}
+	l, err := s.line(ctx, batchID, lineID)
+	if err != nil {
+		return "", err
+	}
+	if l.ProofKey == nil {
+		return "", fmt.Errorf("proof of line %s: %w", lineID, domain.ErrNotFound)
+	}
+	return s.objects.PresignGet(ctx, *l.ProofKey, s.settings.ProofLinkTTL)
+}
+
+func (s *Service) line(ctx context.Context, batchID, lineID string) (Line, error) {
+	var l Line
+	if !domain.ValidID(lineID) {
+		return l, fmt.Errorf("payout line %q: %w", lineID, domain.ErrNotFound)
+	}
+	if err := s.db.Gorm.WithContext(ctx).Take(&l, "id = ? AND batch_id = ?", lineID, batchID).Error; err != nil {
+		return l, storage.NotFound(err, "payout line")
+	}
+	return s.withShares(ctx, l)
+}
