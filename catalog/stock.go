@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/lib/pq"
+
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/storage"
 )
@@ -37,10 +39,12 @@ func (e *ErrOutOfStock) Error() string { return "stok " + e.Title + " tidak cuku
 func (e *ErrOutOfStock) Unwrap() error { return domain.ErrConflict }
 
 // Reserve takes quantities of published products of active shops out of
-// stock inside tx: the conditional UPDATE is what makes overselling
-// impossible, whatever the concurrency. Products are locked in id order so
-// two checkouts of the same products cannot deadlock. Made-to-order
-// products have no stock to take.
+// stock inside tx, in one statement whatever the number of products: the
+// conditional UPDATE is what makes overselling impossible, whatever the
+// concurrency, and the rows are locked in id order first (the MATERIALIZED
+// ... FOR UPDATE) so two checkouts of the same products cannot deadlock.
+// Made-to-order products have no stock to take. Short stock anywhere fails
+// the whole reservation.
 func (s *Service) Reserve(ctx context.Context, tx *storage.Tx, quantities map[string]int) ([]Sellable, error) {
 	ids := make([]string, 0, len(quantities))
 	for id := range quantities {
@@ -50,43 +54,65 @@ func (s *Service) Reserve(ctx context.Context, tx *storage.Tx, quantities map[st
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	out := make([]Sellable, 0, len(ids))
-	for _, id := range ids {
-		q := quantities[id]
-		var row struct {
-			ID, Title, ShopID string
-			PriceIDR          domain.IDR `gorm:"column:price_idr"`
-			CourierFlatIDR    domain.IDR `gorm:"column:courier_flat_idr"`
-			MadeToOrder       bool
-			Makers            []byte
+	qs := make([]int64, len(ids))
+	for i, id := range ids {
+		qs[i] = int64(quantities[id])
+	}
+	var rows []struct {
+		ID, Title, ShopID string
+		PriceIDR          domain.IDR `gorm:"column:price_idr"`
+		CourierFlatIDR    domain.IDR `gorm:"column:courier_flat_idr"`
+		MadeToOrder       bool
+		Quantity          int
+		Makers            []byte
+	}
+	// RETURNING gives each price as it is at this instant.
+	err := tx.DB.WithContext(ctx).Raw(`
+		WITH want AS (SELECT * FROM unnest(?::uuid[], ?::bigint[]) AS w(id, q)),
+		locked AS MATERIALIZED (SELECT p.id FROM products p JOIN want w ON w.id = p.id ORDER BY p.id FOR UPDATE OF p)
+		UPDATE products p SET stock = p.stock - CASE WHEN p.made_to_order THEN 0 ELSE w.q END
+		FROM want w, locked l, shops s
+		WHERE p.id = w.id AND l.id = p.id AND s.id = p.shop_id AND p.status = 'published' AND s.status = 'active'
+		  AND (p.made_to_order OR p.stock >= w.q)
+		RETURNING p.id, p.title, p.price_idr, p.made_to_order, w.q AS quantity, s.id AS shop_id, s.courier_flat_idr,
+		          (SELECT coalesce(json_agg(json_build_object('case_id', m.case_id, 'share_bp', m.share_bp) ORDER BY m.case_id), '[]')
+		           FROM product_makers m WHERE m.product_id = p.id) AS makers`, pq.Array(ids), pq.Array(qs)).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("reserve stock: %w", err)
+	}
+	if len(rows) < len(ids) {
+		got := map[string]bool{}
+		for _, r := range rows {
+			got[r.ID] = true
 		}
-		// One statement both checks and takes the stock; RETURNING gives
-		// the price as it is at this instant.
-		err := tx.DB.WithContext(ctx).Raw(`
-			UPDATE products p SET stock = p.stock - CASE WHEN p.made_to_order THEN 0 ELSE ? END
-			FROM shops s
-			WHERE p.id = ? AND s.id = p.shop_id AND p.status = 'published' AND s.status = 'active'
-			  AND (p.made_to_order OR p.stock >= ?)
-			RETURNING p.id, p.title, p.price_idr, p.made_to_order, s.id AS shop_id, s.courier_flat_idr,
-			          (SELECT coalesce(json_agg(json_build_object('case_id', m.case_id, 'share_bp', m.share_bp) ORDER BY m.case_id), '[]')
-			           FROM product_makers m WHERE m.product_id = p.id) AS makers`, q, id, q).Scan(&row).Error
-		if err != nil {
-			return nil, fmt.Errorf("reserve stock: %w", err)
-		}
-		if row.ID == "" {
-			var title string
-			tx.DB.WithContext(ctx).Raw("SELECT title FROM products WHERE id = ?", id).Scan(&title)
-			if title == "" {
-				return nil, domain.Invalid("items", "produk tidak dikenal")
+		for _, id := range ids {
+			if !got[id] {
+				return nil, s.notReserved(ctx, tx, id)
 			}
-			return nil, &ErrOutOfStock{ProductID: id, Title: title}
 		}
-		out = append(out, Sellable{ProductID: row.ID, Title: row.Title, PriceIDR: row.PriceIDR, ShopID: row.ShopID,
-			CourierFlat: row.CourierFlatIDR, MadeToOrder: row.MadeToOrder, Quantity: q, Makers: row.Makers, StockReserved: !row.MadeToOrder})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
+	out := make([]Sellable, len(rows))
+	for i, row := range rows {
+		out[i] = Sellable{ProductID: row.ID, Title: row.Title, PriceIDR: row.PriceIDR, ShopID: row.ShopID,
+			CourierFlat: row.CourierFlatIDR, MadeToOrder: row.MadeToOrder, Quantity: row.Quantity, Makers: row.Makers, StockReserved: !row.MadeToOrder}
 	}
 	// The search cache is left alone: a stock count in a list may lag by
 	// its TTL, and wiping it on every sale would undo it under load.
 	return out, nil
+}
+
+// notReserved says why a product got no stock taken: nobody knows it, or it
+// is short (or no longer on sale).
+func (s *Service) notReserved(ctx context.Context, tx *storage.Tx, id string) error {
+	var title string
+	if err := tx.DB.WithContext(ctx).Raw("SELECT title FROM products WHERE id = ?", id).Scan(&title).Error; err != nil {
+		return fmt.Errorf("reserve stock: %w", err)
+	}
+	if title == "" {
+		return domain.Invalid("items", "produk tidak dikenal")
+	}
+	return &ErrOutOfStock{ProductID: id, Title: title}
 }
 
 // Release puts reserved quantities back into stock inside tx (an order
