@@ -263,9 +263,14 @@ func (s *Service) UpdateProduct(ctx context.Context, actor access.Actor, id stri
 	}
 	p.UpdatedAt = s.now().UTC()
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		err := tx.DB.Model(&Product{ID: p.ID}).Select("title", "description", "category", "category_root", "price_idr", "stock", "weight_grams",
-			"made_to_order", "processing_days", "pirt_no", "halal_no", "best_before_days", "status", "published_at", "updated_at").
-			Updates(&p).Error
+		cols := []string{"title", "description", "category", "category_root", "price_idr", "weight_grams",
+			"made_to_order", "processing_days", "pirt_no", "halal_no", "best_before_days", "status", "published_at", "updated_at"}
+		// Stock is written only when the seller sets it: the count read
+		// above may already be stale, as checkouts take stock all the time.
+		if in.Stock != nil {
+			cols = append(cols, "stock")
+		}
+		err := tx.DB.Model(&Product{ID: p.ID}).Select(cols).Updates(&p).Error
 		if err != nil {
 			return fmt.Errorf("update product: %w", err)
 		}

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/catalog/catalogtest"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/orders"
@@ -280,4 +282,36 @@ func TestOrdersAreScoped(t *testing.T) {
 		t.Fatalf("another seller's balance: %v", err)
 	}
 	_ = fmt.Sprint()
+}
+
+// TestPriceChangesDuringCheckoutsKeepStock: a seller changing the price
+// while buyers check out must not write back a stock count read before the
+// checkouts took theirs.
+func TestPriceChangesDuringCheckoutsKeepStock(t *testing.T) {
+	w, svc := setup(t)
+	shop := w.PMShop(t, "Ramai")
+	p := w.Product(t, shop, "Kopi Ramai", 30000, 100)
+	var sold atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < 40; i++ {
+		wg.Go(func() {
+			if _, err := svc.Checkout(context.Background(), access.Actor{}, checkoutInput("pickup", orders.Item{ProductID: p.ID, Quantity: 1})); err == nil {
+				sold.Add(1)
+			} else if !errors.Is(err, domain.ErrConflict) {
+				t.Errorf("checkout: %v", err)
+			}
+		})
+		if i%4 == 0 {
+			wg.Go(func() {
+				price := domain.IDR(30000 + i)
+				if _, err := w.Catalog.UpdateProduct(context.Background(), shop.Seller, p.ID, catalog.ProductInput{PriceIDR: &price}); err != nil {
+					t.Errorf("price change: %v", err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if left := w.Stock(t, p.ID); int64(left)+sold.Load() != 100 {
+		t.Fatalf("%d left + %d sold != 100 stocked", left, sold.Load())
+	}
 }
