@@ -91,9 +91,13 @@ const (
 	ManageOrders      Action = "order.manage" // staff work on the orders of their unit's shops
 	RecordSale        Action = "sale.record"  // an in-store sale at the unit's Sentra
 	CheckLedger       Action = "ledger.check"
-	ReadOutbox        Action = "outbox.read"    // messages kept when no SMTP server is set
-	ManagePayouts     Action = "payout.manage"  // routes, draft batches, paying lines, for staff of the unit
-	ApprovePayouts    Action = "payout.approve" // the checker: confirms routes and approves batches
+	ReadOutbox        Action = "outbox.read"        // messages kept when no SMTP server is set
+	ManagePayouts     Action = "payout.manage"      // routes, draft batches, paying lines, for staff of the unit
+	ApprovePayouts    Action = "payout.approve"     // the checker: confirms routes and approves batches
+	RecordCaseEntry   Action = "case.record_entry"  // services, income, household size on a case
+	ReadOutcomes      Action = "case.read_outcomes" // a PM's monthly indicators
+	ReadUnitOutcomes  Action = "unit.read_outcomes" // aggregates of a unit, small cells suppressed
+	ManageReference   Action = "reference.manage"   // minimum wages and poverty lines
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.
@@ -182,6 +186,12 @@ var rules = map[Action]rule{
 	CreateCase:        staffOfUnit,
 	ReadCase:          readCase,
 	ReadCaseAccessLog: readCase,
+	// Entries and indicators are part of the case: whoever may open the
+	// case (its tier respected) may read and add them.
+	RecordCaseEntry:  readCase,
+	ReadOutcomes:     readCase,
+	ReadUnitOutcomes: staffOfUnit,
+	ManageReference:  func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
 	ReadCaseSensitive: func(a Actor, r Resource, now time.Time) error {
 		if err := readCase(a, r, now); err != nil {
 			return err

@@ -354,6 +354,18 @@ var authzTable = []route{
 		expect(404, unitStaff(201)), false},
 	{"POST", "/api/v1/delegations/{delegationSpare}/revoke", "", expect(404, unitStaff(200)), false},
 	{"GET", "/api/v1/me/delegations", "", expect(200, map[string]int{"anon": 401}), false},
+	// The case record's staff entries and indicators follow the case's tier; reference data is public to read, admin to write.
+	{"GET", "/api/v1/reference/minimum-wages", "", expect(200, nil), false},
+	{"POST", "/api/v1/reference/minimum-wages", `{"year":2027,"province_code":"32","amount_idr":2400000,"source":"uji {n}"}`, expect(403, map[string]int{"admin": 201}), false},
+	{"GET", "/api/v1/reference/poverty-lines?province_code=32", "", expect(200, nil), false},
+	{"POST", "/api/v1/reference/poverty-lines", `{"period":"2026-03","province_code":"32","amount_idr":560000,"source":"uji {n}"}`, expect(403, map[string]int{"admin": 201}), false},
+	{"GET", "/api/v1/cases/{caseAudited}/services", "", expect(404, unitStaff(200)), false},
+	{"POST", "/api/v1/cases/{caseAudited}/services", `{"component":"vocational_entrepreneurship","date":"2026-11-02","note":"Pelatihan {n}"}`, expect(404, unitStaff(201)), false},
+	{"GET", "/api/v1/cases/{caseAudited}/incomes", "", expect(404, unitStaff(200)), false},
+	{"POST", "/api/v1/cases/{caseAudited}/incomes", `{"month":"2026-10","amount_idr":500000,"kind":"wage","verified":true}`, expect(404, unitStaff(201)), false},
+	{"POST", "/api/v1/cases/{caseAudited}/household-sizes", `{"from_month":"2026-11","size":4}`, expect(404, unitStaff(201)), false},
+	{"GET", "/api/v1/cases/{caseAudited}/outcomes?from=2026-06&to=2026-11", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/cases/{caseProtected}/outcomes", "", expect(404, merge(unitStaff(200), map[string]int{"staffA2": 403})), false},
 
 	{"GET", "/api/v1/categories", "", expect(200, nil), false},
 	{"GET", "/api/v1/products?q=keripik", "", expect(200, nil), false},

@@ -124,7 +124,9 @@ func (a *App) routes() {
 	a.http.Get("/metrics", a.metrics.handler())
 	v1 := a.http.Group("/api/v1")
 	accounts.NewHandler(a.accounts, a.secure()).Routes(v1)
-	cases.NewHandler(a.cases).Routes(v1)
+	casesAPI := cases.NewHandler(a.cases)
+	casesAPI.Routes(v1)
+	casesAPI.OutcomeRoutes(v1)
 	catalog.NewHandler(a.catalog).Routes(v1)
 	ordersAPI := orders.NewHandler(a.orders, a.cfg.StripeWebhook, a.secure())
 	ordersAPI.Routes(v1)
@@ -142,6 +144,7 @@ func (a *App) jobs() {
 	river.AddWorker(a.workers, &orders.ExpireDueWorker{Orders: a.orders})
 	river.AddWorker(a.workers, &orders.AutoCompleteWorker{Orders: a.orders})
 	river.AddWorker(a.workers, &orders.ReconcileWorker{Orders: a.orders})
+	river.AddWorker(a.workers, &cases.CloseMonthsWorker{Cases: a.cases})
 	river.AddWorker(a.workers, &notify.SendWorker{Sender: &notify.Sender{DB: a.db, Now: a.now,
 		SMTP: notify.SMTP{Addr: a.cfg.SMTPAddr, From: a.cfg.SMTPFrom, Username: a.cfg.SMTPUser, Password: a.cfg.SMTPPassword}}})
 	a.periodic = append(a.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
@@ -158,6 +161,11 @@ func (a *App) jobs() {
 			&river.PeriodicJobOpts{RunOnStart: true}),
 		river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return orders.ReconcileArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		// Past months close on the 1st; on start too, so a worker that was
+		// down on the 1st catches up (closing twice does nothing).
+		river.NewPeriodicJob(cases.MonthlySchedule{},
+			func() (river.JobArgs, *river.InsertOpts) { return cases.CloseMonthsArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}))
 }
 

@@ -63,6 +63,8 @@ type Service struct {
 	people       People
 	now          func() time.Time
 	consentHooks []ConsentHook
+	// outcomeSettings overrides DefaultOutcomeSettings when set.
+	outcomeSettings *OutcomeSettings
 }
 
 // OnConsentChange registers a hook for every consent given or withdrawn.

@@ -1,10 +1,13 @@
 package cases
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/api"
+	"github.com/sentrakreasi/atensi/domain"
 )
 
 // Handler serves the cases API.
@@ -110,6 +113,141 @@ func (h *Handler) revoke(c *fiber.Ctx) error {
 
 func (h *Handler) myDelegations(c *fiber.Ctx) error {
 	out, err := h.svc.MyDelegations(c.UserContext(), access.ActorFrom(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+// OutcomeRoutes mounts the indicators, the staff entries on a case and the
+// reference data under r (/api/v1).
+func (h *Handler) OutcomeRoutes(r fiber.Router) {
+	r.Get("/reference/minimum-wages", h.minimumWages)
+	r.Post("/reference/minimum-wages", h.addMinimumWage)
+	r.Get("/reference/poverty-lines", h.povertyLines)
+	r.Post("/reference/poverty-lines", h.addPovertyLine)
+	r.Get("/cases/:id/services", h.services)
+	r.Post("/cases/:id/services", h.recordService)
+	r.Get("/cases/:id/incomes", h.incomes)
+	r.Post("/cases/:id/incomes", h.recordIncome)
+	r.Post("/cases/:id/household-sizes", h.recordHouseholdSize)
+	r.Get("/cases/:id/outcomes", h.outcomes)
+}
+
+func referenceFilter(c *fiber.Ctx) (ReferenceFilter, error) {
+	f := ReferenceFilter{ProvinceCode: c.Query("province_code"), History: c.QueryBool("history")}
+	if y := c.Query("year"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 2000 || n > 2100 {
+			return f, domain.Invalid("year", "tahun 2000 sampai 2100")
+		}
+		f.Year = n
+	}
+	return f, nil
+}
+
+func (h *Handler) minimumWages(c *fiber.Ctx) error {
+	f, err := referenceFilter(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.svc.MinimumWages(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+func (h *Handler) povertyLines(c *fiber.Ctx) error {
+	f, err := referenceFilter(c)
+	if err != nil {
+		return err
+	}
+	out, err := h.svc.PovertyLines(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+func (h *Handler) addMinimumWage(c *fiber.Ctx) error {
+	var in NewMinimumWage
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.AddMinimumWage(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, out)
+}
+
+func (h *Handler) addPovertyLine(c *fiber.Ctx) error {
+	var in NewPovertyLine
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.AddPovertyLine(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, out)
+}
+
+func (h *Handler) services(c *fiber.Ctx) error {
+	out, err := h.svc.Services(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+func (h *Handler) recordService(c *fiber.Ctx) error {
+	var in NewServiceEntry
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.RecordService(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, out)
+}
+
+func (h *Handler) incomes(c *fiber.Ctx) error {
+	out, err := h.svc.Incomes(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+func (h *Handler) recordIncome(c *fiber.Ctx) error {
+	var in NewIncome
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.RecordIncome(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, out)
+}
+
+func (h *Handler) recordHouseholdSize(c *fiber.Ctx) error {
+	var in NewHouseholdSize
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.RecordHouseholdSize(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, out)
+}
+
+func (h *Handler) outcomes(c *fiber.Ctx) error {
+	out, err := h.svc.Outcomes(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), c.Query("from"), c.Query("to"))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,333 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/audit"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
+)
+
+// Component is one of the seven ATENSI service components (DOMAIN.md).
+type Component string
+
+// The seven components, as codes.
+const (
+	ComponentDecentLiving     Component = "decent_living"               // support for decent living
+	ComponentSocialCare       Component = "social_care"                 // social care / parenting
+	ComponentFamilySupport    Component = "family_support"              // family support
+	ComponentTherapy          Component = "therapy"                     // physical, psychosocial, mental-spiritual
+	ComponentVocational       Component = "vocational_entrepreneurship" // vocational training, entrepreneurship coaching
+	ComponentSocialAssistance Component = "social_assistance"           // social assistance
+	ComponentAccessibility    Component = "accessibility"               // accessibility support
+)
+
+// Components lists the seven components in the order of DOMAIN.md.
+var Components = []Component{ComponentDecentLiving, ComponentSocialCare, ComponentFamilySupport, ComponentTherapy,
+	ComponentVocational, ComponentSocialAssistance, ComponentAccessibility}
+
+// IncomeKind is the kind of other income staff record. Bansos is stored
+// but never counts as independent income.
+type IncomeKind string
+
+// The income kinds.
+const (
+	IncomeWage     IncomeKind = "wage"
+	IncomeBusiness IncomeKind = "business"
+	IncomeBansos   IncomeKind = "bansos"
+	IncomeOther    IncomeKind = "other"
+)
+
+var incomeKinds = []IncomeKind{IncomeWage, IncomeBusiness, IncomeBansos, IncomeOther}
+
+// maxNote bounds a staff note.
+const maxNote = 4000
+
+// NewServiceEntry records an ATENSI service given to the PM.
+type NewServiceEntry struct {
+	Component Component `json:"component"`
+	Date      string    `json:"date"` // YYYY-MM-DD
+	Note      string    `json:"note"`
+}
+
+// ServiceEntry is a service given, as staff see it.
+type ServiceEntry struct {
+	ID         int64     `json:"id,string"`
+	Component  Component `json:"component"`
+	Date       string    `json:"date"`
+	Note       string    `json:"note,omitempty"`
+	RecordedBy string    `json:"recorded_by"`
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// NewIncome records other income of the PM for a month.
+type NewIncome struct {
+	Month     string     `json:"month"` // YYYY-MM
+	AmountIDR domain.IDR `json:"amount_idr"`
+	Kind      IncomeKind `json:"kind"`
+	Verified  bool       `json:"verified"`
+	Note      string     `json:"note"`
+}
+
+// Income is an income entry, as staff see it. The latest entry for a month
+// and kind is that month's figure; earlier ones stay as history.
+type Income struct {
+	ID         int64      `json:"id,string"`
+	Month      string     `json:"month"`
+	AmountIDR  domain.IDR `json:"amount_idr"`
+	Kind       IncomeKind `json:"kind"`
+	Verified   bool       `json:"verified"`
+	Note       string     `json:"note,omitempty"`
+	Superseded bool       `json:"superseded"`
+	RecordedBy string     `json:"recorded_by"`
+	RecordedAt time.Time  `json:"recorded_at"`
+}
+
+// NewHouseholdSize records the PM's household size from a month on.
+type NewHouseholdSize struct {
+	FromMonth string `json:"from_month"` // YYYY-MM
+	Size      int    `json:"size"`
+}
+
+type serviceRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	CaseID      string
+	Component   Component
+	ServiceDate time.Time
+	NoteEnc     []byte
+	RecordedBy  string
+	RecordedAt  time.Time
+}
+
+func (serviceRow) TableName() string { return "case_services" }
+
+type incomeRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	CaseID     string
+	Month      time.Time
+	AmountIDR  domain.IDR `gorm:"column:amount_idr"`
+	Kind       IncomeKind
+	Verified   bool
+	NoteEnc    []byte
+	RecordedBy string
+	RecordedAt time.Time
+}
+
+func (incomeRow) TableName() string { return "case_incomes" }
+
+type householdRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	CaseID     string
+	FromMonth  time.Time
+	Size       int
+	RecordedBy string
+	RecordedAt time.Time
+}
+
+func (householdRow) TableName() string { return "case_household_sizes" }
+
+// noteContext binds a sealed note to its table and case, so a note copied
+// into another case does not open there.
+func noteContext(table, caseID string) string {
+	return table + "/" + caseID
+}
+
+func cleanNote(v *domain.ValidationError, note string) string {
+	note = strings.TrimSpace(note)
+	if len(note) > maxNote {
+		v.Add("note", "catatan maksimal %d karakter", maxNote)
+	}
+	return note
+}
+
+// ParseMonth reads YYYY-MM as the first day of that month in Asia/Jakarta.
+func ParseMonth(s string) (time.Time, bool) {
+	if !periodPattern.MatchString(s) {
+		return time.Time{}, false
+	}
+	t, err := time.ParseInLocation("2006-01", s, jakarta)
+	return t, err == nil
+}
+
+// RecordService adds an ATENSI service given to the PM of a case, with a
+// service_recorded event (the note stays sealed, out of the event).
+func (s *Service) RecordService(ctx context.Context, actor access.Actor, caseID string, in NewServiceEntry) (ServiceEntry, error) {
+	row, err := s.authorize(ctx, actor, access.RecordCaseEntry, caseID)
+	if err != nil {
+		return ServiceEntry{}, err
+	}
+	now := s.now().UTC()
+	v := &domain.ValidationError{}
+	if !slices.Contains(Components, in.Component) {
+		v.Add("component", "komponen ATENSI tidak dikenal")
+	}
+	date, derr := time.ParseInLocation(time.DateOnly, in.Date, jakarta)
+	if derr != nil || date.After(now.In(jakarta)) || date.Year() < 2000 {
+		v.Add("date", "tanggal YYYY-MM-DD yang sudah lewat")
+	}
+	note := cleanNote(v, in.Note)
+	if err := v.Err(); err != nil {
+		return ServiceEntry{}, err
+	}
+	r := serviceRow{CaseID: row.ID, Component: in.Component, ServiceDate: date, RecordedBy: actor.UserID, RecordedAt: now}
+	if note != "" {
+		r.NoteEnc = s.vault.Seal(note, noteContext("case_services", row.ID))
+	}
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.DB.Create(&r).Error; err != nil {
+			return fmt.Errorf("record service: %w", err)
+		}
+		return AppendEvent(ctx, tx.DB, row.ID, "service_recorded", now, actor, map[string]any{
+			"service_id": fmt.Sprint(r.ID), "component": r.Component, "date": in.Date, "has_note": note != ""})
+	})
+	if err != nil {
+		return ServiceEntry{}, err
+	}
+	return ServiceEntry{ID: r.ID, Component: r.Component, Date: in.Date, Note: note, RecordedBy: r.RecordedBy, RecordedAt: now}, nil
+}
+
+// RecordIncome adds other income of the PM for a month, with an
+// income_recorded event. A second entry for the same month and kind is a
+// correction: it replaces the first in the indicators of a live month; a
+// closed month keeps its snapshot until it is recomputed.
+func (s *Service) RecordIncome(ctx context.Context, actor access.Actor, caseID string, in NewIncome) (Income, error) {
+	row, err := s.authorize(ctx, actor, access.RecordCaseEntry, caseID)
+	if err != nil {
+		return Income{}, err
+	}
+	now := s.now().UTC()
+	v := &domain.ValidationError{}
+	month, ok := ParseMonth(in.Month)
+	if !ok || month.After(now.In(jakarta)) || month.Year() < 2000 {
+		v.Add("month", "bulan YYYY-MM yang sudah berjalan")
+	}
+	if in.AmountIDR < 0 || in.AmountIDR > 1_000_000_000_000 {
+		v.Add("amount_idr", "jumlah rupiah 0 atau lebih")
+	}
+	if !slices.Contains(incomeKinds, in.Kind) {
+		v.Add("kind", "harus wage, business, bansos atau other")
+	}
+	note := cleanNote(v, in.Note)
+	if err := v.Err(); err != nil {
+		return Income{}, err
+	}
+	r := incomeRow{CaseID: row.ID, Month: dateOf(month), AmountIDR: in.AmountIDR, Kind: in.Kind, Verified: in.Verified,
+		RecordedBy: actor.UserID, RecordedAt: now}
+	if note != "" {
+		r.NoteEnc = s.vault.Seal(note, noteContext("case_incomes", row.ID))
+	}
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.DB.Create(&r).Error; err != nil {
+			return fmt.Errorf("record income: %w", err)
+		}
+		return AppendEvent(ctx, tx.DB, row.ID, "income_recorded", now, actor, map[string]any{
+			"income_id": fmt.Sprint(r.ID), "month": in.Month, "amount_idr": r.AmountIDR, "kind": r.Kind, "verified": r.Verified})
+	})
+	if err != nil {
+		return Income{}, err
+	}
+	return Income{ID: r.ID, Month: in.Month, AmountIDR: r.AmountIDR, Kind: r.Kind, Verified: r.Verified, Note: note,
+		RecordedBy: r.RecordedBy, RecordedAt: now}, nil
+}
+
+// RecordHouseholdSize sets the PM's household size from a month on (the
+// poverty-line ratio is per capita), with a household_size_recorded event.
+func (s *Service) RecordHouseholdSize(ctx context.Context, actor access.Actor, caseID string, in NewHouseholdSize) (NewHouseholdSize, error) {
+	row, err := s.authorize(ctx, actor, access.RecordCaseEntry, caseID)
+	if err != nil {
+		return NewHouseholdSize{}, err
+	}
+	now := s.now().UTC()
+	v := &domain.ValidationError{}
+	month, ok := ParseMonth(in.FromMonth)
+	if !ok || month.Year() < 2000 || month.After(now.In(jakarta).AddDate(1, 0, 0)) {
+		v.Add("from_month", "bulan YYYY-MM")
+	}
+	if in.Size < 1 || in.Size > 30 {
+		v.Add("size", "jumlah anggota rumah tangga 1 sampai 30")
+	}
+	if err := v.Err(); err != nil {
+		return NewHouseholdSize{}, err
+	}
+	r := householdRow{CaseID: row.ID, FromMonth: dateOf(month), Size: in.Size, RecordedBy: actor.UserID, RecordedAt: now}
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.DB.Create(&r).Error; err != nil {
+			return fmt.Errorf("record household size: %w", err)
+		}
+		return AppendEvent(ctx, tx.DB, row.ID, "household_size_recorded", now, actor, map[string]any{"from_month": in.FromMonth, "size": in.Size})
+	})
+	return in, err
+}
+
+// Services lists the services given to a case's PM, newest first, with
+// their notes opened: the read is audited like other sensitive fields.
+func (s *Service) Services(ctx context.Context, actor access.Actor, caseID string) ([]ServiceEntry, error) {
+	row, err := s.authorize(ctx, actor, access.RecordCaseEntry, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var rows []serviceRow
+	if err := s.db.Gorm.WithContext(ctx).Where("case_id = ?", row.ID).Order("service_date DESC, id DESC").Limit(500).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list services: %w", err)
+	}
+	out := make([]ServiceEntry, len(rows))
+	notes := 0
+	for i, r := range rows {
+		out[i] = ServiceEntry{ID: r.ID, Component: r.Component, Date: r.ServiceDate.Format(time.DateOnly), RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
+		if r.NoteEnc != nil {
+			if out[i].Note, err = s.vault.Open(r.NoteEnc, noteContext("case_services", r.CaseID)); err != nil {
+				return nil, fmt.Errorf("open service note: %w", err)
+			}
+			notes++
+		}
+	}
+	return out, s.auditNotes(ctx, actor, row.ID, "case_services", notes)
+}
+
+// Incomes lists a case's income entries, newest month first, with their
+// notes opened (audited); superseded entries are marked.
+func (s *Service) Incomes(ctx context.Context, actor access.Actor, caseID string) ([]Income, error) {
+	row, err := s.authorize(ctx, actor, access.RecordCaseEntry, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var rows []incomeRow
+	if err := s.db.Gorm.WithContext(ctx).Where("case_id = ?", row.ID).Order("month DESC, kind, id DESC").Limit(1000).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list incomes: %w", err)
+	}
+	out := make([]Income, len(rows))
+	seen := map[string]bool{}
+	notes := 0
+	for i, r := range rows {
+		key := r.Month.Format("2006-01") + "/" + string(r.Kind)
+		out[i] = Income{ID: r.ID, Month: r.Month.Format("2006-01"), AmountIDR: r.AmountIDR, Kind: r.Kind, Verified: r.Verified,
+			Superseded: seen[key], RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
+		seen[key] = true
+		if r.NoteEnc != nil {
+			if out[i].Note, err = s.vault.Open(r.NoteEnc, noteContext("case_incomes", r.CaseID)); err != nil {
+				return nil, fmt.Errorf("open income note: %w", err)
+			}
+			notes++
+		}
+	}
+	return out, s.auditNotes(ctx, actor, row.ID, "case_incomes", notes)
+}
+
+func (s *Service) auditNotes(ctx context.Context, actor access.Actor, caseID, table string, n int) error {
+	if n == 0 {
+		return nil
+	}
+	return audit.Record(ctx, s.db.Gorm, audit.Entry{ActorID: actor.UserID, Action: "case.read_notes", ResourceKind: "case",
+		ResourceID: caseID, Detail: map[string]any{"table": table, "notes": n}})
+}
+
+// dateOf keeps the calendar date of a Jakarta time as a UTC midnight, the
+// way a date column is written and read back.
+func dateOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,281 @@
+package cases_test
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
+	"github.com/sentrakreasi/atensi/storage/storagetest"
+	"github.com/sentrakreasi/atensi/vault"
+)
+
+// clock is a clock the outcome tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+var wib = time.FixedZone("WIB", 7*3600)
+
+type outcomeFixture struct {
+	db    *storage.DB
+	svc   *cases.Service
+	clock *clock
+	staff access.Actor
+	unit  string
+}
+
+// setupOutcomes opens a Balai in Kota Bekasi (Jawa Barat) on clock time at.
+func setupOutcomes(t *testing.T, at time.Time) outcomeFixture {
+	t.Helper()
+	ctx := context.Background()
+	db := storagetest.DB(t)
+	c := &clock{t: at}
+	people := accounts.NewService(db, c.Now)
+	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := people.CreateUserAsOperator(ctx, accounts.NewUser{Email: "a@uji.id", Password: "sandi-admin-uji", Name: "A", Role: access.Admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit, err := people.CreateUnit(ctx, access.Actor{UserID: admin.ID, Role: access.Admin},
+		accounts.NewUnit{Kind: accounts.Balai, Name: "Balai Uji", ProvinceCode: "32", RegencyCode: "3275"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, err := people.CreateUserAsOperator(ctx, accounts.NewUser{Email: "s@uji.id", Password: "sandi-staf-uji", Name: "S", Role: access.Staff, UnitID: &unit.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return outcomeFixture{db: db, svc: cases.NewService(db, v, people, c.Now), clock: c, unit: unit.ID,
+		staff: access.Actor{UserID: staff.ID, Role: access.Staff, UnitID: unit.ID}}
+}
+
+// newPM opens an adult PM's case living in regency (province = its first two digits).
+func (f outcomeFixture) newPM(t *testing.T, regency string, household int) string {
+	t.Helper()
+	c, err := f.svc.Create(context.Background(), f.staff, cases.NewCase{
+		Beneficiary: cases.NewBeneficiary{LegalName: "PM Uji", BirthDate: "1985-02-03", Sex: "female", ProvinceCode: regency[:2], RegencyCode: regency, HouseholdSize: household},
+		Cluster:     cases.ClusterDisabilitas, Pillar: "komunitas", UnitID: f.unit,
+		Consents: []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}, {Purpose: cases.PurposeDataBridge, GivenBy: "self"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// event writes a case event the way the marketplace does.
+func (f outcomeFixture) event(t *testing.T, caseID, typ string, at time.Time, data map[string]any) {
+	t.Helper()
+	if err := cases.AppendEvent(context.Background(), f.db.Gorm, caseID, typ, at, access.Actor{}, data); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f outcomeFixture) outcomes(t *testing.T, caseID, from, to string) map[string]cases.Outcome {
+	t.Helper()
+	list, err := f.svc.Outcomes(context.Background(), f.staff, caseID, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]cases.Outcome{}
+	for _, o := range list {
+		out[o.Month] = o
+	}
+	return out
+}
+
+func (f outcomeFixture) closeDue(t *testing.T) []cases.CloseResult {
+	t.Helper()
+	res, err := f.svc.CloseDue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func (f outcomeFixture) countEvents(t *testing.T, caseID, typ string) int {
+	t.Helper()
+	var n int64
+	if err := f.db.Gorm.Raw("SELECT count(*) FROM case_events WHERE case_id = ? AND type = ?", caseID, typ).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
+}
+
+func TestSaleAtHalfPastMidnightWIBCountsInTheNewMonth(t *testing.T) {
+	f := setupOutcomes(t, time.Date(2026, 9, 15, 3, 0, 0, 0, time.UTC))
+	pm := f.newPM(t, "3275", 1)
+	// 1 Oct 00:30 WIB is still 30 Sep in UTC.
+	at := time.Date(2026, 10, 1, 0, 30, 0, 0, wib)
+	f.event(t, pm, "sale_completed", at, map[string]any{"order_id": "o1", "attributed_idr": 100000, "buyer_hash": "b1"})
+	f.clock.Set(time.Date(2026, 10, 20, 3, 0, 0, 0, time.UTC))
+	got := f.outcomes(t, pm, "2026-09", "2026-10")
+	if got["2026-09"].AttributedSalesIDR != 0 || got["2026-10"].AttributedSalesIDR != 100000 || got["2026-10"].OrdersCompleted != 1 {
+		t.Fatalf("the sale belongs to October in Jakarta: %+v", got)
+	}
+	if got["2026-10"].Locked || got["2026-09"].Locked {
+		t.Fatal("nothing is closed yet")
+	}
+	// Closed, September stays empty and October is still live.
+	f.closeDue(t)
+	got = f.outcomes(t, pm, "2026-09", "2026-10")
+	if !got["2026-09"].Locked || got["2026-09"].AttributedSalesIDR != 0 || got["2026-10"].AttributedSalesIDR != 100000 || got["2026-10"].Locked {
+		t.Fatalf("after the close: %+v", got)
+	}
+}
+
+func TestRefundNextMonthLowersNextMonthNotTheClosedOne(t *testing.T) {
+	f := setupOutcomes(t, time.Date(2026, 9, 15, 3, 0, 0, 0, time.UTC))
+	pm := f.newPM(t, "3275", 1)
+	f.event(t, pm, "sale_completed", time.Date(2026, 10, 10, 9, 0, 0, 0, wib), map[string]any{"attributed_idr": 300000, "buyer_hash": "b1"})
+	f.clock.Set(time.Date(2026, 11, 1, 0, 20, 0, 0, wib))
+	f.closeDue(t)
+	f.event(t, pm, "refund", time.Date(2026, 11, 3, 9, 0, 0, 0, wib), map[string]any{"attributed_idr": -120000})
+	f.clock.Set(time.Date(2026, 11, 20, 9, 0, 0, 0, wib))
+	got := f.outcomes(t, pm, "2026-10", "2026-11")
+	oct, nov := got["2026-10"], got["2026-11"]
+	if !oct.Locked || oct.NetIncomeIDR != 300000 || oct.AttributedSalesIDR != 300000 {
+		t.Fatalf("October is closed and keeps its sale: %+v", oct)
+	}
+	if nov.Locked || nov.RefundsIDR != -120000 || nov.NetIncomeIDR != -120000 || nov.IndependentIncomeIDR != -120000 {
+		t.Fatalf("the refund lowers November: %+v", nov)
+	}
+	if n := f.countEvents(t, pm, "month_closed"); n != 2 { // September and October
+		t.Fatalf("month_closed events = %d, want 2", n)
+	}
+}
+
+func TestYearBoundarySwitchesToTheNewYearsMinimumWage(t *testing.T) {
+	f := setupOutcomes(t, time.Date(2025, 12, 2, 3, 0, 0, 0, time.UTC))
+	bekasi := f.newPM(t, "3275", 1)  // Kota Bekasi: UMK 2025 set, none for 2026 -> UMP Jawa Barat 2026
+	bandung := f.newPM(t, "3273", 2) // Kota Bandung: no UMK seeded -> UMP
+	f.clock.Set(time.Date(2026, 1, 10, 3, 0, 0, 0, time.UTC))
+	for _, tt := range []struct {
+		pm          string
+		month       string
+		wantWage    int64
+		wantPoverty int64
+	}{
+		{bekasi, "2025-12", 5690725, 547752},
+		{bekasi, "2026-01", 2317601, 547752},
+		{bandung, "2025-12", 2191232, 547752},
+		{bandung, "2026-01", 2317601, 547752},
+	} {
+		o := f.outcomes(t, tt.pm, tt.month, tt.month)[tt.month]
+		if o.MinimumWageIDR == nil || *o.MinimumWageIDR != tt.wantWage || o.PovertyLineIDR == nil || *o.PovertyLineIDR != tt.wantPoverty {
+			t.Errorf("%s: wage %v poverty %v, want %d and %d", tt.month, o.MinimumWageIDR, o.PovertyLineIDR, tt.wantWage, tt.wantPoverty)
+		}
+	}
+	// A 2026 UMK for Kota Bekasi recorded later wins for 2026 on, and a
+	// correction of it (a new row) wins over the first.
+	admin := access.Actor{UserID: f.staff.UserID, Role: access.Admin}
+	ctx := context.Background()
+	if _, err := f.svc.AddMinimumWage(ctx, admin, cases.NewMinimumWage{Year: 2026, ProvinceCode: "32", RegencyCode: "3275", AmountIDR: 6000000, Source: "uji"}); err != nil {
+		t.Fatal(err)
+	}
+	fixed, err := f.svc.AddMinimumWage(ctx, admin, cases.NewMinimumWage{Year: 2026, ProvinceCode: "32", RegencyCode: "3275", AmountIDR: 5999644, Source: "uji, koreksi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := f.outcomes(t, bekasi, "2026-01", "2026-01")["2026-01"]
+	if o.MinimumWageIDR == nil || *o.MinimumWageIDR != 5999644 || *o.MinimumWageID != fixed.ID {
+		t.Fatalf("the correction wins: %+v", o)
+	}
+	list, err := f.svc.MinimumWages(ctx, cases.ReferenceFilter{ProvinceCode: "32", Year: 2026})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("in force for Jawa Barat 2026: UMP and the corrected UMK, got %+v %v", list, err)
+	}
+}
+
+func TestGraduationDueAfterSixMonthsAtMinimumWageOncePerStreak(t *testing.T) {
+	f := setupOutcomes(t, time.Date(2026, 1, 5, 3, 0, 0, 0, time.UTC))
+	pm := f.newPM(t, "3273", 1) // Kota Bandung: UMP Jawa Barat 2026 2,317,601
+	ctx := context.Background()
+	wage := func(month string, amount int64) {
+		t.Helper()
+		if _, err := f.svc.RecordIncome(ctx, f.staff, pm, cases.NewIncome{Month: month, AmountIDR: domain.IDR(amount), Kind: cases.IncomeWage, Verified: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sell := func(month time.Month, amount int64) {
+		f.event(t, pm, "sale_completed", time.Date(2026, month, 5, 10, 0, 0, 0, wib), map[string]any{"attributed_idr": amount})
+	}
+	// Jan-May: 5 months at the wage, from sales and wages together.
+	for m := time.January; m <= time.May; m++ {
+		f.clock.Set(time.Date(2026, m, 6, 3, 0, 0, 0, time.UTC))
+		sell(m, 1317601)
+		wage(time.Date(2026, m, 1, 0, 0, 0, 0, time.UTC).Format("2006-01"), 1000000)
+		// bansos never counts
+		if _, err := f.svc.RecordIncome(ctx, f.staff, pm, cases.NewIncome{Month: time.Date(2026, m, 1, 0, 0, 0, 0, time.UTC).Format("2006-01"), AmountIDR: 5000000, Kind: cases.IncomeBansos}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.clock.Set(time.Date(2026, 6, 1, 0, 30, 0, 0, wib))
+	f.closeDue(t)
+	may := f.outcomes(t, pm, "2026-05", "2026-05")["2026-05"]
+	if may.StreakMonths != 5 || may.GraduationDue || may.MinWageRatio == nil || *may.MinWageRatio != 1 || may.BansosIDR != 5000000 {
+		t.Fatalf("five months: %+v", may)
+	}
+	if n := f.countEvents(t, pm, "graduation_due"); n != 0 {
+		t.Fatalf("5 months raise nothing, got %d", n)
+	}
+	// June is the sixth: the close on 1 July raises it.
+	f.clock.Set(time.Date(2026, 6, 10, 3, 0, 0, 0, time.UTC))
+	wage("2026-06", 2317601)
+	live := f.outcomes(t, pm, "2026-06", "2026-06")["2026-06"]
+	if live.StreakMonths != 6 || !live.GraduationDue || live.Locked {
+		t.Fatalf("June live: %+v", live)
+	}
+	f.clock.Set(time.Date(2026, 7, 1, 0, 30, 0, 0, wib))
+	f.closeDue(t)
+	if n := f.countEvents(t, pm, "graduation_due"); n != 1 {
+		t.Fatalf("graduation_due = %d, want 1", n)
+	}
+	// July at the wage again: streak 7, nothing raised again.
+	f.clock.Set(time.Date(2026, 7, 10, 3, 0, 0, 0, time.UTC))
+	wage("2026-07", 2317601)
+	// August dips (a correction lowers the wage entry), September on resets.
+	f.clock.Set(time.Date(2026, 8, 10, 3, 0, 0, 0, time.UTC))
+	wage("2026-08", 2317601)
+	wage("2026-08", 1000000)
+	for m := time.September; m <= time.December; m++ {
+		f.clock.Set(time.Date(2026, m, 10, 3, 0, 0, 0, time.UTC))
+		wage(time.Date(2026, m, 1, 0, 0, 0, 0, time.UTC).Format("2006-01"), 2400000)
+	}
+	f.clock.Set(time.Date(2027, 1, 2, 3, 0, 0, 0, time.UTC))
+	f.closeDue(t)
+	got := f.outcomes(t, pm, "2026-07", "2026-12")
+	if got["2026-07"].StreakMonths != 7 || got["2026-08"].StreakMonths != 0 || got["2026-12"].StreakMonths != 4 {
+		t.Fatalf("streaks: Jul %d Aug %d Dec %d", got["2026-07"].StreakMonths, got["2026-08"].StreakMonths, got["2026-12"].StreakMonths)
+	}
+	if m6 := got["2026-12"].MinWageMonths6; m6 != 5 { // Jul..Dec less August
+		t.Fatalf("months above in the last 6 = %d", m6)
+	}
+	if got["2026-12"].MinWageMonths12 != 11 {
+		t.Fatalf("months above in the last 12 = %d", got["2026-12"].MinWageMonths12)
+	}
+	if n := f.countEvents(t, pm, "graduation_due"); n != 1 {
+		t.Fatalf("graduation_due = %d, want still 1", n)
+	}
+	if n := f.countEvents(t, pm, "threshold_lost"); n < 1 {
+		t.Fatal("the August dip must raise threshold_lost")
+	}
+}
