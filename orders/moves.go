@@ -111,6 +111,12 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 			return o, err
 		}
 		updates["refunded_idr"] = o.RefundedIDR + amount
+		if from == Completed || from == PartiallyRefunded {
+			// A sale already in the case record: the refund goes there too.
+			if err := s.writeRefundEvents(ctx, tx, o, o.RefundedIDR, amount, c.actor, now); err != nil {
+				return o, err
+			}
+		}
 	}
 	res := db.Model(&Order{}).Where("id = ? AND status = ?", o.ID, from).Updates(updates)
 	if res.Error != nil {
