@@ -366,6 +366,9 @@ var authzTable = []route{
 	{"POST", "/api/v1/cases/{caseAudited}/household-sizes", `{"from_month":"2026-11","size":4}`, expect(404, unitStaff(201)), false},
 	{"GET", "/api/v1/cases/{caseAudited}/outcomes?from=2026-06&to=2026-11", "", expect(404, unitStaff(200)), false},
 	{"GET", "/api/v1/cases/{caseProtected}/outcomes", "", expect(404, merge(unitStaff(200), map[string]int{"staffA2": 403})), false},
+	{"GET", "/api/v1/units/{unitA}/outcomes", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/units/{unitA}/outcomes.csv?from=2026-01&to=2026-11", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/units/{unitA}/outcomes.xlsx", "", expect(404, unitStaff(200)), false},
 
 	{"GET", "/api/v1/categories", "", expect(200, nil), false},
 	{"GET", "/api/v1/products?q=keripik", "", expect(200, nil), false},

@@ -132,6 +132,9 @@ func (h *Handler) OutcomeRoutes(r fiber.Router) {
 	r.Post("/cases/:id/incomes", h.recordIncome)
 	r.Post("/cases/:id/household-sizes", h.recordHouseholdSize)
 	r.Get("/cases/:id/outcomes", h.outcomes)
+	r.Get("/units/:id/outcomes.csv", h.unitOutcomesCSV)
+	r.Get("/units/:id/outcomes.xlsx", h.unitOutcomesXLSX)
+	r.Get("/units/:id/outcomes", h.unitOutcomes)
 }
 
 func referenceFilter(c *fiber.Ctx) (ReferenceFilter, error) {
@@ -252,4 +255,49 @@ func (h *Handler) outcomes(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": out})
+}
+
+func (h *Handler) readUnitOutcomes(c *fiber.Ctx) (UnitOutcomes, error) {
+	return h.svc.UnitOutcomes(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), c.Query("from"), c.Query("to"))
+}
+
+func (h *Handler) unitOutcomes(c *fiber.Ctx) error {
+	out, err := h.readUnitOutcomes(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+func (h *Handler) unitOutcomesCSV(c *fiber.Ctx) error {
+	out, err := h.readUnitOutcomes(c)
+	if err != nil {
+		return err
+	}
+	b, err := UnitOutcomesCSV(out)
+	if err != nil {
+		return err
+	}
+	return sendFile(c, b, "text/csv; charset=utf-8", "outcomes-"+out.From+"-"+out.To+".csv")
+}
+
+func (h *Handler) unitOutcomesXLSX(c *fiber.Ctx) error {
+	out, err := h.readUnitOutcomes(c)
+	if err != nil {
+		return err
+	}
+	b, err := UnitOutcomesXLSX(out)
+	if err != nil {
+		return err
+	}
+	return sendFile(c, b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "outcomes-"+out.From+"-"+out.To+".xlsx")
+}
+
+// sendFile answers a download that no cache may keep: aggregates are
+// still case data.
+func sendFile(c *fiber.Ctx, b []byte, contentType, name string) error {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(b)
 }

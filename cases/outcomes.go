@@ -228,13 +228,19 @@ LEFT JOIN pl ON pl.province_code = c.province_code
 LEFT JOIN prev ON prev.case_id = c.case_id
 ORDER BY c.case_id`
 
-// baseSQLFor narrows baseSQL to one case, or leaves it over every case.
-func baseSQLFor(oneCase bool) string {
+// baseSQLFor narrows baseSQL to one case (by "case"), the cases of one
+// unit (by "unit"), or leaves it over every case.
+func baseSQLFor(by string) string {
 	q := baseSQL
 	for _, col := range []string{"c.id", "e.case_id", "i.case_id", "h.case_id", "s.case_id"} {
 		repl := ""
-		if oneCase {
+		switch {
+		case by == "case":
 			repl = "AND " + col + " = @case"
+		case by == "unit" && col == "c.id":
+			// The other parts are joined to c: they may sum other units'
+			// cases of the month, which the join then drops.
+			repl = "AND c.unit_id = @unit"
 		}
 		q = strings.ReplaceAll(q, "/*case "+col+"*/", repl)
 	}
@@ -243,15 +249,23 @@ func baseSQLFor(oneCase bool) string {
 
 // sumMonth runs baseSQL for month m over one case (caseID) or all cases.
 func sumMonth(ctx context.Context, db *gorm.DB, m monthSpan, caseID string) ([]baseRow, error) {
+	if caseID != "" {
+		return sumMonthOf(ctx, db, m, "case", caseID)
+	}
+	return sumMonthOf(ctx, db, m, "", "")
+}
+
+// sumMonthOf runs baseSQL for month m narrowed by ("case", "unit" or "") to id.
+func sumMonthOf(ctx context.Context, db *gorm.DB, m monthSpan, by, id string) ([]baseRow, error) {
 	args := map[string]any{
 		"month": m.date(), "month_end": m.next().date(), "prev_month": m.prev().date(),
 		"start": m.start.UTC(), "end": m.end().UTC(), "year": m.start.Year(), "period": m.String(),
 	}
-	if caseID != "" {
-		args["case"] = caseID
+	if by != "" {
+		args[by] = id
 	}
 	var rows []baseRow
-	if err := db.WithContext(ctx).Raw(baseSQLFor(caseID != ""), args).Scan(&rows).Error; err != nil {
+	if err := db.WithContext(ctx).Raw(baseSQLFor(by), args).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("sum month %s: %w", m, err)
 	}
 	return rows, nil
@@ -381,38 +395,12 @@ func (s *Service) Outcomes(ctx context.Context, actor access.Actor, caseID, from
 		return nil, err
 	}
 	now := s.now()
-	current := monthOf(now)
-	last, first := current, current.start.AddDate(0, -11, 0)
-	v := &domain.ValidationError{}
-	if to != "" {
-		t, ok := ParseMonth(to)
-		if !ok {
-			v.Add("to", "bulan YYYY-MM")
-		}
-		last = monthSpan{t}
-		if from == "" {
-			first = t.AddDate(0, -11, 0)
-		}
-	}
-	if from != "" {
-		f, ok := ParseMonth(from)
-		if !ok {
-			v.Add("from", "bulan YYYY-MM")
-		}
-		first = f
-	}
-	if err := v.Err(); err != nil {
+	start, last, err := monthRange(now, from, to)
+	if err != nil {
 		return nil, err
 	}
-	if last.start.After(current.start) {
-		last = current
-	}
-	start := monthSpan{first}
 	if last.before(start) {
 		return []Outcome{}, nil
-	}
-	if n := (last.start.Year()-start.start.Year())*12 + int(last.start.Month()-start.start.Month()) + 1; n > maxOutcomeMonths {
-		return nil, domain.Invalid("from", "paling banyak %d bulan sekali minta", maxOutcomeMonths)
 	}
 	opened := monthOf(row.OpenedOn.Add(12 * time.Hour)) // a date: noon keeps it on its day in any zone
 	if start.before(opened) {

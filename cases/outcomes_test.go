@@ -279,3 +279,185 @@ func TestGraduationDueAfterSixMonthsAtMinimumWageOncePerStreak(t *testing.T) {
 		t.Fatal("the August dip must raise threshold_lost")
 	}
 }
+
+func TestUnitAggregatesCountConsentingPMAndHideSmallCells(t *testing.T) {
+	f := setupOutcomes(t, time.Date(2026, 9, 2, 3, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	open := func(cluster cases.Cluster, reporting bool) string {
+		t.Helper()
+		consents := []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}}
+		if reporting {
+			consents = append(consents, cases.ConsentInput{Purpose: cases.PurposeReporting, GivenBy: "self"})
+		}
+		c, err := f.svc.Create(ctx, f.staff, cases.NewCase{
+			Beneficiary: cases.NewBeneficiary{LegalName: "PM Agregat", BirthDate: "1960-02-03", Sex: "male", ProvinceCode: "32", RegencyCode: "3273", HouseholdSize: 1},
+			Cluster:     cluster, Pillar: "keluarga", UnitID: f.unit, Consents: consents})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	var disabled []string
+	for i := 0; i < 6; i++ {
+		disabled = append(disabled, open(cases.ClusterDisabilitas, true))
+	}
+	for i := 0; i < 3; i++ {
+		open(cases.ClusterLansia, true)
+	}
+	open(cases.ClusterLansia, false) // not counted anywhere
+	for i := 0; i < 5; i++ {
+		open(cases.ClusterNapza, true)
+	}
+	for _, id := range disabled {
+		f.event(t, id, "sale_completed", time.Date(2026, 9, 10, 10, 0, 0, 0, wib), map[string]any{"attributed_idr": 2500000})
+	}
+	check := func(locked bool) {
+		t.Helper()
+		u, err := f.svc.UnitOutcomes(ctx, f.staff, f.unit, "2026-09", "2026-09")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells := map[string]cases.UnitCell{}
+		for _, c := range u.Items {
+			cells[c.Cluster] = c
+		}
+		if c := cells["lansia"]; !c.Suppressed || c.PM != nil || c.AttributedSalesIDR != nil {
+			t.Errorf("3 lansia must be hidden: %+v", c)
+		}
+		// Hidden alone, lansia would be the total less the rest: the next
+		// smallest non-empty cluster (napza, 5) goes too.
+		if c := cells["napza"]; !c.Suppressed || c.PM != nil {
+			t.Errorf("napza hides with lansia: %+v", c)
+		}
+		if c := cells["disabilitas"]; c.Suppressed || *c.PM != 6 || *c.AttributedSalesIDR != 15000000 || c.PMAtMinWage == nil || *c.PMAtMinWage != 6 || c.Locked != locked {
+			t.Errorf("disabilitas: %+v", c)
+		}
+		if c := cells["all"]; c.Suppressed || *c.PM != 14 || c.PMAtMinWage == nil || *c.PMAtMinWage != 6 {
+			t.Errorf("total: %+v", c)
+		}
+		if c := cells["anak"]; c.Suppressed || *c.PM != 0 {
+			t.Errorf("an empty cluster is a plain zero: %+v", c)
+		}
+	}
+	f.clock.Set(time.Date(2026, 9, 20, 3, 0, 0, 0, time.UTC))
+	check(false)
+	f.clock.Set(time.Date(2026, 10, 1, 0, 30, 0, 0, wib))
+	f.closeDue(t)
+	check(true)
+	u, _ := f.svc.UnitOutcomes(ctx, f.staff, f.unit, "2026-09", "2026-09")
+	csvOut, err := cases.UnitOutcomesCSV(u)
+	if err != nil || !bytes.Contains(csvOut, []byte("2026-09,lansia,,,,,,,true,true")) || !bytes.Contains(csvOut, []byte("2026-09,disabilitas,6,15000000,15000000,6,6,")) {
+		t.Fatalf("csv: %s %v", csvOut, err)
+	}
+	if x, err := cases.UnitOutcomesXLSX(u); err != nil || len(x) < 100 {
+		t.Fatalf("xlsx: %d bytes %v", len(x), err)
+	}
+}
+
+func TestBuyersPayoutsNoSaleAndRecompute(t *testing.T) {
+	f := setupOutcomes(t, time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	pm := f.newPM(t, "3273", 2)
+	f.event(t, pm, "shop_opened", time.Date(2026, 3, 2, 10, 0, 0, 0, wib), nil)
+	sale := func(day int, month time.Month, buyer string, amount int) {
+		f.event(t, pm, "sale_completed", time.Date(2026, month, day, 10, 0, 0, 0, wib), map[string]any{"attributed_idr": amount, "buyer_hash": buyer,
+			"assisted": buyer == "b2", "shipped_on_time": buyer != "b3"})
+	}
+	sale(3, time.March, "b1", 100000)
+	sale(4, time.March, "b2", 100000)
+	sale(5, time.April, "b1", 50000) // b1 again: a repeat buyer in April
+	sale(6, time.April, "b3", 50000)
+	sale(7, time.April, "b3", 50000) // b3 twice in one month: a repeat buyer too
+	f.event(t, pm, "payout_paid", time.Date(2026, 4, 20, 10, 0, 0, 0, wib), map[string]any{"amount_idr": 200000})
+	f.clock.Set(time.Date(2026, 4, 25, 3, 0, 0, 0, time.UTC))
+	if _, err := f.svc.RecordIncome(ctx, f.staff, pm, cases.NewIncome{Month: "2026-04", AmountIDR: 300000, Kind: cases.IncomeBusiness, Note: "Warung kecil milik PM Uji"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.RecordHouseholdSize(ctx, f.staff, pm, cases.NewHouseholdSize{FromMonth: "2026-04", Size: 4}); err != nil {
+		t.Fatal(err)
+	}
+	got := f.outcomes(t, pm, "2026-03", "2026-04")
+	mar, apr := got["2026-03"], got["2026-04"]
+	if mar.UniqueBuyers != 2 || mar.RepeatBuyers != 0 || mar.AssistedOrders != 1 || mar.HouseholdSize != 2 {
+		t.Errorf("March: %+v", mar)
+	}
+	if apr.UniqueBuyers != 2 || apr.RepeatBuyers != 2 || apr.OrdersCompleted != 3 || apr.ShippedOrders != 3 || apr.OnTimeOrders != 1 {
+		t.Errorf("April buyers and shipping: %+v", apr)
+	}
+	// NMI accrued 150,000 + business 300,000 (self-reported) = II 450,000;
+	// verified NMI is what was paid out.
+	if apr.NetIncomeIDR != 150000 || apr.NetIncomeVerifiedIDR != 200000 || apr.IndependentIncomeIDR != 450000 || apr.OtherIncomeVerifiedIDR != 0 {
+		t.Errorf("April income: %+v", apr)
+	}
+	// Poverty line Jawa Barat Mar 2025 (547,752) x 4 people.
+	if apr.HouseholdSize != 4 || apr.PovertyLineRatio == nil || *apr.PovertyLineRatio != 0.2054 {
+		t.Errorf("April per capita: size %d ratio %v", apr.HouseholdSize, apr.PovertyLineRatio)
+	}
+	// The note is sealed at rest and readable by staff, and that read is audited.
+	var sealed []byte
+	if err := f.db.Gorm.Raw("SELECT note_enc FROM case_incomes WHERE case_id = ?", pm).Row().Scan(&sealed); err != nil || bytes.Contains(sealed, []byte("Warung")) {
+		t.Fatalf("note at rest: %q %v", sealed, err)
+	}
+	incomes, err := f.svc.Incomes(ctx, f.staff, pm)
+	if err != nil || len(incomes) != 1 || incomes[0].Note != "Warung kecil milik PM Uji" {
+		t.Fatalf("incomes: %+v %v", incomes, err)
+	}
+	var reads int64
+	f.db.Gorm.Raw("SELECT count(*) FROM audit_log WHERE action = 'case.read_notes' AND resource_id = ?", pm).Scan(&reads)
+	if reads != 1 {
+		t.Fatalf("note reads audited: %d", reads)
+	}
+
+	// No sale from 7 April: 60 days pass on 6 June; the close of June raises
+	// no_sale_60d once, July's does not again.
+	f.clock.Set(time.Date(2026, 8, 1, 0, 30, 0, 0, wib))
+	f.closeDue(t)
+	if n := f.countEvents(t, pm, "no_sale_60d"); n != 1 {
+		t.Fatalf("no_sale_60d = %d, want 1", n)
+	}
+	all := f.outcomes(t, pm, "2026-03", "2026-07")
+	if all["2026-05"].NoSaleDue || !all["2026-06"].NoSaleDue || all["2026-07"].NoSaleDue {
+		t.Fatalf("no-sale months: May %v Jun %v Jul %v", all["2026-05"].NoSaleDue, all["2026-06"].NoSaleDue, all["2026-07"].NoSaleDue)
+	}
+
+	// A later correction does not touch the closed month; a recomputation
+	// adds version 2 with it, and the first version stays.
+	f.clock.Set(time.Date(2026, 8, 3, 3, 0, 0, 0, time.UTC))
+	if _, err := f.svc.RecordIncome(ctx, f.staff, pm, cases.NewIncome{Month: "2026-04", AmountIDR: 400000, Kind: cases.IncomeBusiness, Verified: true}); err != nil {
+		t.Fatal(err)
+	}
+	if o := f.outcomes(t, pm, "2026-04", "2026-04")["2026-04"]; o.IndependentIncomeIDR != 450000 || o.Version != 1 {
+		t.Fatalf("closed April changed: %+v", o)
+	}
+	res, err := f.svc.CloseMonth(ctx, "2026-04", true, "koreksi pendapatan usaha")
+	if err != nil || res.Version != 2 {
+		t.Fatalf("recompute: %+v %v", res, err)
+	}
+	if o := f.outcomes(t, pm, "2026-04", "2026-04")["2026-04"]; o.IndependentIncomeIDR != 550000 || o.Version != 2 || !o.Locked {
+		t.Fatalf("recomputed April: %+v", o)
+	}
+	var versions int64
+	f.db.Gorm.Raw("SELECT count(*) FROM outcome_snapshots WHERE case_id = ? AND month = '2026-04-01'", pm).Scan(&versions)
+	if versions != 2 {
+		t.Fatalf("snapshots of April: %d, want both versions", versions)
+	}
+	if err := f.db.Gorm.Exec("UPDATE outcome_snapshots SET net_income_idr = 0").Error; err == nil {
+		t.Fatal("snapshots must be locked")
+	}
+	if _, err := f.svc.CloseMonth(ctx, "2026-08", false, ""); err == nil {
+		t.Fatal("August is not over")
+	}
+}
+
+func TestMonthlyScheduleFiresOnTheFirstInJakarta(t *testing.T) {
+	s := cases.MonthlySchedule{}
+	for _, tt := range []struct{ from, want time.Time }{
+		{time.Date(2026, 10, 15, 12, 0, 0, 0, wib), time.Date(2026, 11, 1, 0, 10, 0, 0, wib)},
+		{time.Date(2026, 11, 1, 0, 5, 0, 0, wib), time.Date(2026, 11, 1, 0, 10, 0, 0, wib)},
+		{time.Date(2026, 12, 1, 0, 10, 0, 0, wib), time.Date(2027, 1, 1, 0, 10, 0, 0, wib)},
+	} {
+		if got := s.Next(tt.from); !got.Equal(tt.want) {
+			t.Errorf("Next(%v) = %v, want %v", tt.from, got, tt.want)
+		}
+	}
+}
