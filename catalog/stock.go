@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"time"
 
 	"github.com/lib/pq"
 
@@ -24,6 +26,9 @@ type Sellable struct {
 	Quantity      int
 	Makers        json.RawMessage // [{case_id, share_bp}]
 	StockReserved bool
+	// Version is the product's updated_at when quoted: Take refuses a
+	// product edited since.
+	Version time.Time
 }
 
 // ErrOutOfStock is returned (wrapping domain.ErrConflict) when a product
@@ -38,14 +43,11 @@ func (e *ErrOutOfStock) Error() string { return "stok " + e.Title + " tidak cuku
 // Unwrap makes it a conflict.
 func (e *ErrOutOfStock) Unwrap() error { return domain.ErrConflict }
 
-// Reserve takes quantities of published products of active shops out of
-// stock inside tx, in one statement whatever the number of products: the
-// conditional UPDATE is what makes overselling impossible, whatever the
-// concurrency, and the rows are locked in id order first (the MATERIALIZED
-// ... FOR UPDATE) so two checkouts of the same products cannot deadlock.
-// Made-to-order products have no stock to take. Short stock anywhere fails
-// the whole reservation.
-func (s *Service) Reserve(ctx context.Context, tx *storage.Tx, quantities map[string]int) ([]Sellable, error) {
+// Quote reads what quantities of products cost now, without taking any
+// stock: a product nobody knows is invalid, one not on sale or short of
+// stock is out of stock. Checkout builds its orders from the quote and
+// calls Take last, so the product rows stay locked only until the commit.
+func (s *Service) Quote(ctx context.Context, tx *storage.Tx, quantities map[string]int) ([]Sellable, error) {
 	ids := make([]string, 0, len(quantities))
 	for id := range quantities {
 		if !domain.ValidID(id) {
@@ -53,66 +55,87 @@ func (s *Service) Reserve(ctx context.Context, tx *storage.Tx, quantities map[st
 		}
 		ids = append(ids, id)
 	}
-	sort.Strings(ids)
-	qs := make([]int64, len(ids))
-	for i, id := range ids {
-		qs[i] = int64(quantities[id])
-	}
 	var rows []struct {
 		ID, Title, ShopID string
 		PriceIDR          domain.IDR `gorm:"column:price_idr"`
 		CourierFlatIDR    domain.IDR `gorm:"column:courier_flat_idr"`
 		MadeToOrder       bool
-		Quantity          int
+		Stock             int
+		OnSale            bool
+		UpdatedAt         time.Time
 		Makers            []byte
 	}
-	// RETURNING gives each price as it is at this instant.
 	err := tx.DB.WithContext(ctx).Raw(`
-		WITH want AS (SELECT * FROM unnest(?::uuid[], ?::bigint[]) AS w(id, q)),
-		locked AS MATERIALIZED (SELECT p.id FROM products p JOIN want w ON w.id = p.id ORDER BY p.id FOR UPDATE OF p)
-		UPDATE products p SET stock = p.stock - CASE WHEN p.made_to_order THEN 0 ELSE w.q END
-		FROM want w, locked l, shops s
-		WHERE p.id = w.id AND l.id = p.id AND s.id = p.shop_id AND p.status = 'published' AND s.status = 'active'
-		  AND (p.made_to_order OR p.stock >= w.q)
-		RETURNING p.id, p.title, p.price_idr, p.made_to_order, w.q AS quantity, s.id AS shop_id, s.courier_flat_idr,
-		          (SELECT coalesce(json_agg(json_build_object('case_id', m.case_id, 'share_bp', m.share_bp) ORDER BY m.case_id), '[]')
-		           FROM product_makers m WHERE m.product_id = p.id) AS makers`, pq.Array(ids), pq.Array(qs)).Scan(&rows).Error
+		SELECT p.id, p.title, p.price_idr, p.made_to_order, p.stock, p.updated_at, s.id AS shop_id, s.courier_flat_idr,
+		       p.status = 'published' AND s.status = 'active' AS on_sale,
+		       (SELECT coalesce(json_agg(json_build_object('case_id', m.case_id, 'share_bp', m.share_bp) ORDER BY m.case_id), '[]')
+		        FROM product_makers m WHERE m.product_id = p.id) AS makers
+		FROM products p JOIN shops s ON s.id = p.shop_id
+		WHERE p.id IN ? ORDER BY p.id`, ids).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("reserve stock: %w", err)
+		return nil, fmt.Errorf("quote: %w", err)
 	}
 	if len(rows) < len(ids) {
-		got := map[string]bool{}
-		for _, r := range rows {
-			got[r.ID] = true
-		}
-		for _, id := range ids {
-			if !got[id] {
-				return nil, s.notReserved(ctx, tx, id)
-			}
-		}
+		return nil, domain.Invalid("items", "produk tidak dikenal")
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
 	out := make([]Sellable, len(rows))
-	for i, row := range rows {
-		out[i] = Sellable{ProductID: row.ID, Title: row.Title, PriceIDR: row.PriceIDR, ShopID: row.ShopID,
-			CourierFlat: row.CourierFlatIDR, MadeToOrder: row.MadeToOrder, Quantity: row.Quantity, Makers: row.Makers, StockReserved: !row.MadeToOrder}
+	for i, r := range rows {
+		q := quantities[r.ID]
+		if !r.OnSale || (!r.MadeToOrder && r.Stock < q) {
+			return nil, &ErrOutOfStock{ProductID: r.ID, Title: r.Title}
+		}
+		out[i] = Sellable{ProductID: r.ID, Title: r.Title, PriceIDR: r.PriceIDR, ShopID: r.ShopID, CourierFlat: r.CourierFlatIDR,
+			MadeToOrder: r.MadeToOrder, Quantity: q, Makers: r.Makers, StockReserved: !r.MadeToOrder, Version: r.UpdatedAt}
 	}
-	// The search cache is left alone: a stock count in a list may lag by
-	// its TTL, and wiping it on every sale would undo it under load.
 	return out, nil
 }
 
-// notReserved says why a product got no stock taken: nobody knows it, or it
-// is short (or no longer on sale).
-func (s *Service) notReserved(ctx context.Context, tx *storage.Tx, id string) error {
-	var title string
-	if err := tx.DB.WithContext(ctx).Raw("SELECT title FROM products WHERE id = ?", id).Scan(&title).Error; err != nil {
-		return fmt.Errorf("reserve stock: %w", err)
+// Take takes quoted quantities out of stock inside tx, in one statement
+// for all of them. The conditional UPDATE is what makes overselling
+// impossible, whatever the concurrency; the rows are locked in id order
+// first (the MATERIALIZED ... FOR NO KEY UPDATE, which the order lines'
+// foreign-key share locks do not block) so two checkouts of the same
+// products cannot deadlock; and a product edited since its quote (price,
+// makers) is refused, so an order never freezes what the seller has just
+// changed. Made-to-order products have no stock to take.
+func (s *Service) Take(ctx context.Context, tx *storage.Tx, items []Sellable) error {
+	ids, qs, versions := make([]string, len(items)), make([]int64, len(items)), make([]string, len(items))
+	for i, it := range items {
+		ids[i], qs[i], versions[i] = it.ProductID, int64(it.Quantity), it.Version.UTC().Format(time.RFC3339Nano)
 	}
-	if title == "" {
-		return domain.Invalid("items", "produk tidak dikenal")
+	var taken []string
+	err := tx.DB.WithContext(ctx).Raw(`
+		WITH want AS (SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::timestamptz[]) AS w(id, q, v)),
+		locked AS MATERIALIZED (SELECT p.id FROM products p JOIN want w ON w.id = p.id ORDER BY p.id FOR NO KEY UPDATE OF p)
+		UPDATE products p SET stock = p.stock - CASE WHEN p.made_to_order THEN 0 ELSE w.q END
+		FROM want w, locked l, shops s
+		WHERE p.id = w.id AND l.id = p.id AND s.id = p.shop_id AND p.status = 'published' AND s.status = 'active'
+		  AND p.updated_at = w.v AND (p.made_to_order OR p.stock >= w.q)
+		RETURNING p.id`, pq.Array(ids), pq.Array(qs), pq.Array(versions)).Scan(&taken).Error
+	if err != nil {
+		return fmt.Errorf("take stock: %w", err)
 	}
-	return &ErrOutOfStock{ProductID: id, Title: title}
+	for _, it := range items {
+		if !slices.Contains(taken, it.ProductID) {
+			return s.notTaken(ctx, tx, it)
+		}
+	}
+	// The search cache is left alone: a stock count in a list may lag by
+	// its TTL, and wiping it on every sale would undo it under load.
+	return nil
+}
+
+// notTaken says why a quoted product got no stock taken: edited since the
+// quote, or short of stock (or no longer on sale).
+func (s *Service) notTaken(ctx context.Context, tx *storage.Tx, it Sellable) error {
+	var now struct{ UpdatedAt time.Time }
+	if err := tx.DB.WithContext(ctx).Raw("SELECT updated_at FROM products WHERE id = ?", it.ProductID).Scan(&now).Error; err != nil {
+		return fmt.Errorf("take stock: %w", err)
+	}
+	if !now.UpdatedAt.Equal(it.Version) {
+		return domain.Errorf(domain.ErrConflict, "%s baru saja diubah penjualnya; periksa keranjang lalu pesan lagi.", it.Title)
+	}
+	return &ErrOutOfStock{ProductID: it.ProductID, Title: it.Title}
 }
 
 // Release puts reserved quantities back into stock inside tx (an order

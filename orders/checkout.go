@@ -155,7 +155,7 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	}
 	var refs []OrderRef
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
-		sellables, err := s.catalog.Reserve(ctx, tx, q)
+		sellables, err := s.catalog.Quote(ctx, tx, q)
 		if err != nil {
 			return err
 		}
@@ -168,9 +168,6 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 		}
 		if err := tx.DB.Create(&orders).Error; err != nil {
 			return fmt.Errorf("create orders: %w", err)
-		}
-		if err := tx.DB.Create(&lines).Error; err != nil {
-			return fmt.Errorf("create order lines: %w", err)
 		}
 		history := make([]historyRow, len(orders))
 		for i, o := range orders {
@@ -186,7 +183,19 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 		if err := s.tellCheckout(ctx, tx, g, token, now); err != nil {
 			return err
 		}
-		return nil // the expiry sweep (ExpireDueArgs) gives the stock back if this is not paid in time
+		// Stock as late as can be: the product rows stay locked from here
+		// to the commit only, which is what lets many buyers of one product
+		// through. The lines come after it, as their foreign keys to the
+		// products are then checked under our own lock, not against every
+		// other checkout's. The expiry sweep (ExpireDueArgs) gives the
+		// stock back if this is not paid in time.
+		if err := s.catalog.Take(ctx, tx, sellables); err != nil {
+			return err
+		}
+		if err := tx.DB.Create(&lines).Error; err != nil {
+			return fmt.Errorf("create order lines: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return Group{}, err

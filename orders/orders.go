@@ -19,7 +19,8 @@ const paymentWindow = 30 * time.Minute
 
 // Catalog takes and gives back stock (the catalog package).
 type Catalog interface {
-	Reserve(ctx context.Context, tx *storage.Tx, quantities map[string]int) ([]catalog.Sellable, error)
+	Quote(ctx context.Context, tx *storage.Tx, quantities map[string]int) ([]catalog.Sellable, error)
+	Take(ctx context.Context, tx *storage.Tx, items []catalog.Sellable) error
 	Release(ctx context.Context, tx *storage.Tx, quantities map[string]int) error
 	ShopOf(ctx context.Context, shopID string) (catalog.Shop, error)
 	CartProducts(ctx context.Context, ids []string) (map[string]catalog.CartProduct, error)

@@ -46,7 +46,7 @@ func (s *Service) RecordSale(ctx context.Context, actor access.Actor, in SaleInp
 		PaymentMethod: method, PaymentStatus: "pending", PaymentRef: "TOKO" + newReference()[3:], AccessHash: hashToken(newToken()),
 		SoldBy: &actor.UserID, StoreUnitID: &unit, ExpiresAt: now, CreatedAt: now}
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
-		sellables, err := s.catalog.Reserve(ctx, tx, q)
+		sellables, err := s.catalog.Quote(ctx, tx, q)
 		if err != nil {
 			return err
 		}
@@ -67,6 +67,11 @@ func (s *Service) RecordSale(ctx context.Context, actor access.Actor, in SaleInp
 		}
 		if err := tx.DB.Create(&orders).Error; err != nil {
 			return fmt.Errorf("create orders: %w", err)
+		}
+		// Stock before the lines, as in Checkout: their foreign keys are
+		// then checked under our own lock on the products.
+		if err := s.catalog.Take(ctx, tx, sellables); err != nil {
+			return err
 		}
 		if err := tx.DB.Create(&lines).Error; err != nil {
 			return fmt.Errorf("create order lines: %w", err)
