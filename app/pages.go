@@ -9,7 +9,8 @@ import (
 // pages mounts the web pages after the API, and lets them render the
 // friendly error page for browsers.
 func (a *App) pages() error {
-	p, err := frontend.New(frontend.Config{BaseURL: a.cfg.BaseURL, Secure: a.secure(), Key: a.cfg.DataKey}, a.log, a.accounts, a.cases, a.catalog, a.orders)
+	p, err := frontend.New(frontend.Config{BaseURL: a.cfg.BaseURL, Secure: a.secure(), Key: a.cfg.DataKey}, a.log,
+		frontend.Services{Accounts: a.accounts, Cases: a.cases, Catalog: a.catalog, Orders: a.orders, Payouts: a.payouts})
 	if err != nil {
 		return err
 	}

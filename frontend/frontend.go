@@ -27,6 +27,7 @@ import (
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/orders"
+	"github.com/sentrakreasi/atensi/payouts"
 )
 
 //go:embed templates/*.html
@@ -50,6 +51,7 @@ type Pages struct {
 	cases    *cases.Service
 	catalog  *catalog.Service
 	orders   *orders.Service
+	payouts  *payouts.Service
 	// pages holds each page's template per language, built once at start
 	// with that language's t, so a request only executes one.
 	pages    map[string]map[string]*template.Template
@@ -62,9 +64,19 @@ type asset struct {
 	ct   string
 }
 
+// Services are the domain services the pages render from.
+type Services struct {
+	Accounts *accounts.Service
+	Cases    *cases.Service
+	Catalog  *catalog.Service
+	Orders   *orders.Service
+	Payouts  *payouts.Service
+}
+
 // New parses the templates and fingerprints the static files.
-func New(cfg Config, log *slog.Logger, acc *accounts.Service, cs *cases.Service, cat *catalog.Service, ord *orders.Service) (*Pages, error) {
-	p := &Pages{cfg: cfg, log: log, accounts: acc, cases: cs, catalog: cat, orders: ord, pages: map[string]map[string]*template.Template{},
+func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
+	p := &Pages{cfg: cfg, log: log, accounts: svc.Accounts, cases: svc.Cases, catalog: svc.Catalog, orders: svc.Orders, payouts: svc.Payouts,
+		pages: map[string]map[string]*template.Template{},
 		assets: map[string]asset{}, assetURL: map[string]string{}}
 	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

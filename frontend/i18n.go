@@ -45,6 +45,20 @@ func translate(lang, key string, args ...any) string {
 	return msg
 }
 
+// addTexts puts an area's texts into the catalogue, from an init in that
+// area's own file, so each part of the site keeps its texts beside its
+// pages. A key defined twice is a programming error.
+func addTexts(id, en map[string]string) {
+	for lang, texts := range map[string]map[string]string{LangID: id, LangEN: en} {
+		for k, v := range texts {
+			if _, dup := catalogue[lang][k]; dup {
+				panic("frontend: text " + k + " defined twice")
+			}
+			catalogue[lang][k] = v
+		}
+	}
+}
+
 // rupiah writes an amount the Indonesian way: Rp25.000.
 func rupiah(v any) string {
 	n := fmt.Sprint(v)
