@@ -76,7 +76,7 @@ type Services struct {
 // New parses the templates and fingerprints the static files.
 func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
 	p := &Pages{cfg: cfg, log: log, accounts: svc.Accounts, cases: svc.Cases, catalog: svc.Catalog, orders: svc.Orders, payouts: svc.Payouts,
-		pages: map[string]map[string]*template.Template{},
+		pages:  map[string]map[string]*template.Template{},
 		assets: map[string]asset{}, assetURL: map[string]string{}}
 	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
