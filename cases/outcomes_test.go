@@ -40,7 +40,7 @@ type outcomeFixture struct {
 }
 
 // setupOutcomes opens a Balai in Kota Bekasi (Jawa Barat) on clock time at.
-func setupOutcomes(t *testing.T, at time.Time) outcomeFixture {
+func setupOutcomes(t testing.TB, at time.Time) outcomeFixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storagetest.DB(t)

@@ -1,0 +1,92 @@
+package cases_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/sentrakreasi/atensi/cases"
+)
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// BenchmarkCloseMonth closes one month over BENCH_CASES PM cases (default
+// 100,000) whose year holds BENCH_LINES completed order lines (default
+// 10,000,000) as sale_completed events, plus refunds, payouts and incomes.
+// The month before is closed first (not timed), as it is in production.
+// The target is under 5 minutes. Run it alone:
+//
+//	BENCH_CASES=100000 BENCH_LINES=10000000 go test ./cases -run '^$' -bench CloseMonth -benchtime 1x -timeout 2h
+func BenchmarkCloseMonth(b *testing.B) {
+	nCases, nLines := envInt("BENCH_CASES", 100000), envInt("BENCH_LINES", 10000000)
+	f := setupOutcomes(b, time.Date(2025, 11, 20, 3, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	places := make([]cases.ScaleCase, nCases)
+	regencies := []string{"3275", "3273", "3171", "3374", "3578"}
+	for i := range places {
+		r := regencies[i%len(regencies)]
+		places[i] = cases.ScaleCase{UnitID: f.unit, ProvinceCode: r[:2], RegencyCode: r, StaffID: f.staff.UserID}
+	}
+	start := time.Now()
+	if _, err := f.svc.SeedScale(ctx, places); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d cases in %v", nCases, time.Since(start))
+	start = time.Now()
+	// A year of sales (Dec 2025 to Nov 2026), one event per order line,
+	// 500,000 distinct buyers; one refund in 50; a payout per case a month.
+	db := f.db.Gorm
+	const chunk = 1_000_000
+	for done := 0; done < nLines; done += chunk {
+		n := min(chunk, nLines-done)
+		if err := db.Exec(`
+INSERT INTO case_events (case_id, type, occurred_at, data)
+SELECT ids.a[1 + (g % cardinality(ids.a))],
+    CASE WHEN g % 50 = 0 THEN 'refund' ELSE 'sale_completed' END,
+    timestamptz '2025-11-30 17:00:00+00' + (g % 365) * interval '1 day' + (g % 86400) * interval '1 second',
+    CASE WHEN g % 50 = 0 THEN jsonb_build_object('order_id', g, 'attributed_idr', -10000)
+    ELSE jsonb_build_object('order_id', g, 'attributed_idr', 10000 + (g % 90) * 1000, 'buyer_hash', md5((g % 500000)::text),
+        'assisted', g % 7 = 0, 'shipped_on_time', g % 5 <> 0) END
+FROM generate_series(?::bigint, ?::bigint) g, (SELECT array_agg(id ORDER BY id) AS a FROM cases) ids`, done+1, done+n).Error; err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := db.Exec(`
+INSERT INTO case_events (case_id, type, occurred_at, data)
+SELECT c.id, 'payout_paid', m + interval '20 days', jsonb_build_object('amount_idr', 250000)
+FROM cases c, generate_series(timestamptz '2025-11-30 17:00:00+00', timestamptz '2026-10-31 17:00:00+00', interval '1 month') m`).Error; err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Exec(`
+INSERT INTO case_incomes (case_id, month, amount_idr, kind, verified, recorded_by, recorded_at)
+SELECT c.id, date '2026-10-01', 500000, CASE WHEN c.case_no > 'SKL-0050000' THEN 'wage' ELSE 'bansos' END, true, c.created_by, now()
+FROM cases c`).Error; err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Exec("ANALYZE").Error; err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d lines of events in %v", nLines, time.Since(start))
+	f.clock.Set(time.Date(2026, 12, 1, 0, 10, 0, 0, wib))
+	start = time.Now()
+	if _, err := f.svc.CloseMonth(ctx, "2026-10", false, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("closing October (untimed, gives November its previous month): %v", time.Since(start))
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		res, err := f.svc.CloseMonth(ctx, "2026-11", true, "bench")
+		if err != nil || res.Cases != nCases {
+			b.Fatalf("close: %+v %v", res, err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "close-s")
+	}
+}
