@@ -461,3 +461,32 @@ func TestMonthlyScheduleFiresOnTheFirstInJakarta(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentClosesCloseAMonthOnce(t *testing.T) {
+	f := setupOutcomes(t, time.Date(2026, 9, 2, 3, 0, 0, 0, time.UTC))
+	pm := f.newPM(t, "3275", 1)
+	f.event(t, pm, "sale_completed", time.Date(2026, 9, 10, 10, 0, 0, 0, wib), map[string]any{"attributed_idr": 6000000})
+	f.clock.Set(time.Date(2026, 10, 1, 0, 10, 0, 0, wib))
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.svc.CloseDue(context.Background())
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for typ, want := range map[string]int{"month_closed": 1, "threshold_crossed": 2} {
+		if n := f.countEvents(t, pm, typ); n != want {
+			t.Errorf("%s = %d, want %d", typ, n, want)
+		}
+	}
+}
