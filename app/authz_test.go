@@ -465,6 +465,8 @@ var authzTable = []route{
 	{"POST", "/jual/produk/{productPhotos}/foto", "alt=foto", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
 	{"POST", "/jual/produk/{productDraft}/terbitkan", "", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
 	{"GET", "/jual/pesanan", "", expect(200, map[string]int{"anon": 303}), false},
+	// Earnings are the seller's and their pendamping's (the world's pendamping has no earnings scope: an empty page); others are told why not.
+	{"GET", "/jual/pendapatan", "", expect(403, map[string]int{"anon": 303, "seller": 200, "pendamping": 200, "pendampingExpired": 200}), false},
 	{"POST", "/jual/pesanan/{orderPaid}/kirim", "carrier=&tracking_no=", expect(404, merge(sellerSide(422), map[string]int{"anon": 303, "buyer": 403, "pendamping": 404})), false},
 	{"POST", "/jual/pesanan/{orderPaid}/sampai", "", expect(404, merge(sellerSide(409), map[string]int{"anon": 303, "buyer": 409, "pendamping": 404})), false},
 	{"GET", "/staf/pesanan?status=paid", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false}, // one's own unit
@@ -492,6 +494,16 @@ var authzTable = []route{
 	{"POST", "/staf/kasus/{caseAudited}/delegasi", "pendamping_user_id={pendampingSpare}&scopes=listings&expires_at=2027-01-01",
 		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/delegasi/{delegationSpare}/cabut", "", expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
+	// A shop's payout route: staff of the unit; the seller sees it masked. The full number is staff's only (the
+	// service refuses anyone else before looking further; a shop's existence is public anyway).
+	{"GET", "/staf/toko/{shopPM}/pembayaran", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "seller": 200})), false},
+	{"GET", "/staf/toko/{shopPM}/pembayaran?rekening=lengkap", "", expect(403, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/toko/{shopPM}/pembayaran", "payee_kind=beneficiary&method=bank_transfer&account_name=Rekening+Uji&bank=BRI&account_no=12",
+		expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/toko/{shopPM}/pembayaran", "payee_kind=beneficiary&method=bank_transfer&account_name=Rekening+Uji&bank=BRI&account_no=0099887766554",
+		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
+	// The last change above is supA's own, and staff are not checkers: nobody here may confirm it.
+	{"POST", "/staf/toko/{shopPM}/pembayaran/konfirmasi", "", expect(404, merge(unitStaff(403), map[string]int{"anon": 303})), false},
 	{"POST", "/api/v1/sales", `{"items":[{"product_id":"{productLive}","quantity":1}],"payment_method":"cash","unit_id":"{unitA}"}`, expect(404, unitStaff(201)), false},
 }
 

@@ -51,6 +51,7 @@ func (p *Pages) Routes(app fiber.Router) {
 	app.Get("/jual/pesanan", p.sellOrders)
 	app.Post("/jual/pesanan/:id/kirim", p.checkCSRF, p.moveOrder(orders.Ship))
 	app.Post("/jual/pesanan/:id/sampai", p.checkCSRF, p.moveOrder(orders.Deliver))
+	app.Get("/jual/pendapatan", p.earnings)
 	app.Get("/staf/pesanan", p.staffOrders)
 	app.Post("/staf/pesanan/grup/:id/konfirmasi", p.checkCSRF, p.confirmTransfer)
 	app.Post("/staf/pesanan/:id/batal", p.checkCSRF, p.staffCancel)
@@ -65,6 +66,9 @@ func (p *Pages) Routes(app fiber.Router) {
 	app.Get("/staf/kasus/:id", p.casePage)
 	app.Post("/staf/kasus/:id/delegasi", p.checkCSRF, p.delegate)
 	app.Post("/staf/delegasi/:id/cabut", p.checkCSRF, p.revoke)
+	app.Get("/staf/toko/:id/pembayaran", p.payoutRoute)
+	app.Post("/staf/toko/:id/pembayaran", p.checkCSRF, p.setPayoutRoute)
+	app.Post("/staf/toko/:id/pembayaran/konfirmasi", p.checkCSRF, p.confirmPayoutRoute)
 }
 
 func (p *Pages) static(c *fiber.Ctx) error {

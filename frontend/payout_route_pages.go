@@ -1,0 +1,176 @@
+package frontend
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/payouts"
+)
+
+// The choices of the payout route form, in the order a person reads them.
+var (
+	routePayees  = []payouts.PayeeKind{payouts.PayeePM, payouts.PayeeGuardian, payouts.PayeeLKS}
+	routeMethods = []payouts.Method{payouts.BankTransfer, payouts.EWallet, payouts.Cash}
+)
+
+// routeDone are the flash messages the payout route page may be sent back with.
+var routeDone = []string{"set", "confirmed"}
+
+// routeForm is the payout route form as typed. The account number is never
+// filled back in from the stored route: it is only ever shown on request.
+type routeForm struct {
+	PayeeKind, Method, AccountName, Bank, AccountNo string
+}
+
+// routeShown is a route with the names of the people who changed and
+// confirmed it, and its times in Jakarta's.
+type routeShown struct {
+	payouts.Route
+	ChangedByName, ChangedAtText     string
+	ConfirmedByName, ConfirmedAtText string
+	Last4                            string // of the masked account number
+}
+
+type payoutRouteData struct {
+	ShopID, ShopName string
+	Current          routeShown
+	Pending          *routeShown
+	// Full is true when the full account numbers were asked for (and the
+	// read was audited by the service).
+	Full bool
+	// HasNumber is true when a route holds an account number to show.
+	HasNumber bool
+	// Staff may change the route; a supervisor may also confirm a change.
+	Staff, Supervisor bool
+	Form              routeForm
+	Payees            []payouts.PayeeKind
+	Methods           []payouts.Method
+}
+
+// payoutRoute shows where a shop's money goes (staff of the unit): the route
+// in use, a change waiting for a supervisor, and the form to change it.
+func (p *Pages) payoutRoute(c *fiber.Ctx) error {
+	v := &view{}
+	if done := c.Query("ok"); slices.Contains(routeDone, done) {
+		v.Flash = translate(language(c), "payroute.done."+done)
+	}
+	return p.payoutRoutePage(c, fiber.StatusOK, nil, c.Query("rekening") == "lengkap", v)
+}
+
+// payoutRoutePage renders the page; form is what was typed when a change
+// failed, nil to start from the route in use.
+func (p *Pages) payoutRoutePage(c *fiber.Ctx, status int, form *routeForm, full bool, v *view) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	ctx := c.UserContext()
+	shopID := strings.Clone(c.Params("id"))
+	rv, err := p.payouts.ReadRoute(ctx, actor, shopID, full)
+	if err != nil {
+		return err
+	}
+	sh, err := p.catalog.ShopOf(ctx, shopID)
+	if err != nil {
+		return err
+	}
+	d := payoutRouteData{ShopID: sh.ID, ShopName: sh.DisplayName, Full: full, Current: p.routeShown(ctx, rv.Current),
+		Staff:      actor.Role == access.Staff || actor.Role == access.Supervisor,
+		Supervisor: actor.Role == access.Supervisor, Payees: routePayees, Methods: routeMethods}
+	d.HasNumber = rv.Current.AccountNoMasked != ""
+	if rv.Pending != nil {
+		pending := p.routeShown(ctx, *rv.Pending)
+		d.Pending = &pending
+		d.HasNumber = d.HasNumber || rv.Pending.AccountNoMasked != ""
+	}
+	if form != nil {
+		d.Form = *form
+	} else {
+		cur := rv.Current
+		d.Form = routeForm{PayeeKind: string(cur.PayeeKind), Method: string(cur.Method), Bank: cur.Bank}
+		if d.Staff {
+			d.Form.AccountName = cur.AccountName // staff see it unmasked: they know who they pay
+		}
+	}
+	return p.render(c, status, "payout_route", "payroute.title", d, v)
+}
+
+// routeShown names who changed and confirmed a route; a name that cannot
+// be read is left out rather than failing the page.
+func (p *Pages) routeShown(ctx context.Context, r payouts.Route) routeShown {
+	out := routeShown{Route: r, Last4: strings.TrimPrefix(r.AccountNoMasked, "••••")}
+	name := func(id string) string {
+		if id == "" {
+			return ""
+		}
+		u, err := p.accounts.User(ctx, id)
+		if err != nil {
+			return ""
+		}
+		return u.Name
+	}
+	when := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(jakarta).Format("2006-01-02 15:04 WIB")
+	}
+	out.ChangedByName, out.ChangedAtText = name(r.ChangedBy), when(r.ChangedAt)
+	if r.ConfirmedBy != nil {
+		out.ConfirmedByName = name(*r.ConfirmedBy)
+	}
+	out.ConfirmedAtText = when(r.ConfirmedAt)
+	return out
+}
+
+// setPayoutRoute records a new route. It waits for a supervisor's
+// confirmation before any payout uses it (the service's rule).
+func (p *Pages) setPayoutRoute(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	f := routeForm{PayeeKind: c.FormValue("payee_kind"), Method: c.FormValue("method"), AccountName: c.FormValue("account_name"),
+		Bank: c.FormValue("bank"), AccountNo: c.FormValue("account_no")}
+	shopID := strings.Clone(c.Params("id"))
+	_, err = p.payouts.SetRoute(c.UserContext(), actor, shopID, payouts.RouteInput{PayeeKind: payouts.PayeeKind(f.PayeeKind),
+		Method: payouts.Method(f.Method), AccountName: f.AccountName, Bank: f.Bank, AccountNo: f.AccountNo})
+	if err != nil {
+		fields, other := formErrors(err)
+		if other != nil {
+			return other
+		}
+		return p.payoutRoutePage(c, fiber.StatusUnprocessableEntity, &f, false,
+			&view{Errors: fields, FormError: translate(language(c), "error.form")})
+	}
+	return c.Redirect("/staf/toko/"+shopID+"/pembayaran?ok=set", fiber.StatusSeeOther)
+}
+
+// confirmPayoutRoute makes the waiting change the route in use: a
+// supervisor who did not make the change. A refusal is told on the page.
+func (p *Pages) confirmPayoutRoute(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	shopID := strings.Clone(c.Params("id"))
+	_, err = p.payouts.ConfirmRoute(c.UserContext(), actor, shopID)
+	lang := language(c)
+	switch {
+	case err == nil:
+		return c.Redirect("/staf/toko/"+shopID+"/pembayaran?ok=confirmed", fiber.StatusSeeOther)
+	case errors.Is(err, domain.ErrForbidden):
+		// Staff who are not supervisors, and the supervisor who made the change.
+		return p.payoutRoutePage(c, fiber.StatusForbidden, nil, false, &view{FormError: translate(lang, "payroute.confirm.forbidden")})
+	case errors.Is(err, domain.ErrConflict):
+		return p.payoutRoutePage(c, fiber.StatusConflict, nil, false, &view{FormError: translate(lang, "payroute.confirm.nothing")})
+	}
+	return err
+}
