@@ -472,11 +472,24 @@ var authzTable = []route{
 	{"GET", "/staf/pesanan?status=paid", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false}, // one's own unit
 
 	{"POST", "/staf/pesanan/grup/{group}/konfirmasi", "reference=SALAH", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false},
-	{"POST", "/staf/pesanan/{orderShipped}/batal", "", expect(404, merge(sellerSide(409), map[string]int{"anon": 303, "buyer": 409})), false},
+	{"POST", "/staf/pesanan/{orderShipped}/batal", "", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/pesanan/{orderPaid}/refund", "amount_idr=1000&reason=", expect(404, merge(sellerSide(403), unitStaff(422), map[string]int{"anon": 303, "buyer": 403})), false},
 	{"GET", "/staf/kasir", "", expect(403, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"POST", "/staf/kasir", "payment_method=cash", expect(403, merge(unitStaff(422), map[string]int{"anon": 303, "staffB": 422})), false}, // nothing chosen
 
+	// The world's batch is approved and its line paid by the API rows above.
+	{"GET", "/staf/pembayaran", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
+	{"POST", "/staf/pembayaran", "min_amount_idr=", expect(404, merge(unitStaff(409), map[string]int{"anon": 303, "staffB": 409})), false}, // nothing left to pay
+	{"GET", "/staf/pembayaran/{batch}", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/pembayaran/{batch}/setujui", "", expect(404, merge(unitStaff(403), map[string]int{"anon": 303, "supA": 409})), false}, // approved already; staff may not
+	{"POST", "/staf/pembayaran/{batch}/batal", "", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
+	{"GET", "/staf/pembayaran/{batch}/ekspor.csv", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"GET", "/staf/pembayaran/{batch}/ekspor.xlsx", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/pembayaran/{batch}/baris/{line}/dibayar", "reference=TRF-0001", expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false}, // the same reference again
+	{"POST", "/staf/pembayaran/{batch}/baris/{line}/diterima", "", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
+	{"GET", "/staf/pembayaran/{batch}/baris/{line}/bukti", "", expect(404, map[string]int{"anon": 303}), false},
+	{"GET", "/staf/pembayaran/{batch}/baris/{line}/kuitansi", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"GET", "/staf/persetujuan", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"GET", "/staf/tinjauan", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"POST", "/staf/tinjauan/{productDraft}/setujui", "", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/tinjauan/{productDraft}/tolak", "reason=foto+buram", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},

@@ -120,7 +120,10 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		makers := [][]catalog.Maker{nil, nil, nil, {{CaseID: caseIDs[0], SharePct: 60}, {CaseID: caseIDs[1], SharePct: 40}}}
 		// The head of the Balai reviews for the Balai and its LKS network.
 		head := access.Actor{UserID: ids["supervisor@demo.sentrakreasi.id"], Role: access.Supervisor, UnitID: bekasi.ID, Network: []string{lks.ID}}
-		return a.seedDemoCatalog(ctx, head, shops, sellers, makers)
+		if err := a.seedDemoCatalog(ctx, head, shops, sellers, makers); err != nil {
+			return err
+		}
+		return a.seedDemoSales(ctx, head)
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/orders"
 )
 
 // demoProduct is one product of the demo catalog.
@@ -162,3 +163,28 @@ func (a *App) seedDemoProduct(ctx context.Context, staff access.Actor, shops []c
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// seedDemoSales records two sales at the Bekasi Sentra's counter, one from
+// a PM's shop and one from the LKS workshop (makers 60/40), so the shops
+// have money to pay out and the payout pages have something to show.
+func (a *App) seedDemoSales(ctx context.Context, head access.Actor) error {
+	shelf, err := a.catalog.StoreShelf(ctx, head)
+	if err != nil {
+		return err
+	}
+	byTitle := map[string]string{}
+	for _, p := range shelf {
+		byTitle[p.Title] = p.ID
+	}
+	for _, sale := range []struct{ title, method string }{{"Keripik Pisang Manis", "cash"}, {"Rengginang Ketan Terasi", "qris"}} {
+		id, ok := byTitle[sale.title]
+		if !ok {
+			return fmt.Errorf("demo sale: no %s on the shelf", sale.title)
+		}
+		in := orders.SaleInput{Items: []orders.Item{{ProductID: id, Quantity: 2}}, PaymentMethod: sale.method}
+		if _, err := a.orders.RecordSale(ctx, head, in); err != nil {
+			return fmt.Errorf("demo sale of %s: %w", sale.title, err)
+		}
+	}
+	return nil
+}

@@ -259,3 +259,45 @@ test('a guest pays by transfer; staff confirm it, refund part, and sell at the t
   await audit(page, 'my orders page');
   await page.context().close();
 });
+
+test('staff draft a payout, a supervisor approves it, lines are paid with a photo and the LKS line acknowledged', async () => {
+  const page = await phone();
+  await login(page, 'staff@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Pembayaran', exact: true }).click();
+  await page.getByRole('heading', { name: 'Pembayaran ke penjual', level: 1 }).waitFor();
+  await audit(page, 'payouts page');
+  await page.getByRole('button', { name: 'Buat draf' }).click();
+  await page.getByText('Draf dibuat').waitFor();
+  await page.getByText('Anda membuat draf ini').waitFor();
+  await audit(page, 'draft batch page');
+  const batchURL = page.url().replace(/\?.*$/, '');
+  await page.getByRole('button', { name: 'Keluar' }).click();
+
+  await login(page, 'supervisor@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Persetujuan' }).click();
+  await audit(page, 'approval queue');
+  await page.locator(`a[href="${new URL(batchURL).pathname}"]`).click();
+  await page.getByRole('button', { name: 'Setujui pembayaran' }).click();
+  await page.getByText('Pembayaran disetujui.').waitFor();
+
+  const pmLine = page.locator('section.card', { hasText: 'kepada PM' }).first();
+  await pmLine.getByLabel('Nomor referensi').fill('KW-0001');
+  await pmLine.getByLabel(/^Foto bukti/).setInputFiles({ name: 'kuitansi.png', mimeType: 'image/png', buffer: tinyPNG });
+  await pmLine.getByRole('button', { name: 'Tandai sudah dibayar' }).click();
+  await page.getByText('Pembayaran dicatat.').waitFor();
+  await page.locator('section.card', { hasText: 'KW-0001' }).getByRole('link', { name: 'Lihat foto bukti' }).waitFor();
+
+  const lksLine = page.locator('section.card', { hasText: 'kepada LKS untuk PM' });
+  await lksLine.getByLabel('Nomor referensi').fill('KW-0002');
+  await lksLine.getByRole('button', { name: 'Tandai sudah dibayar' }).click();
+  await page.getByText('Pembayaran dicatat.').waitFor();
+  await page.locator('section.card', { hasText: 'KW-0002' }).getByRole('button', { name: 'PM sudah menerima' }).click();
+  await page.getByText('Tanda terima dicatat.').waitFor();
+  assert.match(await page.locator('section.card', { hasText: 'KW-0002' }).textContent(), /diterima PM/);
+  await audit(page, 'batch page with paid lines');
+
+  await page.locator('section.card', { hasText: 'KW-0001' }).getByRole('link', { name: 'Cetak kuitansi untuk tanda tangan' }).click();
+  await page.getByRole('heading', { name: 'Kuitansi pembayaran' }).waitFor();
+  await audit(page, 'printable receipt');
+  await page.context().close();
+});

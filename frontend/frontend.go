@@ -193,6 +193,32 @@ func formErrors(err error) (map[string]string, error) {
 	return out, nil
 }
 
+// userMessage is what a form shows for an error the person can act on: a
+// field's message, or a domain error's own message (a conflict, a
+// refusal). Anything else is for the error page.
+func userMessage(err error) (string, bool) {
+	var ve *domain.ValidationError
+	if errors.As(err, &ve) && len(ve.Fields) > 0 {
+		return ve.Fields[0].Message + ".", true
+	}
+	var de *domain.Error
+	if errors.As(err, &de) && (errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrForbidden) || errors.Is(err, domain.ErrInvalid)) {
+		return de.Message, true
+	}
+	return "", false
+}
+
+// statusOf is the HTTP status of a form answered again with userMessage.
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, domain.ErrConflict):
+		return fiber.StatusConflict
+	case errors.Is(err, domain.ErrForbidden):
+		return fiber.StatusForbidden
+	}
+	return fiber.StatusUnprocessableEntity
+}
+
 // ErrorPage renders a friendly page for an error status.
 func (p *Pages) ErrorPage(c *fiber.Ctx, status int, detail, requestID string) error {
 	key := fmt.Sprintf("error.%d", status)

@@ -59,9 +59,8 @@ func (p *Pages) staffOrdersAfter(c *fiber.Ctx, err error, done string) error {
 		}
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
-	var ve *domain.ValidationError
-	if errors.As(err, &ve) {
-		return p.staffOrdersPage(c, fiber.StatusUnprocessableEntity, &view{FormError: ve.Fields[0].Message + "."})
+	if msg, ok := userMessage(err); ok {
+		return p.staffOrdersPage(c, statusOf(err), &view{FormError: msg})
 	}
 	return err
 }
