@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sentrakreasi/atensi/payouts"
 )
 
 // Config is everything the process reads from its environment. Every value
@@ -36,7 +38,10 @@ type Config struct {
 	// SearchCacheTTL is how long public search answers are reused; 0 turns
 	// the cache off (benchmarks use it to measure the database path).
 	SearchCacheTTL time.Duration
-	LogLevel       string
+	// PayoutReceiptDays is how long a payout paid to an LKS or guardian may
+	// wait for the PM's receipt before staff see it flagged.
+	PayoutReceiptDays int
+	LogLevel          string
 }
 
 // devDataKey only ever protects demo data: LoadConfig refuses it outside
@@ -150,6 +155,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			bad("SEARCH_CACHE_TTL", "want a duration such as 15s, or 0 to turn the cache off, got %q", v)
 		} else {
 			c.SearchCacheTTL = d
+		}
+	}
+	c.PayoutReceiptDays = payouts.DefaultSettings.ReceiptDays
+	if v := getenv("PAYOUT_RECEIPT_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 365 {
+			bad("PAYOUT_RECEIPT_DAYS", "want a whole number of days from 1 to 365, got %q", v)
+		} else {
+			c.PayoutReceiptDays = n
 		}
 	}
 	switch c.LogLevel {

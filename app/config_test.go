@@ -33,6 +33,8 @@ func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 		{map[string]string{"STRIPE_API_URL": "::"}, "STRIPE_API_URL"},
 		{map[string]string{"SHUTDOWN_TIMEOUT": "soon"}, "SHUTDOWN_TIMEOUT"},
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{map[string]string{"PAYOUT_RECEIPT_DAYS": "0"}, "PAYOUT_RECEIPT_DAYS"},
+		{map[string]string{"PAYOUT_RECEIPT_DAYS": "dua minggu"}, "PAYOUT_RECEIPT_DAYS"},
 	}
 	for _, tt := range tests {
 		_, err := LoadConfig(func(k string) string { return tt.env[k] })

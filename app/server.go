@@ -77,7 +77,9 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
 	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
 	a.orders = orders.NewService(db, a.catalog, a.cases, cfg.BaseURL, clock)
-	a.payouts = payouts.NewService(db, objects, v, a.catalog, a.accounts, a.cases, a.orders, payouts.DefaultSettings, clock)
+	settings := payouts.DefaultSettings
+	settings.ReceiptDays = cfg.PayoutReceiptDays
+	a.payouts = payouts.NewService(db, objects, v, a.catalog, a.accounts, a.cases, a.orders, settings, clock)
 	if a.cards == nil && cfg.StripeSecretKey != "" {
 		a.cards = orders.NewStripe(cfg.StripeSecretKey, cfg.StripeAPIURL)
 	}
