@@ -189,3 +189,26 @@ func TestPhotoIsTurnedUprightCleanedAndServed(t *testing.T) {
 		t.Fatalf("%d delete jobs, want 7", jobs)
 	}
 }
+
+// TestUprightJPEGTurnsAndCleansAPrivatePhoto: a proof photo taken sideways
+// comes out upright, within the size asked, without Exif or GPS.
+func TestUprightJPEGTurnsAndCleansAPrivatePhoto(t *testing.T) {
+	raw := photo(t, 400, 300, 6) // the camera held on its side
+	out, err := catalog.UprightJPEG(bytes.NewReader(raw), 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width != 150 || cfg.Height != 200 {
+		t.Fatalf("upright photo is %dx%d, want 150x200", cfg.Width, cfg.Height)
+	}
+	if bytes.Contains(out, []byte("GPS-SECRET")) || bytes.Contains(out, []byte("Exif")) {
+		t.Fatal("metadata survived")
+	}
+	if _, err := catalog.UprightJPEG(strings.NewReader("not a photo"), 200); !errors.Is(err, catalog.ErrNotAPhoto) {
+		t.Fatalf("a text file: %v, want ErrNotAPhoto", err)
+	}
+}

@@ -223,3 +223,43 @@ func tiffOrientation(t []byte) int {
 	}
 	return 1
 }
+
+// ErrNotAPhoto is a document that is not a readable JPEG, PNG or WebP
+// within the photo limits.
+var ErrNotAPhoto = errNotAnImage
+
+// UprightJPEG turns a phone photo into a JPEG at most longest pixels on its
+// longer side, upright by its Exif orientation and with no metadata at all:
+// for private photos (a payout's proof) that need no public variants.
+func UprightJPEG(r io.Reader, longest int) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, maxUploadBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > maxUploadBytes {
+		return nil, ErrNotAPhoto
+	}
+	format, w, h, err := checkImage(raw)
+	if err != nil || w*h > maxPixels || w > maxSide || h > maxSide {
+		return nil, ErrNotAPhoto
+	}
+	src, _, err := image.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return nil, ErrNotAPhoto
+	}
+	orient := 1
+	if format == "jpeg" {
+		orient = exifOrientation(raw)
+	}
+	tw, th := w, h
+	if long := max(w, h); long > longest {
+		tw, th = max(1, w*longest/long), max(1, h*longest/long)
+	}
+	scaled := image.NewNRGBA(image.Rect(0, 0, tw, th))
+	draw.ApproxBiLinear.Scale(scaled, scaled.Bounds(), src, src.Bounds(), draw.Src, nil)
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, orientImage(scaled, orient), &jpeg.Options{Quality: 85}); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}

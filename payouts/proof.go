@@ -3,28 +3,23 @@ package payouts
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"image"
-	"image/jpeg"
-	_ "image/png" // proofs may be screenshots of a transfer
 	"io"
 
-	_ "golang.org/x/image/webp" // and phones may send WebP
-
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
-// Proof photo limits, as for product photos: a phone photo is a few MB.
-const (
-	maxProofBytes  = 10 << 20
-	maxProofPixels = 50_000_000
-)
+// proofSide is the longer side of a stored proof photo: enough to read a
+// transfer slip or a signature, small enough to open on a phone.
+const proofSide = 2000
 
 // AttachProof stores a photo of a line's payment (a transfer receipt, a
-// signed cash slip) privately. The photo is decoded and encoded again from
-// its pixels, so no Exif or XMP data (GPS above all) is ever stored.
+// signed cash slip) privately, turned upright and encoded again from its
+// pixels, so no Exif or XMP data (GPS above all) is ever stored.
 func (s *Service) AttachProof(ctx context.Context, actor access.Actor, batchID, lineID string, body io.Reader) (Line, error) {
 	b, err := s.batchRow(ctx, batchID)
 	if err != nil {
@@ -36,24 +31,12 @@ func (s *Service) AttachProof(ctx context.Context, actor access.Actor, batchID, 
 	if body == nil {
 		return Line{}, domain.Invalid("file", "kirim foto bukti sebagai kolom file")
 	}
-	raw, err := io.ReadAll(io.LimitReader(body, maxProofBytes+1))
+	clean, err := catalog.UprightJPEG(body, proofSide)
+	if errors.Is(err, catalog.ErrNotAPhoto) {
+		return Line{}, domain.Invalid("file", "harus foto JPEG, PNG atau WebP yang utuh, paling besar 10 MB")
+	}
 	if err != nil {
-		return Line{}, fmt.Errorf("read proof: %w", err)
-	}
-	if len(raw) > maxProofBytes {
-		return Line{}, domain.Invalid("file", "foto paling besar 10 MB")
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(raw))
-	if err != nil || cfg.Width*cfg.Height > maxProofPixels {
-		return Line{}, domain.Invalid("file", "harus foto JPEG, PNG atau WebP yang utuh")
-	}
-	img, _, err := image.Decode(bytes.NewReader(raw))
-	if err != nil {
-		return Line{}, domain.Invalid("file", "foto rusak atau terpotong")
-	}
-	var clean bytes.Buffer
-	if err := jpeg.Encode(&clean, img, &jpeg.Options{Quality: 85}); err != nil {
-		return Line{}, fmt.Errorf("encode proof: %w", err)
+		return Line{}, fmt.Errorf("proof photo: %w", err)
 	}
 	key := "payout-proofs/" + batchID + "/" + lineID + "/" + domain.NewID() + ".jpg"
 	var old *string
@@ -62,7 +45,7 @@ func (s *Service) AttachProof(ctx context.Context, actor access.Actor, batchID, 
 		if err != nil {
 			return err
 		}
-		if _, err := s.objects.Put(ctx, key, bytes.NewReader(clean.Bytes()), int64(clean.Len()), "image/jpeg"); err != nil {
+		if _, err := s.objects.Put(ctx, key, bytes.NewReader(clean), int64(len(clean)), "image/jpeg"); err != nil {
 			return err
 		}
 		old = l.ProofKey
