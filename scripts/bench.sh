@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: the catalog load test of the catalog issue on this machine.
+# make bench: the load tests and benchmarks of the issues, on this machine.
 # Seeds 100,000 published products (once), serves them, drives browse and
 # search with wrk at 64 connections over many distinct URLs, reads the
 # server's peak RSS, and runs the same SQL through pgbench as the ceiling.
@@ -67,6 +67,8 @@ for f in browse search; do
 	echo "$f pgbench tps=$tps"
 done
 
-echo "== Go benchmarks: photo processing (3 photos), checkout (3000 checkouts each)"
+echo "== Go benchmarks: photo processing (3 photos), checkout (3000 checkouts each: capacity, and p99 at 300/s), payouts"
 go test -run '^$' -bench Process12MP -benchmem -benchtime 3x ./catalog 2>&1 | grep -E '^(Benchmark|FAIL|---)' || true
 go test -run '^$' -bench Checkout -benchmem -benchtime 3000x ./orders 2>&1 | grep -E '^(Benchmark|FAIL|---)' || true
+go test -run '^$' -bench Draft10000Shops -benchtime 3x ./payouts 2>&1 | grep -E '^(Benchmark|FAIL|---)' || true
+go test -run '^$' -bench ShopBalance -benchtime 2000x ./payouts 2>&1 | grep -E '^(Benchmark|FAIL|---)' || true
