@@ -134,6 +134,11 @@ func (s *Service) CloseMonth(ctx context.Context, month string, recompute bool, 
 	res := CloseResult{Month: m.String()}
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		db := tx.DB.WithContext(ctx)
+		// The pool's 30 s statement timeout is for requests; a close sums a
+		// month for every PM, so it gets longer (the job itself has 30 min).
+		if err := db.Exec("SET LOCAL statement_timeout = '10min'").Error; err != nil {
+			return err
+		}
 		// One closer per month at a time, across workers.
 		if err := db.Exec("SELECT pg_advisory_xact_lock(hashtext('outcome_close'), ?)", m.start.Year()*100+int(m.start.Month())).Error; err != nil {
 			return err
