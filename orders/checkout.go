@@ -159,7 +159,17 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 		if err != nil {
 			return err
 		}
-		orders, lines := splitByShop(g.ID, sellables, in.Shipping.Method == "courier", now)
+		orders, lines := splitByShop(g.ID, sellables, now)
+		if in.Shipping.Method == "courier" {
+			for i := range orders {
+				fee, err := s.shipping.CourierFee(ctx, orders[i].ShopID, sellables, in.Shipping.Address)
+				if err != nil {
+					return err
+				}
+				orders[i].ShippingIDR = fee
+				orders[i].TotalIDR = orders[i].SubtotalIDR + fee
+			}
+		}
 		for _, o := range orders {
 			g.TotalIDR += o.TotalIDR
 		}
@@ -213,8 +223,9 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	return out, nil
 }
 
-// splitByShop makes one order per shop from the reserved products.
-func splitByShop(groupID string, sellables []catalog.Sellable, courier bool, now time.Time) ([]Order, []Line) {
+// splitByShop makes one order per shop from the reserved products, without
+// shipping (Checkout adds the courier fee).
+func splitByShop(groupID string, sellables []catalog.Sellable, now time.Time) ([]Order, []Line) {
 	byShop := map[string]*Order{}
 	var orders []*Order
 	var lines []Line
@@ -222,9 +233,6 @@ func splitByShop(groupID string, sellables []catalog.Sellable, courier bool, now
 		o, ok := byShop[sl.ShopID]
 		if !ok {
 			o = &Order{ID: domain.NewID(), GroupID: groupID, ShopID: sl.ShopID, Status: PendingPayment, CreatedAt: now, UpdatedAt: now}
-			if courier {
-				o.ShippingIDR = sl.CourierFlat
-			}
 			byShop[sl.ShopID] = o
 			orders = append(orders, o)
 		}
@@ -236,7 +244,7 @@ func splitByShop(groupID string, sellables []catalog.Sellable, courier bool, now
 	sort.Slice(orders, func(i, j int) bool { return orders[i].ShopID < orders[j].ShopID })
 	out := make([]Order, len(orders))
 	for i, o := range orders {
-		o.TotalIDR = o.SubtotalIDR + o.ShippingIDR
+		o.TotalIDR = o.SubtotalIDR
 		out[i] = *o
 	}
 	return out, lines

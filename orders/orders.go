@@ -33,8 +33,9 @@ type Service struct {
 	cases   CaseFacts
 	now     func() time.Time
 	// cards is the card gateway; nil turns card payments off.
-	cards   Gateway
-	baseURL string
+	cards    Gateway
+	shipping ShippingRates
+	baseURL  string
 }
 
 // UseCards turns card payments on through gateway.
@@ -44,7 +45,7 @@ func (s *Service) UseCards(gateway Gateway) { s.cards = gateway }
 // maker's case record; baseURL is the site's address for links in
 // messages; now is the clock (time.Now outside tests).
 func NewService(db *storage.DB, c Catalog, cases CaseFacts, baseURL string, now func() time.Time) *Service {
-	return &Service{db: db, catalog: c, cases: cases, baseURL: baseURL, now: now}
+	return &Service{db: db, catalog: c, cases: cases, baseURL: baseURL, now: now, shipping: FlatRates{}}
 }
 
 // Group is an order group: one checkout, one payment, one order per shop.

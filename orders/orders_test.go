@@ -315,3 +315,31 @@ func TestPriceChangesDuringCheckoutsKeepStock(t *testing.T) {
 		t.Fatalf("%d left + %d sold != 100 stocked", left, sold.Load())
 	}
 }
+
+// perShopRate is a carrier that charges the same for every shop's parcel.
+type perShopRate domain.IDR
+
+func (r perShopRate) CourierFee(context.Context, string, []catalog.Sellable, string) (domain.IDR, error) {
+	return domain.IDR(r), nil
+}
+
+// TestCourierFeesComeFromTheShippingRates: each shop's order carries the
+// fee the rates give, and the group's total includes them; pickup is free.
+func TestCourierFeesComeFromTheShippingRates(t *testing.T) {
+	w, svc := setup(t)
+	svc.UseShippingRates(perShopRate(7000))
+	a, b := w.PMShop(t, "Kirim A"), w.PMShop(t, "Kirim B")
+	pa, pb := w.Product(t, a, "Keripik Kirim", 10000, 5), w.Product(t, b, "Sambal Kirim", 20000, 5)
+	items := []orders.Item{{ProductID: pa.ID, Quantity: 1}, {ProductID: pb.ID, Quantity: 2}}
+	g, err := svc.Checkout(context.Background(), access.Actor{}, checkoutInput("courier", items...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.TotalIDR != 10000+40000+2*7000 {
+		t.Fatalf("courier total = %d, want %d", g.TotalIDR, 10000+40000+2*7000)
+	}
+	g, err = svc.Checkout(context.Background(), access.Actor{}, checkoutInput("pickup", items...))
+	if err != nil || g.TotalIDR != 50000 {
+		t.Fatalf("pickup total = %d (%v), want 50000", g.TotalIDR, err)
+	}
+}

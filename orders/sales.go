@@ -50,7 +50,7 @@ func (s *Service) RecordSale(ctx context.Context, actor access.Actor, in SaleInp
 		if err != nil {
 			return err
 		}
-		orders, lines := splitByShop(g.ID, sellables, false, now)
+		orders, lines := splitByShop(g.ID, sellables, now)
 		for _, o := range orders {
 			g.TotalIDR += o.TotalIDR
 			// The Sentra sells for shops of its own unit and of its LKS network.
