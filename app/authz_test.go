@@ -507,6 +507,23 @@ var authzTable = []route{
 	{"POST", "/staf/kasus/{caseAudited}/delegasi", "pendamping_user_id={pendampingSpare}&scopes=listings&expires_at=2027-01-01",
 		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/delegasi/{delegationSpare}/cabut", "", expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
+	// Staff monitoring: the caseload and the dashboard are of one's own unit (a supervisor's also of its LKS
+	// network); a case's entries follow its tier; reference figures are the admin's to see and correct here.
+	{"GET", "/staf/kasus", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
+	{"GET", "/staf/dasbor", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
+	{"GET", "/staf/dasbor/{unitA}/ekspor.csv", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"GET", "/staf/dasbor/{unitA}/ekspor.xlsx?from=2026-06&to=2026-11", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/kasus/{caseAudited}/layanan", "service.component=vocational_entrepreneurship&service.date=2026-11-02&service.note=Pelatihan+{n}",
+		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/kasus/{caseAudited}/layanan", "service.component=therapy&service.date=kemarin", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/kasus/{caseAudited}/pendapatan", "income.month=2026-10&income.amount_idr=500.000&income.kind=wage&income.verified=1",
+		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/kasus/{caseAudited}/rumah-tangga", "household.from_month=2026-11&household.size=4", expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
+	{"GET", "/admin/referensi", "", expect(403, map[string]int{"anon": 303, "admin": 200}), false},
+	{"POST", "/admin/referensi/upah-minimum", "wage.year=2027&wage.province_code=32&wage.amount_idr=2.400.000&wage.source=uji+{n}",
+		expect(403, map[string]int{"anon": 303, "admin": 303}), false},
+	{"POST", "/admin/referensi/garis-kemiskinan", "poverty.period=2026-03&poverty.province_code=32&poverty.amount_idr=560000&poverty.source=uji+{n}",
+		expect(403, map[string]int{"anon": 303, "admin": 303}), false},
 	// A shop's payout route: staff of the unit; the seller sees it masked. The full number is staff's only (the
 	// service refuses anyone else before looking further; a shop's existence is public anyway).
 	{"GET", "/staf/toko/{shopPM}/pembayaran", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "seller": 200})), false},

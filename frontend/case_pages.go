@@ -76,6 +76,7 @@ type caseData struct {
 	Names         map[string]string
 	Scopes        []access.Scope
 	DefaultExpiry string
+	Outcomes      *caseOutcomes // economic independence and its forms (case_outcome_pages.go)
 }
 
 func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity bool) (caseData, error) {
@@ -104,7 +105,7 @@ func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity b
 			d.Pendamping = append(d.Pendamping, u)
 		}
 	}
-	return d, nil
+	return d, p.withOutcomes(c, actor, &d)
 }
 
 func (p *Pages) casePage(c *fiber.Ctx) error {
@@ -116,7 +117,7 @@ func (p *Pages) casePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return p.render(c, fiber.StatusOK, "case", "case.title", d, nil)
+	return p.render(c, fiber.StatusOK, "case", "case.title", d, caseFlash(c))
 }
 
 func (p *Pages) delegate(c *fiber.Ctx) error {
