@@ -415,44 +415,56 @@ func (s *Service) batchRow(ctx context.Context, id string) (Batch, error) {
 }
 
 // batch loads a batch with its lines, their shares and shop names, and its
-// history: four queries however many lines.
+// history: five queries however many lines.
 func (s *Service) batch(ctx context.Context, id string) (Batch, error) {
 	b, err := s.batchRow(ctx, id)
 	if err != nil {
 		return b, err
 	}
-	db := s.db.Gorm.WithContext(ctx)
-	if err := db.Where("batch_id = ?", id).Order("id").Find(&b.Lines).Error; err != nil {
+	if err := s.db.Gorm.WithContext(ctx).Where("batch_id = ?", id).Order("id").Find(&b.Lines).Error; err != nil {
 		return b, fmt.Errorf("batch lines: %w", err)
 	}
 	if b.Lines == nil {
 		b.Lines = []Line{}
 	}
-	var shares []Share
-	if err := db.Raw(`SELECT s.line_id, s.case_id, s.amount_idr FROM payout_shares s JOIN payout_lines l ON l.id = s.line_id
-		WHERE l.batch_id = ? ORDER BY s.line_id, s.amount_idr DESC, s.case_id`, id).Scan(&shares).Error; err != nil {
-		return b, fmt.Errorf("batch shares: %w", err)
-	}
-	var names []struct{ ID, DisplayName string }
-	if err := db.Raw(`SELECT s.id, s.display_name FROM shops s WHERE s.id IN (SELECT shop_id FROM payout_lines WHERE batch_id = ?)`, id).
-		Scan(&names).Error; err != nil {
-		return b, fmt.Errorf("batch shops: %w", err)
-	}
-	at, name := map[string]int{}, map[string]string{}
-	for _, n := range names {
-		name[n.ID] = n.DisplayName
-	}
-	for i := range b.Lines {
-		at[b.Lines[i].ID] = i
-		s.decorate(&b.Lines[i])
-		b.Lines[i].ShopName = name[b.Lines[i].ShopID]
-	}
-	for _, sh := range shares {
-		l := &b.Lines[at[sh.LineID]]
-		l.Shares = append(l.Shares, sh)
+	if err := s.fill(ctx, b.Lines); err != nil {
+		return b, err
 	}
 	b.History, err = audit.ForResource(ctx, s.db.Gorm, "payout_batch", id, 200)
 	return b, err
+}
+
+// fill gives lines their shares, shop names and derived fields: two
+// queries however many lines.
+func (s *Service) fill(ctx context.Context, lines []Line) error {
+	ids, shops := make(pq.StringArray, len(lines)), make(pq.StringArray, len(lines))
+	at := map[string]int{}
+	for i, l := range lines {
+		ids[i], shops[i], at[l.ID] = l.ID, l.ShopID, i
+	}
+	db := s.db.Gorm.WithContext(ctx)
+	var shares []Share
+	if err := db.Raw(`SELECT line_id, case_id, amount_idr FROM payout_shares WHERE line_id = ANY(?::uuid[])
+		ORDER BY line_id, amount_idr DESC, case_id`, ids).Scan(&shares).Error; err != nil {
+		return fmt.Errorf("line shares: %w", err)
+	}
+	var names []struct{ ID, DisplayName string }
+	if err := db.Raw(`SELECT id, display_name FROM shops WHERE id = ANY(?::uuid[])`, shops).Scan(&names).Error; err != nil {
+		return fmt.Errorf("line shops: %w", err)
+	}
+	name := map[string]string{}
+	for _, n := range names {
+		name[n.ID] = n.DisplayName
+	}
+	for _, sh := range shares {
+		l := &lines[at[sh.LineID]]
+		l.Shares = append(l.Shares, sh)
+	}
+	for i := range lines {
+		s.decorate(&lines[i])
+		lines[i].ShopName = name[lines[i].ShopID]
+	}
+	return nil
 }
 
 // decorate fills a line's derived fields.

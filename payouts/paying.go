@@ -198,16 +198,9 @@ func (s *Service) lockLine(ctx context.Context, tx *storage.Tx, batchID, lineID 
 }
 
 func (s *Service) withShares(ctx context.Context, l Line) (Line, error) {
-	if err := s.db.Gorm.WithContext(ctx).Where("line_id = ?", l.ID).Order("amount_idr DESC, case_id").Find(&l.Shares).Error; err != nil {
-		return l, fmt.Errorf("line shares: %w", err)
-	}
-	var name string
-	if err := s.db.Gorm.WithContext(ctx).Raw("SELECT display_name FROM shops WHERE id = ?", l.ShopID).Scan(&name).Error; err != nil {
-		return l, err
-	}
-	l.ShopName = name
-	s.decorate(&l)
-	return l, nil
+	lines := []Line{l}
+	err := s.fill(ctx, lines)
+	return lines[0], err
 }
 
 // shareEvents writes typ into the case of each PM with a share in the line,
@@ -265,13 +258,8 @@ func (s *Service) Flagged(ctx context.Context, actor access.Actor, unitID string
 		AND batch_id IN (SELECT id FROM payout_batches WHERE unit_id = ?)`, LinePaid, cutoff, unitID).Order("paid_at, id").Limit(500).Find(&lines).Error; err != nil {
 		return nil, fmt.Errorf("flagged lines: %w", err)
 	}
-	out := make([]Line, 0, len(lines))
-	for _, l := range lines {
-		l, err := s.withShares(ctx, l)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
+	if lines == nil {
+		lines = []Line{}
 	}
-	return out, nil
+	return lines, s.fill(ctx, lines)
 }
