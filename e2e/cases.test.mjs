@@ -1,0 +1,152 @@
+// Browser checks of the staff monitoring pages: a caseworker's caseload, a
+// case's economic independence (chart and table) with a service and an
+// income recorded, a supervisor's unit dashboard and the admin's reference
+// figures; on a cheap phone's screen in Debian's Chromium, with axe-core
+// auditing each page (serious and critical violations fail).
+// Run by `go test ./app -run Browser`, which serves the app and sets BASE_URL.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const base = process.env.BASE_URL;
+const password = process.env.DEMO_PASSWORD;
+const axeSource = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+let browser;
+
+before(async () => {
+  assert.ok(base, 'BASE_URL must be set');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function phone() {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+  return context.newPage();
+}
+
+// audit runs axe-core in the page (evaluated, since the CSP forbids inline
+// script tags) and fails on serious or critical violations.
+async function audit(page, what) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `${what} has accessibility violations`);
+}
+
+async function login(page, email) {
+  await page.goto(base + '/masuk');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Kata sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL(base + '/akun');
+}
+
+const rupiahOf = (text) => Number(text.replace(/\D/g, ''));
+
+test('a caseworker opens Kasus saya, reads a case\'s outcomes and records a service and an income', async () => {
+  const page = await phone();
+  await login(page, 'staff@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Kasus saya', exact: true }).click();
+  await page.waitForURL(base + '/staf/kasus');
+  await page.getByRole('heading', { name: 'Kasus saya', level: 1 }).waitFor();
+  await audit(page, 'caseload');
+  const main = await page.textContent('main');
+  assert.ok(main.includes('Rasio upah minimum') && main.includes('Beruntun'), 'each case shows its ratios and streak');
+  for (const name of ['Sari Wulandari', 'Slamet Riyadi', 'Rizky Pratama']) {
+    assert.ok(!main.includes(name), 'the caseload never shows a legal name');
+  }
+  const cases = page.locator('ul.caseload > li');
+  assert.equal(await cases.count(), 3, 'the caseworker sees the three demo cases of the Balai');
+  assert.equal(await page.locator('svg.spark:not([aria-hidden="true"])').count(), 0, 'sparklines are decorative');
+
+  await cases.first().getByRole('link').click();
+  await page.waitForURL(/\/staf\/kasus\/[0-9a-f-]{36}$/);
+  const caseURL = page.url();
+  const chart = page.getByRole('img', { name: /Pendapatan mandiri per bulan/ });
+  await chart.waitFor();
+  assert.match(await chart.locator('desc').textContent(), /garis utuh upah minimum/);
+  assert.ok(await chart.locator('rect.bar-income').count() >= 1, 'the chart has a bar a month');
+  assert.ok(await chart.locator('line.line-mw').count() >= 1, 'the chart draws the minimum wage');
+  const table = page.getByRole('table', { name: 'Hasil per bulan' });
+  await table.waitFor();
+  for (const col of ['Penjualan yang diatribusikan', 'Pendapatan bersih', 'Rasio upah minimum', 'Rasio garis kemiskinan', 'Beruntun', 'Terkunci']) {
+    await table.getByRole('columnheader', { name: col, exact: true }).waitFor();
+  }
+  await audit(page, 'case page with outcomes');
+
+  await page.getByLabel('Komponen layanan').selectOption('vocational_entrepreneurship');
+  await page.getByLabel(/^Catatan/).first().fill('Pelatihan pengemasan keripik');
+  await page.getByRole('button', { name: 'Simpan layanan' }).click();
+  await page.getByText('Layanan tercatat.').waitFor();
+  await page.locator('ol.timeline').getByText('service_recorded').first().waitFor();
+
+  const month = new Intl.DateTimeFormat('id-ID', { month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' }).format(new Date());
+  const incomeBefore = rupiahOf(await page.getByRole('table', { name: 'Hasil per bulan' })
+    .getByRole('row', { name: new RegExp(month, 'i') }).getByRole('cell').nth(2).textContent());
+
+  // An amount that is not a number is told at its field, and nothing is lost.
+  await page.getByLabel('Jumlah (Rp)').fill('tujuh ratus');
+  await page.getByRole('button', { name: 'Simpan pendapatan' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.getByLabel('Jumlah (Rp)').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByLabel('Jumlah (Rp)').inputValue(), 'tujuh ratus');
+  await audit(page, 'case page with an income error');
+
+  await page.getByLabel('Jumlah (Rp)').fill('750.000');
+  await page.getByLabel('Sudah diverifikasi petugas').check();
+  await page.getByRole('button', { name: 'Simpan pendapatan' }).click();
+  await page.getByText('Pendapatan tercatat.').waitFor();
+  assert.equal(page.url().split('#')[0].split('?')[0], caseURL);
+  const row = page.getByRole('table', { name: 'Hasil per bulan' }).getByRole('row', { name: new RegExp(month, 'i') });
+  const income = rupiahOf(await row.getByRole('cell').nth(2).textContent());
+  assert.ok(income >= incomeBefore + 750000, `this month's independent income (${income}) has the wage in it`);
+  await audit(page, 'case page after recording');
+  assert.equal(await page.locator('script').count(), 0, 'the page needs no script');
+  await page.context().close();
+});
+
+test('a supervisor reads the unit dashboard with small cells hidden, and downloads it', async () => {
+  const page = await phone();
+  await login(page, 'supervisor@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Dasbor', exact: true }).click();
+  await page.waitForURL(/\/staf\/dasbor/);
+  await page.getByRole('heading', { name: 'Dasbor unit', level: 1 }).waitFor();
+  // The Balai and the LKS of its network.
+  assert.ok(await page.getByRole('heading', { level: 2 }).count() >= 2, 'the Balai and its LKS each have a section');
+  const main = await page.textContent('main');
+  assert.match(main, /kurang dari 5/);
+  // Three PM in the demo: every count of them is hidden.
+  assert.ok(await page.getByText('disembunyikan', { exact: true }).count() >= 1, 'hidden cells say so to a screen reader');
+  await audit(page, 'unit dashboard');
+
+  const csv = await page.getByRole('link', { name: 'CSV' }).first().getAttribute('href');
+  const res = await page.request.get(base + csv);
+  assert.equal(res.status(), 200);
+  assert.match(await res.text(), /^month,cluster,pm/);
+
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Unit dashboard', level: 1 }).waitFor();
+  await audit(page, 'unit dashboard in English');
+  await page.getByRole('link', { name: 'Bahasa Indonesia' }).click();
+  await page.context().close();
+});
+
+test('the admin reads the reference figures with their source', async () => {
+  const page = await phone();
+  await login(page, 'admin@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Referensi', exact: true }).click();
+  await page.waitForURL(base + '/admin/referensi');
+  await page.getByRole('table', { name: /Upah minimum yang berlaku/ }).waitFor();
+  await page.getByRole('table', { name: /Garis kemiskinan per kapita/ }).waitFor();
+  await audit(page, 'reference data');
+  await page.getByRole('button', { name: 'Tambah garis kemiskinan' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.getByLabel(/^Sumber/).last().getAttribute('aria-invalid'), 'true');
+  await audit(page, 'reference data with errors');
+  await page.context().close();
+});
