@@ -61,7 +61,8 @@ test('a caseworker opens Kasus saya, reads a case\'s outcomes and records a serv
     assert.ok(!main.includes(name), 'the caseload never shows a legal name');
   }
   const cases = page.locator('ul.caseload > li');
-  assert.equal(await cases.count(), 3, 'the caseworker sees the three demo cases of the Balai');
+  // Other checks may open cases at the same time: at least the three of the demo.
+  assert.ok(await cases.count() >= 3, 'the caseworker sees the demo cases of the Balai');
   assert.equal(await page.locator('svg.spark:not([aria-hidden="true"])').count(), 0, 'sparklines are decorative');
 
   await cases.first().getByRole('link').click();
@@ -123,6 +124,7 @@ test('a supervisor reads the unit dashboard with small cells hidden, and downloa
   // Three PM in the demo: every count of them is hidden.
   assert.ok(await page.getByText('disembunyikan', { exact: true }).count() >= 1, 'hidden cells say so to a screen reader');
   await audit(page, 'unit dashboard');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'the tables scroll in their boxes, not the page');
 
   const csv = await page.getByRole('link', { name: 'CSV' }).first().getAttribute('href');
   const res = await page.request.get(base + csv);

@@ -143,7 +143,9 @@ func buildOutcomeChart(lang string, months []cases.Outcome) *outcomeChart {
 	ch := &outcomeChart{Left: chartLeft, Base: chartTop + chartPlot,
 		First: monthName(lang, months[0].Month, false), Last: monthName(lang, months[len(months)-1].Month, false)}
 	ch.Right = chartLeft + len(months)*outcomeGroup + 4
-	ch.Width, ch.Height = ch.Right+4, chartTop+chartPlot+chartBottom
+	// A few months are drawn at the width of six, left-aligned, so a new
+	// case's chart is not blown up to the width of the screen.
+	ch.Width, ch.Height = max(ch.Right, chartLeft+6*outcomeGroup+4)+4, chartTop+chartPlot+chartBottom
 	y := func(v int64) int {
 		if v <= 0 {
 			return ch.Base
