@@ -1,0 +1,47 @@
+// What every browser check shares: Debian's Chromium started once per file,
+// a cheap phone's screen, axe-core's audit and logging in as a demo user.
+// The checks are run by `go test ./app -run Browser`, which serves the app
+// with the demo data and sets BASE_URL and DEMO_PASSWORD.
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+export const base = process.env.BASE_URL;
+const password = process.env.DEMO_PASSWORD;
+const axeSource = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+let browser;
+
+before(async () => {
+  assert.ok(base, 'BASE_URL must be set');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+// phone opens a page in a new context the size of a 360 px phone.
+export async function phone() {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'id-ID' });
+  return context.newPage();
+}
+
+// audit runs axe-core in the page (evaluated, since the CSP forbids inline
+// script tags) and fails on serious or critical violations.
+export async function audit(page, what) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `${what} has accessibility violations`);
+}
+
+// login signs a demo user in through the login page.
+export async function login(page, email) {
+  await page.goto(base + '/masuk');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Kata sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL(base + '/akun');
+}
