@@ -84,6 +84,8 @@ const (
 	ReadCase          Action = "case.read"
 	ReadCaseSensitive Action = "case.read_sensitive"
 	ReadCaseAccessLog Action = "case.read_access_log"
+	NameCaseStaff     Action = "case.name_staff"  // a supervisor names who may open a closed case
+	BreakGlass        Action = "case.break_glass" // an emergency read of a closed case, with a reason
 	ManageDelegations Action = "delegation.manage"
 	ActForPM          Action = "pm.act" // a write or read done for a PM; needs Resource.Scope
 	CreateShop        Action = "shop.create"
@@ -107,9 +109,11 @@ type Resource struct {
 	CaseID string
 	// OwnerID is the user who owns the resource (a seller's shop).
 	OwnerID string
-	// Sensitivity and AssignedStaffID describe a case.
+	// Sensitivity and AssignedStaffID describe a case; Cleared says the
+	// actor was named for a closed case or holds an open break-glass grant.
 	Sensitivity     string
 	AssignedStaffID string
+	Cleared         bool
 	// Role is the role of a user being created or acted on.
 	Role Role
 	// Scope is the delegation scope an ActForPM needs.
@@ -203,6 +207,23 @@ var rules = map[Action]rule{
 		return domain.ErrForbidden
 	},
 	ManageDelegations: staffOfUnit,
+	NameCaseStaff: func(a Actor, r Resource, now time.Time) error {
+		if err := staffOfUnit(a, r, now); err != nil {
+			return err
+		}
+		return roleIn(a, Supervisor)
+	},
+	// Any staff of the unit may break the glass of a closed case; what
+	// keeps it rare is the reason, the audit and the supervisors' notice.
+	BreakGlass: func(a Actor, r Resource, now time.Time) error {
+		if err := staffOfUnit(a, r, now); err != nil {
+			return err
+		}
+		if r.Sensitivity != TierClosed {
+			return domain.Errorf(domain.ErrConflict, "Hanya kasus tertutup yang memerlukan akses darurat.")
+		}
+		return nil
+	},
 	// Staff open a PM's shop; an LKS manager opens the workshop shop of their LKS.
 	CreateShop: func(a Actor, r Resource, now time.Time) error {
 		if a.Role == LKSManager && r.UnitID == a.UnitID && r.CaseID == "" {
@@ -282,7 +303,7 @@ func staffOfUnit(a Actor, r Resource, _ time.Time) error {
 const (
 	TierAudited   = "audited"   // any staff of the unit, every sensitive read logged
 	TierProtected = "protected" // napza and children: the assigned staff and supervisors
-	TierClosed    = "closed"    // trafficking and child victims: the assigned staff only
+	TierClosed    = "closed"    // trafficking and child victims: the assigned and named staff only
 )
 
 func readCase(a Actor, r Resource, now time.Time) error {
@@ -298,7 +319,7 @@ func readCase(a Actor, r Resource, now time.Time) error {
 			return nil
 		}
 	case TierClosed:
-		if assigned {
+		if assigned || r.Cleared {
 			return nil
 		}
 	}

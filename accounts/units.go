@@ -76,11 +76,22 @@ func (s *Service) ReadUnit(ctx context.Context, actor access.Actor, id string) (
 	return u, nil
 }
 
-// network lists the LKS in a Balai's network.
 // Network lists the units a unit oversees besides itself: the LKS in a
 // Balai's network.
 func (s *Service) Network(ctx context.Context, unitID string) ([]string, error) {
 	return s.network(ctx, unitID)
+}
+
+// SupervisorEmails are the addresses of the supervisors over a unit: its
+// own, and for an LKS those of the Balai whose network it is in.
+func (s *Service) SupervisorEmails(ctx context.Context, unitID string) ([]string, error) {
+	var emails []string
+	err := s.db.Gorm.WithContext(ctx).Model(&User{}).Where(`role = ? AND (unit_id = ? OR unit_id = (SELECT parent_id FROM units WHERE id = ?))`,
+		access.Supervisor, unitID, unitID).Order("email").Pluck("email", &emails).Error
+	if err != nil {
+		return nil, fmt.Errorf("supervisors of unit: %w", err)
+	}
+	return emails, nil
 }
 
 func (s *Service) network(ctx context.Context, unitID string) ([]string, error) {

@@ -534,6 +534,11 @@ var authzTable = []route{
 		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
 	// The last change above is supA's own, and staff are not checkers: nobody here may confirm it.
 	{"POST", "/staf/toko/{shopPM}/pembayaran/konfirmasi", "", expect(404, merge(unitStaff(403), map[string]int{"anon": 303})), false},
+	// A closed case: only its caseworker (staffA) opens it; colleagues are offered the break-glass form.
+	{"GET", "/staf/kasus/{caseClosed}", "", expect(404, merge(unitStaff(403), map[string]int{"anon": 303, "staffA": 200})), false},
+	{"POST", "/staf/kasus/{caseClosed}/darurat", "reason=cepat", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false}, // too short: nothing opens
+	{"POST", "/api/v1/cases/{caseClosed}/break-glass", `{"reason":"cepat"}`, expect(404, unitStaff(422)), false},
+	{"POST", "/api/v1/cases/{caseClosed}/named-staff", `{"user_id":"{staffB}"}`, expect(404, merge(unitStaff(403), map[string]int{"supA": 422})), false},
 	{"POST", "/api/v1/sales", `{"items":[{"product_id":"{productLive}","quantity":1}],"payment_method":"cash","unit_id":"{unitA}"}`, expect(404, unitStaff(201)), false},
 }
 

@@ -50,6 +50,9 @@ var purposes = []Purpose{PurposeCaseManagement, PurposeSelling, PurposeDataBridg
 // People answers who a user is; the accounts package provides it.
 type People interface {
 	Membership(ctx context.Context, userID string) (access.Role, string, error)
+	// SupervisorEmails are the addresses of the supervisors over a unit:
+	// its own, and for an LKS those of its Balai.
+	SupervisorEmails(ctx context.Context, unitID string) ([]string, error)
 }
 
 // ConsentHook runs inside the transaction that records a consent change,

@@ -24,6 +24,8 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get("/cases/:id/access-log", h.accessLog)
 	r.Post("/cases/:id/consents", h.recordConsent)
 	r.Get("/cases/:id/delegations", h.caseDelegations)
+	r.Post("/cases/:id/named-staff", h.nameStaff)
+	r.Post("/cases/:id/break-glass", h.breakGlass)
 	r.Post("/delegations", h.delegate)
 	r.Post("/delegations/:id/revoke", h.revoke)
 	r.Get("/me/delegations", h.myDelegations)
@@ -77,6 +79,33 @@ func (h *Handler) recordConsent(c *fiber.Ctx) error {
 		return err
 	}
 	out, err := h.svc.RecordConsent(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, out)
+}
+
+func (h *Handler) nameStaff(c *fiber.Ctx) error {
+	var in struct {
+		UserID string `json:"user_id"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	if err := h.svc.NameStaff(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.UserID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) breakGlass(c *fiber.Ctx) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.BreakGlass(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.Reason)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -343,12 +344,21 @@ func (s *Service) authorize(ctx context.Context, actor access.Actor, action acce
 	if err != nil {
 		return row, err
 	}
-	if err := access.Can(actor, action, resourceOf(row), s.now()); err != nil {
+	res := resourceOf(row)
+	if row.Sensitivity == access.TierClosed && !actor.Anonymous() {
+		if res.Cleared, err = s.cleared(ctx, row.ID, actor.UserID); err != nil {
+			return row, err
+		}
+	}
+	if err := access.Can(actor, action, res, s.now()); err != nil {
 		if !actor.Anonymous() {
 			if aerr := audit.Record(ctx, s.db.Gorm, audit.Entry{ActorID: actor.UserID, Action: string(action),
 				ResourceKind: "case", ResourceID: row.ID, Outcome: audit.Denied}); aerr != nil {
 				return row, aerr
 			}
+		}
+		if row.Sensitivity == access.TierClosed && errors.Is(err, domain.ErrForbidden) {
+			return row, ErrClosedCase
 		}
 		return row, err
 	}

@@ -264,3 +264,33 @@ test('staff draft a payout, a supervisor approves it, lines are paid with a phot
   await audit(page, 'printable receipt');
   await page.context().close();
 });
+
+test('a closed case opens to a colleague only by breaking the glass with a reason', async () => {
+  const page = await phone();
+  await login(page, 'staff@demo.sentrakreasi.id');
+  await page.goto(base + '/staf/kasus/baru');
+  await page.getByLabel('Nama lengkap').fill('Melati Penyintas');
+  await page.getByLabel('Tanggal lahir').fill('1996-02-02');
+  await page.getByLabel('Kode provinsi').fill('32');
+  await page.getByLabel('Kode kabupaten/kota').fill('3275');
+  await page.getByLabel('Jumlah anggota rumah tangga').fill('2');
+  await page.locator('#cluster').selectOption('tuna_sosial_tppo');
+  await page.getByRole('button', { name: 'Simpan kasus' }).click();
+  await page.waitForURL(/\/staf\/kasus\/[0-9a-f-]{36}$/);
+  const caseURL = page.url();
+  await page.getByRole('button', { name: 'Keluar' }).click();
+
+  await login(page, 'supervisor@demo.sentrakreasi.id');
+  const refused = await page.goto(caseURL);
+  assert.equal(refused.status(), 403);
+  await page.getByRole('heading', { name: 'Kasus tertutup' }).waitFor();
+  await audit(page, 'closed case page');
+  await page.getByLabel('Alasan darurat').fill('singkat');
+  await page.getByRole('button', { name: 'Buka dengan akses darurat' }).click();
+  await page.getByText(/Paling sedikit 10 huruf|10 sampai 1000/).first().waitFor();
+  await page.getByLabel('Alasan darurat').fill('PM dirawat di IGD, wali harus dihubungi malam ini');
+  await page.getByRole('button', { name: 'Buka dengan akses darurat' }).click();
+  await page.getByText('Akses darurat dibuka selama satu jam.').waitFor();
+  assert.match(await page.textContent('h1'), /Kasus ATN-/);
+  await page.context().close();
+});

@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -114,6 +115,9 @@ func (p *Pages) casePage(c *fiber.Ctx) error {
 		return err
 	}
 	d, err := p.caseData(c, actor, strings.Clone(c.Params("id")), c.Query("identitas") == "1")
+	if errors.Is(err, cases.ErrClosedCase) {
+		return p.closedCase(c, fiber.StatusForbidden, "", nil)
+	}
 	if err != nil {
 		return err
 	}

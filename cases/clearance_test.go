@@ -1,0 +1,119 @@
+package cases_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage/storagetest"
+	"github.com/sentrakreasi/atensi/vault"
+)
+
+// TestClosedCaseNamedStaffAndBreakGlass: a trafficking survivor's case
+// opens to its caseworker, to staff a supervisor names, and in an
+// emergency to a colleague for an hour, with the reason audited and the
+// supervisors told; nobody else, the supervisor included.
+func TestClosedCaseNamedStaffAndBreakGlass(t *testing.T) {
+	ctx := context.Background()
+	db := storagetest.DB(t)
+	now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	people := accounts.NewService(db, clock)
+	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := cases.NewService(db, v, people, clock)
+	admin, err := people.CreateUserAsOperator(ctx, accounts.NewUser{Email: "a@uji.id", Password: "sandi-admin-uji", Name: "A", Role: access.Admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit, err := people.CreateUnit(ctx, access.Actor{UserID: admin.ID, Role: access.Admin},
+		accounts.NewUnit{Kind: accounts.Balai, Name: "Balai Uji", ProvinceCode: "32", RegencyCode: "3275"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := func(email string, role access.Role) access.Actor {
+		u, err := people.CreateUserAsOperator(ctx, accounts.NewUser{Email: email, Password: "sandi-uji-panjang", Name: "Staf " + email[:2], Role: role, UnitID: &unit.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return access.Actor{UserID: u.ID, Name: u.Name, Role: role, UnitID: unit.ID}
+	}
+	worker, colleague, other, sup := user("w1@uji.id", access.Staff), user("c1@uji.id", access.Staff), user("o1@uji.id", access.Staff), user("sp@uji.id", access.Supervisor)
+	closed, err := svc.Create(ctx, worker, cases.NewCase{
+		Beneficiary: cases.NewBeneficiary{LegalName: "Melati Penyintas", BirthDate: "1995-03-03", Sex: "female", ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 2},
+		Cluster:     cases.ClusterTPPO, Pillar: "residensial", UnitID: unit.ID, Consents: []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}}})
+	if err != nil || closed.Sensitivity != access.TierClosed {
+		t.Fatalf("closed case: %+v %v", closed, err)
+	}
+	reads := func(a access.Actor) error { _, err := svc.Read(ctx, a, closed.ID, false); return err }
+
+	for name, a := range map[string]access.Actor{"colleague": colleague, "supervisor": sup} {
+		if err := reads(a); !errors.Is(err, domain.ErrForbidden) {
+			t.Fatalf("%s reads a closed case: %v, want forbidden", name, err)
+		}
+	}
+	if err := reads(worker); err != nil {
+		t.Fatalf("the caseworker: %v", err)
+	}
+
+	// Break the glass: a reason is needed, the read opens for an hour.
+	if _, err := svc.BreakGlass(ctx, colleague, closed.ID, "cepat"); !errors.Is(err, domain.ErrInvalid) {
+		t.Fatalf("a short reason: %v", err)
+	}
+	reason := "PM dibawa ke IGD malam ini, perlu kontak wali"
+	if _, err := svc.BreakGlass(ctx, colleague, closed.ID, reason); err != nil {
+		t.Fatal(err)
+	}
+	if err := reads(colleague); err != nil {
+		t.Fatalf("after breaking the glass: %v", err)
+	}
+	var logged int64
+	db.Gorm.Raw(`SELECT count(*) FROM audit_log WHERE action = 'case.break_glass' AND actor_id = ? AND detail->>'reason' = ?`, colleague.UserID, reason).Scan(&logged)
+	if logged != 1 {
+		t.Fatalf("break-glass audit entries with the reason: %d", logged)
+	}
+	var notices []struct{ ToEmail, Body string }
+	db.Gorm.Raw(`SELECT to_email, body FROM notifications WHERE kind = 'case_break_glass'`).Scan(&notices)
+	if len(notices) != 1 || notices[0].ToEmail != "sp@uji.id" || !strings.Contains(notices[0].Body, reason) ||
+		!strings.Contains(notices[0].Body, closed.CaseNo) || strings.Contains(notices[0].Body, "Melati") {
+		t.Fatalf("supervisor's notice: %+v", notices)
+	}
+	now = now.Add(61 * time.Minute)
+	if err := reads(colleague); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("an hour later: %v, want forbidden", err)
+	}
+
+	// Naming: only a supervisor names, only staff of the unit.
+	if err := svc.NameStaff(ctx, worker, closed.ID, other.UserID); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("staff naming: %v", err)
+	}
+	if err := svc.NameStaff(ctx, sup, closed.ID, admin.ID); !errors.Is(err, domain.ErrInvalid) {
+		t.Fatalf("naming someone outside the unit: %v", err)
+	}
+	if err := svc.NameStaff(ctx, sup, closed.ID, other.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if err := reads(other); err != nil {
+		t.Fatalf("named staff: %v", err)
+	}
+
+	// An ordinary case needs no glass to break.
+	open, err := svc.Create(ctx, worker, cases.NewCase{
+		Beneficiary: cases.NewBeneficiary{LegalName: "Budi Biasa", BirthDate: "1970-03-03", Sex: "male", ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 2},
+		Cluster:     cases.ClusterLansia, Pillar: "keluarga", UnitID: unit.ID, Consents: []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.BreakGlass(ctx, colleague, open.ID, reason); !errors.Is(err, domain.ErrConflict) {
+		t.Fatalf("break glass on an audited case: %v", err)
+	}
+}

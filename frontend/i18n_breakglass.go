@@ -1,0 +1,20 @@
+package frontend
+
+// Texts of the emergency read of a closed case.
+func init() {
+	addTexts(map[string]string{
+		"breakglass.title":         "Kasus tertutup",
+		"breakglass.lead":          "Kasus ini hanya untuk pekerja sosialnya dan staf yang ditunjuk supervisor, untuk melindungi identitas PM. Dalam keadaan darurat Anda dapat membukanya selama satu jam. Alasan Anda dicatat dan langsung dikirim ke supervisor unit.",
+		"breakglass.reason":        "Alasan darurat",
+		"breakglass.hint":          "Misalnya: PM dirawat di IGD dan wali perlu dihubungi. Paling sedikit 10 huruf.",
+		"breakglass.open":          "Buka dengan akses darurat",
+		"outcomes.done.breakglass": "Akses darurat dibuka selama satu jam. Supervisor sudah diberi tahu.",
+	}, map[string]string{
+		"breakglass.title":         "Closed case",
+		"breakglass.lead":          "This case is open only to its social worker and to staff a supervisor named, to protect the PM's identity. In an emergency you may open it for one hour. Your reason is recorded and sent at once to the unit's supervisors.",
+		"breakglass.reason":        "Reason for the emergency",
+		"breakglass.hint":          "For example: the PM is in the emergency room and their guardian must be called. At least 10 letters.",
+		"breakglass.open":          "Open with emergency access",
+		"outcomes.done.breakglass": "Emergency access is open for one hour. The supervisors have been told.",
+	})
+}
