@@ -85,6 +85,7 @@ const (
 	ReadCaseSensitive Action = "case.read_sensitive"
 	ReadCaseAccessLog Action = "case.read_access_log"
 	NameCaseStaff     Action = "case.name_staff"  // a supervisor names who may open a closed case
+	AssignCase        Action = "case.assign"      // a supervisor gives a case to a caseworker
 	BreakGlass        Action = "case.break_glass" // an emergency read of a closed case, with a reason
 	ManageDelegations Action = "delegation.manage"
 	ActForPM          Action = "pm.act" // a write or read done for a PM; needs Resource.Scope
@@ -207,12 +208,8 @@ var rules = map[Action]rule{
 		return domain.ErrForbidden
 	},
 	ManageDelegations: staffOfUnit,
-	NameCaseStaff: func(a Actor, r Resource, now time.Time) error {
-		if err := staffOfUnit(a, r, now); err != nil {
-			return err
-		}
-		return roleIn(a, Supervisor)
-	},
+	NameCaseStaff:     supervisorOfUnit,
+	AssignCase:        supervisorOfUnit,
 	// Any staff of the unit may break the glass of a closed case; what
 	// keeps it rare is the reason, the audit and the supervisors' notice.
 	BreakGlass: func(a Actor, r Resource, now time.Time) error {
@@ -297,6 +294,14 @@ func staffOfUnit(a Actor, r Resource, _ time.Time) error {
 		return nil
 	}
 	return domain.ErrNotFound
+}
+
+// supervisorOfUnit: a supervisor over the unit; its staff see but may not.
+func supervisorOfUnit(a Actor, r Resource, now time.Time) error {
+	if err := staffOfUnit(a, r, now); err != nil {
+		return err
+	}
+	return roleIn(a, Supervisor)
 }
 
 // The sensitivity tiers of a case.

@@ -534,6 +534,12 @@ var authzTable = []route{
 		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
 	// The last change above is supA's own, and staff are not checkers: nobody here may confirm it.
 	{"POST", "/staf/toko/{shopPM}/pembayaran/konfirmasi", "", expect(404, merge(unitStaff(403), map[string]int{"anon": 303})), false},
+	// The case record beyond identity: notes and the guardian open with the sensitive right only.
+	{"POST", "/api/v1/cases/{caseAudited}/assessments", `{"date":"2025-01-02","note":"Catatan asesmen uji"}`, expect(404, unitStaff(201)), false},
+	{"GET", "/api/v1/cases/{caseAudited}/assessments", "", expect(404, merge(unitStaff(200), map[string]int{"staffA2": 403})), false},
+	{"PUT", "/api/v1/cases/{caseAudited}/guardian", `{"relation":"parent","name":"Wali Uji"}`, expect(404, unitStaff(204)), false},
+	{"GET", "/api/v1/cases/{caseAudited}/guardian", "", expect(404, merge(unitStaff(200), map[string]int{"staffA2": 403})), false},
+	{"PUT", "/api/v1/cases/{caseAudited}/assignee", `{"user_id":"{staffA}"}`, expect(404, merge(unitStaff(403), map[string]int{"supA": 204})), false},
 	// A closed case: only its caseworker (staffA) opens it; colleagues are offered the break-glass form.
 	{"GET", "/staf/kasus/{caseClosed}", "", expect(404, merge(unitStaff(403), map[string]int{"anon": 303, "staffA": 200})), false},
 	{"POST", "/staf/kasus/{caseClosed}/darurat", "reason=cepat", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false}, // too short: nothing opens

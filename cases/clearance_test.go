@@ -117,3 +117,49 @@ func TestClosedCaseNamedStaffAndBreakGlass(t *testing.T) {
 		t.Fatalf("break glass on an audited case: %v", err)
 	}
 }
+
+// TestAssessmentsGuardianAndAssignment: notes and the guardian are sealed,
+// opened only with the sensitive right and audited; their events carry no
+// word of them; only a supervisor reassigns a case, to staff of its unit.
+func TestAssessmentsGuardianAndAssignment(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	c, err := f.newCase("Ani Rahayu", "", "2014-05-05", cases.ClusterAnak, false, cases.ConsentInput{Purpose: cases.PurposeCaseManagement, GivenBy: "guardian"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := "Anak tinggal dengan nenek; butuh pendampingan belajar"
+	if _, err := f.svc.RecordAssessment(ctx, f.staff, c.ID, cases.NewAssessment{Date: "2026-11-20", Note: ""}); !errors.Is(err, domain.ErrInvalid) {
+		t.Fatalf("an empty assessment: %v", err)
+	}
+	if _, err := f.svc.RecordAssessment(ctx, f.staff, c.ID, cases.NewAssessment{Date: "2026-11-20", Note: note}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.SetGuardian(ctx, f.staff, c.ID, cases.GuardianInput{Relation: "relative", Name: "Siti Aminah", Phone: "0813 1111 2222"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.SetGuardian(ctx, f.staff, c.ID, cases.GuardianInput{Relation: "boss", Name: ""}); !errors.Is(err, domain.ErrInvalid) {
+		t.Fatalf("a guardian without a name: %v", err)
+	}
+	var leaked int64
+	f.db.Gorm.Raw(`SELECT count(*) FROM case_events WHERE case_id = ? AND (data::text LIKE '%nenek%' OR data::text LIKE '%Siti%')`, c.ID).Scan(&leaked)
+	if leaked != 0 {
+		t.Fatal("a note or the guardian's name reached the timeline")
+	}
+	got, err := f.svc.Assessments(ctx, f.staff, c.ID) // the creator is its caseworker
+	if err != nil || len(got) != 1 || got[0].Note != note {
+		t.Fatalf("assessments: %+v %v", got, err)
+	}
+	g, err := f.svc.ReadGuardian(ctx, f.staff, c.ID)
+	if err != nil || g == nil || g.Name != "Siti Aminah" || g.Phone != "0813 1111 2222" {
+		t.Fatalf("guardian: %+v %v", g, err)
+	}
+	var reads int64
+	f.db.Gorm.Raw(`SELECT count(*) FROM audit_log WHERE action = 'case.read_notes' AND resource_id = ?`, c.ID).Scan(&reads)
+	if reads != 2 {
+		t.Fatalf("audited note reads = %d, want 2", reads)
+	}
+	if err := f.svc.Assign(ctx, f.staff, c.ID, f.staff.UserID); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("staff reassigning: %v", err)
+	}
+}

@@ -26,6 +26,11 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get("/cases/:id/delegations", h.caseDelegations)
 	r.Post("/cases/:id/named-staff", h.nameStaff)
 	r.Post("/cases/:id/break-glass", h.breakGlass)
+	r.Put("/cases/:id/assignee", h.assign)
+	r.Get("/cases/:id/assessments", h.assessments)
+	r.Post("/cases/:id/assessments", h.recordAssessment)
+	r.Get("/cases/:id/guardian", h.guardian)
+	r.Put("/cases/:id/guardian", h.setGuardian)
 	r.Post("/delegations", h.delegate)
 	r.Post("/delegations/:id/revoke", h.revoke)
 	r.Get("/me/delegations", h.myDelegations)
@@ -93,6 +98,58 @@ func (h *Handler) nameStaff(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.svc.NameStaff(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.UserID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) assign(c *fiber.Ctx) error {
+	var in struct {
+		UserID string `json:"user_id"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	if err := h.svc.Assign(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.UserID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) assessments(c *fiber.Ctx) error {
+	out, err := h.svc.Assessments(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+func (h *Handler) recordAssessment(c *fiber.Ctx) error {
+	var in NewAssessment
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.RecordAssessment(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, out)
+}
+
+func (h *Handler) guardian(c *fiber.Ctx) error {
+	out, err := h.svc.ReadGuardian(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"guardian": out})
+}
+
+func (h *Handler) setGuardian(c *fiber.Ctx) error {
+	var in GuardianInput
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	if err := h.svc.SetGuardian(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/mail"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -81,8 +80,6 @@ func (historyRow) TableName() string { return "order_history" }
 func (Order) TableName() string { return "orders" }
 func (Line) TableName() string  { return "order_lines" }
 
-var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 -]{7,18}$`)
-
 // quantities validates the items and merges repeats of one product.
 func quantities(v *domain.ValidationError, items []Item) map[string]int {
 	q := map[string]int{}
@@ -118,7 +115,7 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	if a, err := mail.ParseAddress(in.Buyer.Email); err != nil || a.Address != in.Buyer.Email {
 		v.Add("buyer.email", "email tidak valid")
 	}
-	if !phonePattern.MatchString(in.Buyer.Phone) {
+	if !domain.ValidPhone(in.Buyer.Phone) {
 		v.Add("buyer.phone", "nomor telepon tidak valid, misalnya 0812 3456 7890")
 	}
 	in.Shipping.Address = strings.TrimSpace(in.Shipping.Address)
