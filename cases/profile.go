@@ -39,8 +39,8 @@ type assessmentRow struct {
 
 func (assessmentRow) TableName() string { return "case_assessments" }
 
-// Relations a guardian may have to the PM.
-var guardianRelations = []string{"parent", "sibling", "relative", "lks", "other"}
+// GuardianRelations are the relations a guardian may have to the PM.
+var GuardianRelations = []string{"parent", "sibling", "relative", "lks", "other"}
 
 // GuardianInput names the guardian of a child, or of a PM who needs one.
 type GuardianInput struct {
@@ -126,7 +126,7 @@ func (s *Service) SetGuardian(ctx context.Context, actor access.Actor, caseID st
 	}
 	v := &domain.ValidationError{}
 	name, phone := strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone)
-	if !slices.Contains(guardianRelations, in.Relation) {
+	if !slices.Contains(GuardianRelations, in.Relation) {
 		v.Add("relation", "harus parent, sibling, relative, lks atau other")
 	}
 	if name == "" || len(name) > 200 {

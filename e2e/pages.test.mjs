@@ -38,8 +38,22 @@ test('staff log in, create a seller, open a case without and with its identity, 
   assert.match(await page.textContent('h1'), /Kasus ATN-/);
   assert.ok(!(await page.content()).includes('Marni Binti Karta'), 'legal name shown without asking');
   await audit(page, 'case page');
+  await page.locator('#assessment\\.note').fill('Tinggal dengan dua anak; ingin membuka usaha anyaman.');
+  await page.getByRole('button', { name: 'Simpan asesmen' }).click();
+  await page.getByText('Periksa isian').first().waitFor();
+  await page.locator('#assessment\\.date').fill('2025-06-01');
+  await page.getByRole('button', { name: 'Simpan asesmen' }).click();
+  await page.getByText('Asesmen disimpan.').waitFor();
+  await page.getByLabel('Hubungan dengan PM').selectOption('sibling');
+  await page.getByLabel('Nama wali').fill('Darmi Karta');
+  await page.getByRole('button', { name: 'Simpan wali' }).click();
+  await page.getByText('Wali disimpan.').waitFor();
+  assert.ok(!(await page.content()).includes('Darmi Karta'), 'the guardian shown without asking');
   await page.getByRole('link', { name: 'Tampilkan identitas' }).click();
   await page.getByText('Marni Binti Karta').waitFor();
+  await page.getByText(/Darmi Karta/).waitFor();
+  await page.getByText('ingin membuka usaha anyaman').waitFor();
+  await audit(page, 'case page with identity, guardian and assessment');
 
   await page.getByRole('button', { name: 'Keluar' }).click();
   await page.waitForURL(base + '/');

@@ -78,6 +78,11 @@ type caseData struct {
 	Scopes        []access.Scope
 	DefaultExpiry string
 	Outcomes      *caseOutcomes // economic independence and its forms (case_outcome_pages.go)
+	// Guardian and Assessments are opened with the identity only: each
+	// opening is audited, so a plain visit of the page does not.
+	Guardian    *cases.Guardian
+	Assessments []cases.Assessment
+	Relations   []string
 }
 
 func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity bool) (caseData, error) {
@@ -86,7 +91,7 @@ func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity b
 	if err != nil {
 		return caseData{}, err
 	}
-	d := caseData{Case: cs, Scopes: access.Scopes, Names: map[string]string{},
+	d := caseData{Case: cs, Scopes: access.Scopes, Names: map[string]string{}, Relations: cases.GuardianRelations,
 		DefaultExpiry: time.Now().In(jakarta).AddDate(0, 6, 0).Format(time.DateOnly)}
 	events, err := p.cases.Events(ctx, actor, id, domain.Page{Limit: 50})
 	if err != nil {
@@ -104,6 +109,14 @@ func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity b
 		d.Names[u.ID] = u.Name
 		if u.Role == access.Pendamping {
 			d.Pendamping = append(d.Pendamping, u)
+		}
+	}
+	if identity {
+		if d.Guardian, err = p.cases.ReadGuardian(ctx, actor, id); err != nil {
+			return d, err
+		}
+		if d.Assessments, err = p.cases.Assessments(ctx, actor, id); err != nil {
+			return d, err
 		}
 	}
 	return d, p.withOutcomes(c, actor, &d)

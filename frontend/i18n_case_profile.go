@@ -1,0 +1,46 @@
+package frontend
+
+// Texts of the case record's sealed parts: assessments and the guardian.
+func init() {
+	addTexts(map[string]string{
+		"profile.title":            "Asesmen dan wali",
+		"profile.guardian":         "Wali",
+		"profile.assessments":      "Catatan asesmen",
+		"profile.hidden":           "Wali dan catatan asesmen tampil bersama identitas; setiap pembukaan dicatat.",
+		"profile.newassessment":    "Catat asesmen",
+		"profile.note":             "Catatan",
+		"profile.notehint":         "Disimpan terenkripsi; tidak masuk linimasa.",
+		"profile.saveassessment":   "Simpan asesmen",
+		"profile.setguardian":      "Tetapkan wali",
+		"profile.relation":         "Hubungan dengan PM",
+		"profile.guardianname":     "Nama wali",
+		"profile.saveguardian":     "Simpan wali",
+		"relation.parent":          "orang tua",
+		"relation.sibling":         "saudara kandung",
+		"relation.relative":        "kerabat",
+		"relation.lks":             "LKS",
+		"relation.other":           "lainnya",
+		"outcomes.done.assessment": "Asesmen disimpan.",
+		"outcomes.done.guardian":   "Wali disimpan.",
+	}, map[string]string{
+		"profile.title":            "Assessments and guardian",
+		"profile.guardian":         "Guardian",
+		"profile.assessments":      "Assessment notes",
+		"profile.hidden":           "The guardian and assessment notes show with the identity; every opening is logged.",
+		"profile.newassessment":    "Record an assessment",
+		"profile.note":             "Note",
+		"profile.notehint":         "Stored encrypted; not in the timeline.",
+		"profile.saveassessment":   "Save assessment",
+		"profile.setguardian":      "Set the guardian",
+		"profile.relation":         "Relation to the PM",
+		"profile.guardianname":     "Guardian's name",
+		"profile.saveguardian":     "Save guardian",
+		"relation.parent":          "parent",
+		"relation.sibling":         "sibling",
+		"relation.relative":        "relative",
+		"relation.lks":             "LKS",
+		"relation.other":           "other",
+		"outcomes.done.assessment": "Assessment saved.",
+		"outcomes.done.guardian":   "Guardian saved.",
+	})
+}
