@@ -17,17 +17,22 @@ import (
 )
 
 type fixture struct {
-	db    *storage.DB
-	svc   *cases.Service
-	staff access.Actor
-	unit  string
+	db     *storage.DB
+	svc    *cases.Service
+	people *accounts.Service
+	staff  access.Actor
+	unit   string
+	admin  string
+	// clock is the time the services see; a test may move it.
+	clock *time.Time
 }
 
 func setup(t *testing.T) fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storagetest.DB(t)
-	now := func() time.Time { return time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC) }
+	clock := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+	now := func() time.Time { return clock }
 	people := accounts.NewService(db, now)
 	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
@@ -46,8 +51,18 @@ func setup(t *testing.T) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{db: db, svc: cases.NewService(db, v, people, now), unit: unit.ID,
+	return fixture{db: db, svc: cases.NewService(db, v, people, now), people: people, unit: unit.ID, admin: admin.ID, clock: &clock,
 		staff: access.Actor{UserID: staff.ID, Role: access.Staff, UnitID: unit.ID}}
+}
+
+// user adds a user of the fixture's unit.
+func (f fixture) user(t *testing.T, email string, role access.Role) access.Actor {
+	t.Helper()
+	u, err := f.people.CreateUserAsOperator(context.Background(), accounts.NewUser{Email: email, Password: "sandi-uji-panjang", Name: "Staf " + email[:2], Role: role, UnitID: &f.unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return access.Actor{UserID: u.ID, Name: u.Name, Role: role, UnitID: f.unit}
 }
 
 func (f fixture) newCase(name, nik, birth string, cluster cases.Cluster, victim bool, consents ...cases.ConsentInput) (cases.Case, error) {

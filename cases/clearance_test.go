@@ -1,7 +1,6 @@
 package cases_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -9,11 +8,8 @@ import (
 	"time"
 
 	"github.com/sentrakreasi/atensi/access"
-	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/domain"
-	"github.com/sentrakreasi/atensi/storage/storagetest"
-	"github.com/sentrakreasi/atensi/vault"
 )
 
 // TestClosedCaseNamedStaffAndBreakGlass: a trafficking survivor's case
@@ -21,36 +17,13 @@ import (
 // emergency to a colleague for an hour, with the reason audited and the
 // supervisors told; nobody else, the supervisor included.
 func TestClosedCaseNamedStaffAndBreakGlass(t *testing.T) {
+	f := setup(t)
 	ctx := context.Background()
-	db := storagetest.DB(t)
-	now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	people := accounts.NewService(db, clock)
-	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := cases.NewService(db, v, people, clock)
-	admin, err := people.CreateUserAsOperator(ctx, accounts.NewUser{Email: "a@uji.id", Password: "sandi-admin-uji", Name: "A", Role: access.Admin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	unit, err := people.CreateUnit(ctx, access.Actor{UserID: admin.ID, Role: access.Admin},
-		accounts.NewUnit{Kind: accounts.Balai, Name: "Balai Uji", ProvinceCode: "32", RegencyCode: "3275"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	user := func(email string, role access.Role) access.Actor {
-		u, err := people.CreateUserAsOperator(ctx, accounts.NewUser{Email: email, Password: "sandi-uji-panjang", Name: "Staf " + email[:2], Role: role, UnitID: &unit.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return access.Actor{UserID: u.ID, Name: u.Name, Role: role, UnitID: unit.ID}
-	}
-	worker, colleague, other, sup := user("w1@uji.id", access.Staff), user("c1@uji.id", access.Staff), user("o1@uji.id", access.Staff), user("sp@uji.id", access.Supervisor)
+	svc, db := f.svc, f.db
+	worker, colleague, other, sup := f.user(t, "w1@uji.id", access.Staff), f.user(t, "c1@uji.id", access.Staff), f.user(t, "o1@uji.id", access.Staff), f.user(t, "sp@uji.id", access.Supervisor)
 	closed, err := svc.Create(ctx, worker, cases.NewCase{
 		Beneficiary: cases.NewBeneficiary{LegalName: "Melati Penyintas", BirthDate: "1995-03-03", Sex: "female", ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 2},
-		Cluster:     cases.ClusterTPPO, Pillar: "residensial", UnitID: unit.ID, Consents: []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}}})
+		Cluster:     cases.ClusterTPPO, Pillar: "residensial", UnitID: f.unit, Consents: []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}}})
 	if err != nil || closed.Sensitivity != access.TierClosed {
 		t.Fatalf("closed case: %+v %v", closed, err)
 	}
@@ -87,7 +60,7 @@ func TestClosedCaseNamedStaffAndBreakGlass(t *testing.T) {
 		!strings.Contains(notices[0].Body, closed.CaseNo) || strings.Contains(notices[0].Body, "Melati") {
 		t.Fatalf("supervisor's notice: %+v", notices)
 	}
-	now = now.Add(61 * time.Minute)
+	*f.clock = f.clock.Add(61 * time.Minute)
 	if err := reads(colleague); !errors.Is(err, domain.ErrForbidden) {
 		t.Fatalf("an hour later: %v, want forbidden", err)
 	}
@@ -96,7 +69,7 @@ func TestClosedCaseNamedStaffAndBreakGlass(t *testing.T) {
 	if err := svc.NameStaff(ctx, worker, closed.ID, other.UserID); !errors.Is(err, domain.ErrForbidden) {
 		t.Fatalf("staff naming: %v", err)
 	}
-	if err := svc.NameStaff(ctx, sup, closed.ID, admin.ID); !errors.Is(err, domain.ErrInvalid) {
+	if err := svc.NameStaff(ctx, sup, closed.ID, f.admin); !errors.Is(err, domain.ErrInvalid) {
 		t.Fatalf("naming someone outside the unit: %v", err)
 	}
 	if err := svc.NameStaff(ctx, sup, closed.ID, other.UserID); err != nil {
@@ -109,7 +82,7 @@ func TestClosedCaseNamedStaffAndBreakGlass(t *testing.T) {
 	// An ordinary case needs no glass to break.
 	open, err := svc.Create(ctx, worker, cases.NewCase{
 		Beneficiary: cases.NewBeneficiary{LegalName: "Budi Biasa", BirthDate: "1970-03-03", Sex: "male", ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 2},
-		Cluster:     cases.ClusterLansia, Pillar: "keluarga", UnitID: unit.ID, Consents: []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}}})
+		Cluster:     cases.ClusterLansia, Pillar: "keluarga", UnitID: f.unit, Consents: []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
