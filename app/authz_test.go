@@ -369,6 +369,7 @@ var authzTable = []route{
 	{"GET", "/api/v1/units/{unitA}/outcomes", "", expect(404, unitStaff(200)), false},
 	{"GET", "/api/v1/units/{unitA}/outcomes.csv?from=2026-01&to=2026-11", "", expect(404, unitStaff(200)), false},
 	{"GET", "/api/v1/units/{unitA}/outcomes.xlsx", "", expect(404, unitStaff(200)), false},
+	{"GET", "/api/v1/units/{unitA}/case-outcomes.csv?from=2026-01&to=2026-11", "", expect(404, unitStaff(200)), false},
 
 	{"GET", "/api/v1/categories", "", expect(200, nil), false},
 	{"GET", "/api/v1/products?q=keripik", "", expect(200, nil), false},
@@ -489,6 +490,7 @@ var authzTable = []route{
 	{"POST", "/staf/pembayaran/{batch}/baris/{line}/diterima", "", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
 	{"GET", "/staf/pembayaran/{batch}/baris/{line}/bukti", "", expect(404, map[string]int{"anon": 303}), false},
 	{"GET", "/staf/pembayaran/{batch}/baris/{line}/kuitansi", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"GET", "/admin/pesan", "", expect(403, map[string]int{"anon": 303, "admin": 200}), false},
 	{"GET", "/staf/persetujuan", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"GET", "/staf/tinjauan", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"POST", "/staf/tinjauan/{productDraft}/setujui", "", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},

@@ -10,7 +10,7 @@ import (
 // friendly error page for browsers.
 func (a *App) pages() error {
 	p, err := frontend.New(frontend.Config{BaseURL: a.cfg.BaseURL, Secure: a.secure(), Key: a.cfg.DataKey}, a.log,
-		frontend.Services{Accounts: a.accounts, Cases: a.cases, Catalog: a.catalog, Orders: a.orders, Payouts: a.payouts})
+		frontend.Services{Accounts: a.accounts, Cases: a.cases, Catalog: a.catalog, Orders: a.orders, Payouts: a.payouts, Outbox: a.outbox})
 	if err != nil {
 		return err
 	}

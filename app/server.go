@@ -46,6 +46,7 @@ type App struct {
 	catalog  *catalog.Service
 	orders   *orders.Service
 	payouts  *payouts.Service
+	outbox   *notify.Outbox
 	cards    orders.Gateway
 	// pageErrors renders errors of page requests; nil until pages are mounted.
 	pageErrors PageErrors
@@ -80,6 +81,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	settings := payouts.DefaultSettings
 	settings.ReceiptDays = cfg.PayoutReceiptDays
 	a.payouts = payouts.NewService(db, objects, v, a.catalog, a.accounts, a.cases, a.orders, settings, clock)
+	a.outbox = &notify.Outbox{DB: db, Now: clock}
 	if a.cards == nil && cfg.StripeSecretKey != "" {
 		a.cards = orders.NewStripe(cfg.StripeSecretKey, cfg.StripeAPIURL)
 	}
@@ -135,7 +137,7 @@ func (a *App) routes() {
 	ordersAPI.WebhookRoutes(a.http)
 	payouts.NewHandler(a.payouts).Routes(v1)
 	catalog.MediaRoutes(a.http, a.catalog)
-	notify.Routes(v1, a.db)
+	notify.Routes(v1, a.outbox)
 }
 
 // jobs registers the background workers and periodic jobs.

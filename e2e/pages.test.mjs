@@ -306,5 +306,13 @@ test('a closed case opens to a colleague only by breaking the glass with a reaso
   await page.getByRole('button', { name: 'Buka dengan akses darurat' }).click();
   await page.getByText('Akses darurat dibuka selama satu jam.').waitFor();
   assert.match(await page.textContent('h1'), /Kasus ATN-/);
+  await page.getByRole('button', { name: 'Keluar' }).click();
+
+  // Without SMTP the supervisors' notice is kept, for the admin to read.
+  await login(page, 'admin@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Pesan tersimpan' }).click();
+  await page.getByRole('heading', { name: /Akses darurat ke kasus ATN-/ }).first().waitFor();
+  assert.ok(!(await page.content()).includes('Melati Penyintas'), 'the notice names the PM');
+  await audit(page, 'kept messages');
   await page.context().close();
 });

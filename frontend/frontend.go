@@ -26,6 +26,7 @@ import (
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/orders"
 	"github.com/sentrakreasi/atensi/payouts"
 )
@@ -52,6 +53,7 @@ type Pages struct {
 	catalog  *catalog.Service
 	orders   *orders.Service
 	payouts  *payouts.Service
+	outbox   *notify.Outbox
 	// pages holds each page's template per language, built once at start
 	// with that language's t, so a request only executes one.
 	pages    map[string]map[string]*template.Template
@@ -71,11 +73,12 @@ type Services struct {
 	Catalog  *catalog.Service
 	Orders   *orders.Service
 	Payouts  *payouts.Service
+	Outbox   *notify.Outbox
 }
 
 // New parses the templates and fingerprints the static files.
 func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
-	p := &Pages{cfg: cfg, log: log, accounts: svc.Accounts, cases: svc.Cases, catalog: svc.Catalog, orders: svc.Orders, payouts: svc.Payouts,
+	p := &Pages{cfg: cfg, log: log, accounts: svc.Accounts, cases: svc.Cases, catalog: svc.Catalog, orders: svc.Orders, payouts: svc.Payouts, outbox: svc.Outbox,
 		pages:  map[string]map[string]*template.Template{},
 		assets: map[string]asset{}, assetURL: map[string]string{}}
 	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {

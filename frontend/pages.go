@@ -70,6 +70,7 @@ func (p *Pages) Routes(app fiber.Router) {
 	app.Get("/staf/pembayaran/:id/baris/:line/bukti", p.lineProof)
 	app.Get("/staf/pembayaran/:id/baris/:line/kuitansi", p.lineReceipt)
 	app.Get("/staf/persetujuan", p.approvals)
+	app.Get("/admin/pesan", p.outboxPage)
 	app.Get("/staf/tinjauan", p.reviewQueue)
 	app.Post("/staf/tinjauan/:id/setujui", p.checkCSRF, p.approve)
 	app.Post("/staf/tinjauan/:id/tolak", p.checkCSRF, p.reject)

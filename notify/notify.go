@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -161,16 +162,35 @@ func (w *SendWorker) Work(ctx context.Context, _ *river.Job[SendArgs]) error {
 	return err
 }
 
-// Kept lists the newest messages that were kept (no SMTP) or failed, for
-// operators to read.
-func Kept(ctx context.Context, db *gorm.DB, limit int) ([]Message, error) {
-	var rows []row
-	if err := db.WithContext(ctx).Where("status IN ('kept', 'failed')").Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
+// Kept is a message not sent: waiting for the sender, kept (no SMTP
+// server) or failed.
+type Kept struct {
+	Message
+	Status    string    `json:"status"`
+	LastError string    `json:"last_error,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Outbox lets admins read what was kept, so nothing a buyer or supervisor
+// was told is lost when no SMTP server is set.
+type Outbox struct {
+	DB  *storage.DB
+	Now func() time.Time
+}
+
+// Kept lists the newest messages not sent, for admins.
+func (o *Outbox) Kept(ctx context.Context, actor access.Actor, limit int) ([]Kept, error) {
+	if err := access.Can(actor, access.ReadOutbox, access.Resource{}, o.Now()); err != nil {
 		return nil, err
 	}
-	out := make([]Message, len(rows))
+	var rows []row
+	if err := o.DB.Gorm.WithContext(ctx).Where("status IN ('pending', 'kept', 'failed')").Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("kept messages: %w", err)
+	}
+	out := make([]Kept, len(rows))
 	for i, r := range rows {
-		out[i] = Message{To: r.ToEmail, Subject: r.Subject, Body: r.Body, Kind: r.Kind, Ref: r.Ref}
+		out[i] = Kept{Message: Message{To: r.ToEmail, Subject: r.Subject, Body: r.Body, Kind: r.Kind, Ref: r.Ref},
+			Status: r.Status, LastError: r.LastError, CreatedAt: r.CreatedAt}
 	}
 	return out, nil
 }

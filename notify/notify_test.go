@@ -3,12 +3,15 @@ package notify_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/storage"
 	"github.com/sentrakreasi/atensi/storage/storagetest"
@@ -122,8 +125,12 @@ func TestOutboxKeepsMessagesWithoutSMTP(t *testing.T) {
 	if n, err := s.SendPending(context.Background()); err != nil || n != 0 {
 		t.Fatalf("without SMTP: sent %d, %v", n, err)
 	}
-	kept, err := notify.Kept(context.Background(), db.Gorm, 10)
-	if err != nil || len(kept) != 1 || kept[0].Body != "Tautan pesanan." {
+	outbox := &notify.Outbox{DB: db, Now: time.Now}
+	kept, err := outbox.Kept(context.Background(), access.Actor{UserID: "a", Role: access.Admin}, 10)
+	if err != nil || len(kept) != 1 || kept[0].Body != "Tautan pesanan." || kept[0].Status != "kept" {
 		t.Fatalf("kept: %+v %v", kept, err)
+	}
+	if _, err := outbox.Kept(context.Background(), access.Actor{UserID: "s", Role: access.Staff}, 10); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("staff reading the outbox: %v", err)
 	}
 }

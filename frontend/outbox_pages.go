@@ -1,0 +1,17 @@
+package frontend
+
+import "github.com/gofiber/fiber/v2"
+
+// outboxPage shows admins the messages kept because no SMTP server is set (or
+// that failed): order confirmations, break-glass notices.
+func (p *Pages) outboxPage(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	msgs, err := p.outbox.Kept(c.UserContext(), actor, 100)
+	if err != nil {
+		return err
+	}
+	return p.render(c, fiber.StatusOK, "outbox", "outbox.title", map[string]any{"Messages": msgs}, nil)
+}
