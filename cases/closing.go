@@ -175,9 +175,56 @@ func (s *Service) CloseMonth(ctx context.Context, month string, recompute bool, 
 			m.date(), version, ComputationVersion, len(snaps), at, reason).Error; err != nil {
 			return fmt.Errorf("record close: %w", err)
 		}
-		return closeEvents(ctx, tx, m, version, at)
+		if err := closeEvents(ctx, tx, m, version, at); err != nil {
+			return err
+		}
+		return closeUnitSums(ctx, tx, m, version)
 	})
 	return res, err
+}
+
+// lockConsents serialises recording consents (shared: they run side by
+// side) with reading their watermark (exclusive). Consent ids come from a
+// sequence and commit in any order; under the exclusive lock every id at or
+// below the highest is committed, so a watermark never skips one.
+func lockConsents(ctx context.Context, tx *storage.Tx, exclusive bool) error {
+	q := "SELECT pg_advisory_xact_lock_shared(hashtext('consents'))"
+	if exclusive {
+		q = "SELECT pg_advisory_xact_lock(hashtext('consents'))"
+	}
+	if err := tx.DB.WithContext(ctx).Exec(q).Error; err != nil {
+		return fmt.Errorf("lock consents: %w", err)
+	}
+	return nil
+}
+
+// closeUnitSums sums the month's new snapshots by unit, cluster and pillar
+// over the PM whose aggregate_reporting consent is given, and records the
+// last consent it saw: unit dashboards read these few rows and apply only
+// the consents recorded since. It runs last, so consents wait for it only
+// briefly.
+func closeUnitSums(ctx context.Context, tx *storage.Tx, m monthSpan, version int) error {
+	if err := lockConsents(ctx, tx, true); err != nil {
+		return err
+	}
+	db := tx.DB.WithContext(ctx)
+	args := map[string]any{"month": m.date(), "version": version}
+	if err := db.Exec(`INSERT INTO unit_outcome_marks (month, version, consent_watermark)
+		SELECT @month, @version, coalesce(max(id), 0) FROM consents`, args).Error; err != nil {
+		return fmt.Errorf("unit sums: %w", err)
+	}
+	if err := db.Exec(`
+INSERT INTO unit_outcome_sums (month, version, unit_id, cluster, pillar, pm, attributed_sales_idr, net_income_idr,
+    orders_completed, pm_at_min_wage, pm_above_poverty_line)
+SELECT s.month, s.version, c.unit_id, c.cluster, c.pillar, count(*), sum(s.attributed_sales_idr), sum(s.net_income_idr),
+    sum(s.orders_completed), count(*) FILTER (WHERE s.min_wage_bits & 1 = 1), count(*) FILTER (WHERE s.poverty_line_bits & 1 = 1)
+FROM outcome_snapshots s
+JOIN cases c ON c.id = s.case_id
+WHERE s.month = @month AND s.version = @version AND `+reportingCases+`
+GROUP BY 1, 2, 3, 4, 5`, args).Error; err != nil {
+		return fmt.Errorf("unit sums: %w", err)
+	}
+	return nil
 }
 
 // closeEvents writes the case events of a close from its snapshots, in SQL:

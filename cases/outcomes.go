@@ -136,12 +136,9 @@ type baseRow struct {
 // case events (sales, refunds, payouts by type), the latest income entry
 // per kind, the household size in force, the reference rows in force, and
 // the previous month's latest snapshot. /*case*/ narrows it to one case.
-const baseSQL = `
-WITH c AS (
-    SELECT c.id AS case_id, b.province_code, b.regency_code, b.household_size
-    FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id
-    WHERE c.opened_on < @month_end AND (c.closed_on IS NULL OR c.closed_on >= @month) /*case c.id*/
-),
+// referenceCTEs picks, for the places of the cases in c, the minimum wage
+// and the poverty line in force: the one rule for reference rows.
+const referenceCTEs = `
 places AS (SELECT DISTINCT province_code, regency_code FROM c),
 mw AS (
     SELECT p.province_code, p.regency_code, w.id, w.amount_idr FROM places p
@@ -159,7 +156,32 @@ pl AS (
         SELECT l.id, l.amount_idr FROM poverty_lines l
         WHERE l.province_code IN (p.province_code, '00') AND l.period <= @period
         ORDER BY (l.province_code = p.province_code) DESC, l.period DESC, l.id DESC LIMIT 1) l ON true
+)`
+
+// incomeCTEs are the latest other income per kind and the household
+// size in force for the month.
+const incomeCTEs = `
+inc AS (
+    SELECT i.case_id,
+        sum(i.amount_idr) FILTER (WHERE i.kind <> 'bansos') AS other,
+        sum(i.amount_idr) FILTER (WHERE i.kind <> 'bansos' AND i.verified) AS other_verified,
+        sum(i.amount_idr) FILTER (WHERE i.kind = 'bansos') AS bansos
+    FROM (SELECT DISTINCT ON (case_id, kind) case_id, kind, amount_idr, verified FROM case_incomes i
+          WHERE i.month = @month /*case i.case_id*/ ORDER BY case_id, kind, id DESC) i
+    GROUP BY i.case_id
 ),
+hh AS (
+    SELECT DISTINCT ON (h.case_id) h.case_id, h.size FROM case_household_sizes h
+    WHERE h.from_month <= @month /*case h.case_id*/ ORDER BY h.case_id, h.from_month DESC, h.id DESC
+)`
+
+const baseSQL = `
+WITH c AS (
+    SELECT c.id AS case_id, b.province_code, b.regency_code, b.household_size
+    FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id
+    WHERE c.opened_on < @month_end AND (c.closed_on IS NULL OR c.closed_on >= @month) /*case c.id*/
+),
+` + referenceCTEs + `,
 ev AS (
     SELECT e.case_id,
         sum((e.data->>'attributed_idr')::bigint) FILTER (WHERE e.type = 'sale_completed') AS sales,
@@ -189,19 +211,7 @@ buyers AS (
             WHERE p.type = 'sale_completed' AND p.case_id = b.case_id AND p.data->>'buyer_hash' = b.h AND p.occurred_at < @start)) AS repeat_buyers
     FROM bought b GROUP BY b.case_id
 ),
-inc AS (
-    SELECT i.case_id,
-        sum(i.amount_idr) FILTER (WHERE i.kind <> 'bansos') AS other,
-        sum(i.amount_idr) FILTER (WHERE i.kind <> 'bansos' AND i.verified) AS other_verified,
-        sum(i.amount_idr) FILTER (WHERE i.kind = 'bansos') AS bansos
-    FROM (SELECT DISTINCT ON (case_id, kind) case_id, kind, amount_idr, verified FROM case_incomes i
-          WHERE i.month = @month /*case i.case_id*/ ORDER BY case_id, kind, id DESC) i
-    GROUP BY i.case_id
-),
-hh AS (
-    SELECT DISTINCT ON (h.case_id) h.case_id, h.size FROM case_household_sizes h
-    WHERE h.from_month <= @month /*case h.case_id*/ ORDER BY h.case_id, h.from_month DESC, h.id DESC
-),
+` + incomeCTEs + `,
 prev AS (
     SELECT DISTINCT ON (s.case_id) s.* FROM outcome_snapshots s
     WHERE s.month = @prev_month /*case s.case_id*/ ORDER BY s.case_id, s.version DESC

@@ -283,15 +283,20 @@ func TestGraduationDueAfterSixMonthsAtMinimumWageOncePerStreak(t *testing.T) {
 func TestUnitAggregatesCountConsentingPMAndHideSmallCells(t *testing.T) {
 	f := setupOutcomes(t, time.Date(2026, 9, 2, 3, 0, 0, 0, time.UTC))
 	ctx := context.Background()
+	// Lansia live in a komunitas, the others with their keluarga.
 	open := func(cluster cases.Cluster, reporting bool) string {
 		t.Helper()
+		pillar := "keluarga"
+		if cluster == cases.ClusterLansia {
+			pillar = "komunitas"
+		}
 		consents := []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}}
 		if reporting {
 			consents = append(consents, cases.ConsentInput{Purpose: cases.PurposeReporting, GivenBy: "self"})
 		}
 		c, err := f.svc.Create(ctx, f.staff, cases.NewCase{
 			Beneficiary: cases.NewBeneficiary{LegalName: "PM Agregat", BirthDate: "1960-02-03", Sex: "male", ProvinceCode: "32", RegencyCode: "3273", HouseholdSize: 1},
-			Cluster:     cluster, Pillar: "keluarga", UnitID: f.unit, Consents: consents})
+			Cluster:     cluster, Pillar: pillar, UnitID: f.unit, Consents: consents})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -304,7 +309,7 @@ func TestUnitAggregatesCountConsentingPMAndHideSmallCells(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		open(cases.ClusterLansia, true)
 	}
-	open(cases.ClusterLansia, false) // not counted anywhere
+	silent := open(cases.ClusterLansia, false) // not counted anywhere
 	for i := 0; i < 5; i++ {
 		open(cases.ClusterNapza, true)
 	}
@@ -317,9 +322,31 @@ func TestUnitAggregatesCountConsentingPMAndHideSmallCells(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cells := map[string]cases.UnitCell{}
+		cells, byPillar := map[string]cases.UnitCell{}, map[string]cases.UnitCell{}
 		for _, c := range u.Items {
-			cells[c.Cluster] = c
+			switch c.Dimension {
+			case cases.ByCluster:
+				cells[c.Group] = c
+			case cases.ByPillar:
+				byPillar[c.Group] = c
+			}
+		}
+		if len(cells) != 6 || len(byPillar) != 4 {
+			t.Fatalf("5 clusters, 3 pillars and a total each: %+v", u.Items)
+		}
+		// 3 in komunitas are hidden, and keluarga with them (the total
+		// would give komunitas away); residensial is an empty zero.
+		if c := byPillar["komunitas"]; !c.Suppressed || c.PM != nil || c.Locked != locked {
+			t.Errorf("komunitas: %+v", c)
+		}
+		if c := byPillar["keluarga"]; !c.Suppressed || c.PM != nil {
+			t.Errorf("keluarga hides with komunitas: %+v", c)
+		}
+		if c := byPillar["residensial"]; c.Suppressed || *c.PM != 0 {
+			t.Errorf("residensial: %+v", c)
+		}
+		if c := byPillar["all"]; c.Suppressed || *c.PM != 14 || *c.AttributedSalesIDR != 15000000 {
+			t.Errorf("pillar total: %+v", c)
 		}
 		if c := cells["lansia"]; !c.Suppressed || c.PM != nil || c.AttributedSalesIDR != nil {
 			t.Errorf("3 lansia must be hidden: %+v", c)
@@ -346,11 +373,39 @@ func TestUnitAggregatesCountConsentingPMAndHideSmallCells(t *testing.T) {
 	check(true)
 	u, _ := f.svc.UnitOutcomes(ctx, f.staff, f.unit, "2026-09", "2026-09")
 	csvOut, err := cases.UnitOutcomesCSV(u)
-	if err != nil || !bytes.Contains(csvOut, []byte("2026-09,lansia,,,,,,,true,true")) || !bytes.Contains(csvOut, []byte("2026-09,disabilitas,6,15000000,15000000,6,6,")) {
+	if err != nil || !bytes.Contains(csvOut, []byte("2026-09,cluster,lansia,,,,,,,true,true")) || !bytes.Contains(csvOut, []byte("2026-09,cluster,disabilitas,6,15000000,15000000,6,6,")) ||
+		!bytes.Contains(csvOut, []byte("2026-09,pillar,residensial,0,0,0,0,0,0,false,true")) {
 		t.Fatalf("csv: %s %v", csvOut, err)
 	}
 	if x, err := cases.UnitOutcomesXLSX(u); err != nil || len(x) < 100 {
 		t.Fatalf("xlsx: %d bytes %v", len(x), err)
+	}
+	// Consents recorded after the close count at once in the closed month:
+	// a disabilitas PM withdraws, the silent lansia consents.
+	if _, err := f.svc.RecordConsent(ctx, f.staff, disabled[0], cases.ConsentInput{Purpose: cases.PurposeReporting, GivenBy: "self", Action: "withdrawn"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.RecordConsent(ctx, f.staff, silent, cases.ConsentInput{Purpose: cases.PurposeReporting, GivenBy: "self"}); err != nil {
+		t.Fatal(err)
+	}
+	u, err = f.svc.UnitOutcomes(ctx, f.staff, f.unit, "2026-09", "2026-09")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range u.Items {
+		if c.Dimension != cases.ByCluster {
+			continue
+		}
+		switch c.Group {
+		case "lansia":
+			if !c.Suppressed {
+				t.Errorf("4 lansia are still hidden: %+v", c)
+			}
+		case "all":
+			if c.Suppressed || *c.PM != 14 || *c.PMAtMinWage != 5 || *c.AttributedSalesIDR != 12500000 {
+				t.Errorf("total after the consents: %+v", c)
+			}
+		}
 	}
 }
 

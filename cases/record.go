@@ -286,6 +286,9 @@ func validateConsent(v *domain.ValidationError, field string, c *ConsentInput, c
 func (s *Service) recordConsent(ctx context.Context, tx *storage.Tx, actor access.Actor, caseID string, c ConsentInput) error {
 	now := s.now().UTC()
 	row := consentRow{CaseID: caseID, Purpose: c.Purpose, Action: c.Action, GivenBy: c.GivenBy, Method: c.Method, RecordedBy: actor.UserID, At: now}
+	if err := lockConsents(ctx, tx, false); err != nil {
+		return err
+	}
 	if err := tx.DB.Create(&row).Error; err != nil {
 		return fmt.Errorf("record consent: %w", err)
 	}

@@ -36,7 +36,7 @@ func (s *Service) SeedScale(ctx context.Context, places []ScaleCase) ([]string, 
 			cluster := clusters[i%len(clusters)]
 			staff := p.StaffID
 			c := caseRow{ID: domain.NewID(), CaseNo: fmt.Sprintf("SKL-%07d", i), BeneficiaryID: b.ID, UnitID: p.UnitID, Cluster: cluster,
-				Pillar: "komunitas", Sensitivity: sensitivity(cluster, false, false), AssignedStaffID: &staff, OpenedOn: now.AddDate(-1, 0, 0),
+				Pillar: pillars[i%len(pillars)], Sensitivity: sensitivity(cluster, false, false), AssignedStaffID: &staff, OpenedOn: now.AddDate(-1, 0, 0),
 				CreatedBy: staff, CreatedAt: now}
 			rows = append(rows, c)
 			ids[i] = c.ID

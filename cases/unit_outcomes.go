@@ -18,15 +18,23 @@ import (
 // rule 5: aggregates above caseworker level hide cells of fewer than 5).
 const MinCell = 5
 
-// AllClusters labels a month's total row in unit aggregates.
-const AllClusters = "all"
+// The dimensions of unit aggregates: every month has a row per cluster and
+// a row per pillar, each set with its own total.
+const (
+	ByCluster = "cluster"
+	ByPillar  = "pillar"
+)
 
-// UnitCell is one cluster (or AllClusters) in one month of a unit's
-// aggregates. A nil number is suppressed: it stands for fewer than MinCell
-// PM, or it would let such a number be derived by subtraction.
+// AllGroups labels a month's total row in unit aggregates.
+const AllGroups = "all"
+
+// UnitCell is one group (a cluster, a pillar, or AllGroups) in one month of
+// a unit's aggregates. A nil number is suppressed: it stands for fewer than
+// MinCell PM, or it would let such a number be derived by subtraction.
 type UnitCell struct {
 	Month              string `json:"month"`
-	Cluster            string `json:"cluster"`
+	Dimension          string `json:"dimension"` // ByCluster or ByPillar
+	Group              string `json:"group"`     // the cluster or pillar, or AllGroups
 	PM                 *int64 `json:"pm"`
 	AttributedSalesIDR *int64 `json:"attributed_sales_idr"`
 	NetIncomeIDR       *int64 `json:"net_income_idr"`
@@ -37,7 +45,7 @@ type UnitCell struct {
 	Locked             bool   `json:"locked"`
 }
 
-// UnitOutcomes is a unit's aggregates by cluster and month.
+// UnitOutcomes is a unit's aggregates by month, by cluster and by pillar.
 type UnitOutcomes struct {
 	UnitID  string     `json:"unit_id"`
 	From    string     `json:"from"`
@@ -48,8 +56,8 @@ type UnitOutcomes struct {
 
 // cellSum is an unsuppressed cell, before protection.
 type cellSum struct {
-	Month   time.Time
 	Cluster string
+	Pillar  string
 	PM      int64
 	Sales   int64
 	Net     int64
@@ -58,14 +66,99 @@ type cellSum struct {
 	AbovePL int64
 }
 
+func (c *cellSum) add(o cellSum, sign int64) {
+	c.PM += sign * o.PM
+	c.Sales += sign * o.Sales
+	c.Net += sign * o.Net
+	c.Orders += sign * o.Orders
+	c.AtMW += sign * o.AtMW
+	c.AbovePL += sign * o.AbovePL
+}
+
+// groupKey is one cluster x pillar of a month: the finest the sums go.
+type groupKey struct{ cluster, pillar string }
+
 // reportingCases is the SQL condition "the case's latest aggregate_reporting
 // consent is given": only those PM are counted in aggregates.
 const reportingCases = `EXISTS (SELECT 1 FROM (SELECT k.action FROM consents k WHERE k.case_id = c.id AND k.purpose = 'aggregate_reporting'
     ORDER BY k.at DESC, k.id DESC LIMIT 1) k WHERE k.action = 'given')`
 
-// UnitOutcomes aggregates the indicators of a unit's PM by cluster and
-// month (by default the last 12 months), counting only PM who consented to
-// aggregate reporting, with small cells suppressed.
+// closedMonthsSQL is the latest version of each closed month with the
+// consent watermark of its unit sums (0 for a month without sums: then
+// every consenting PM is a correction, and the answer is still right).
+const closedMonthsSQL = `
+v AS (
+    SELECT DISTINCT ON (o.month) o.month, o.version, coalesce(k.consent_watermark, 0) AS mark
+    FROM outcome_months o LEFT JOIN unit_outcome_marks k ON k.month = o.month AND k.version = o.version
+    WHERE o.month BETWEEN @first AND @last ORDER BY o.month, o.version DESC)`
+
+// unitSumsSQL reads the sums made at the close: a few rows a month.
+const unitSumsSQL = `WITH ` + closedMonthsSQL + `
+SELECT v.month, u.cluster, u.pillar, coalesce(u.pm, 0) AS pm, coalesce(u.attributed_sales_idr, 0) AS sales,
+    coalesce(u.net_income_idr, 0) AS net, coalesce(u.orders_completed, 0) AS orders,
+    coalesce(u.pm_at_min_wage, 0) AS at_mw, coalesce(u.pm_above_poverty_line, 0) AS above_pl
+FROM v LEFT JOIN unit_outcome_sums u ON u.unit_id = @unit AND u.month = v.month AND u.version = v.version`
+
+// consentChangesSQL finds the unit's PM whose aggregate_reporting consent
+// was recorded after a month's sums were made, with whether they were
+// counted then and are to be counted now, and their snapshot of the month.
+const consentChangesSQL = `WITH ` + closedMonthsSQL + `,
+ch AS (
+    SELECT DISTINCT v.month, v.version, v.mark, k.case_id
+    FROM v JOIN consents k ON k.purpose = 'aggregate_reporting' AND k.id > v.mark)
+SELECT ch.month, c.cluster, c.pillar,
+    coalesce((SELECT r.action = 'given' FROM consents r WHERE r.case_id = ch.case_id AND r.purpose = 'aggregate_reporting'
+        AND r.id <= ch.mark ORDER BY r.at DESC, r.id DESC LIMIT 1), false) AS was,
+    coalesce((SELECT r.action = 'given' FROM consents r WHERE r.case_id = ch.case_id AND r.purpose = 'aggregate_reporting'
+        ORDER BY r.at DESC, r.id DESC LIMIT 1), false) AS now,
+    s.attributed_sales_idr AS sales, s.net_income_idr AS net, s.orders_completed AS orders,
+    s.min_wage_bits & 1 AS at_mw, s.poverty_line_bits & 1 AS above_pl
+FROM ch
+-- By key, one case at a time: few consents change between closes.
+CROSS JOIN LATERAL (SELECT c.cluster, c.pillar FROM cases c WHERE c.id = ch.case_id AND c.unit_id = @unit) c
+CROSS JOIN LATERAL (SELECT * FROM outcome_snapshots s
+    WHERE s.case_id = ch.case_id AND s.month = ch.month AND s.version = ch.version) s`
+
+// unitLiveSQL sums a month not closed yet for a unit's PM: only what the
+// aggregates need (sales, refunds, orders, other income, household size and
+// the reference rows), so neither buyers nor the month before are read.
+// reporting says whether the PM is counted; the rules stay in derive.
+const unitLiveSQL = `
+WITH c AS (
+    SELECT c.id AS case_id, c.cluster, c.pillar, b.province_code, b.regency_code, b.household_size,
+        coalesce(r.action = 'given', false) AS reporting
+    FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id
+    LEFT JOIN (SELECT DISTINCT ON (k.case_id) k.case_id, k.action FROM consents k
+               WHERE k.purpose = 'aggregate_reporting' AND k.case_id IN (SELECT id FROM cases WHERE unit_id = @unit)
+               ORDER BY k.case_id, k.at DESC, k.id DESC) r ON r.case_id = c.id
+    WHERE c.unit_id = @unit AND c.opened_on < @month_end AND (c.closed_on IS NULL OR c.closed_on >= @month)
+),` + referenceCTEs + `,
+ev AS (
+    SELECT e.case_id,
+        sum((e.data->>'attributed_idr')::bigint) FILTER (WHERE e.type = 'sale_completed') AS sales,
+        sum((e.data->>'attributed_idr')::bigint) FILTER (WHERE e.type = 'refund') AS refunds,
+        count(*) FILTER (WHERE e.type = 'sale_completed') AS orders
+    FROM case_events e
+    WHERE e.type IN ('sale_completed', 'refund') AND e.occurred_at >= @start AND e.occurred_at < @end
+      AND e.case_id IN (SELECT case_id FROM c)
+    GROUP BY e.case_id
+),` + incomeCTEs + `
+SELECT c.case_id, c.cluster, c.pillar, c.reporting,
+    coalesce(ev.sales, 0) AS sales, coalesce(ev.refunds, 0) AS refunds, coalesce(ev.orders, 0) AS orders,
+    coalesce(inc.other, 0) AS other, coalesce(hh.size, c.household_size) AS household_size,
+    mw.amount_idr AS mw_idr, pl.amount_idr AS pl_idr
+FROM c
+LEFT JOIN ev ON ev.case_id = c.case_id
+LEFT JOIN inc ON inc.case_id = c.case_id
+LEFT JOIN hh ON hh.case_id = c.case_id
+LEFT JOIN mw ON mw.province_code = c.province_code AND mw.regency_code = c.regency_code
+LEFT JOIN pl ON pl.province_code = c.province_code`
+
+// UnitOutcomes aggregates the indicators of a unit's PM by month, by
+// cluster and by pillar (by default the last 12 months), counting only PM
+// who consented to aggregate reporting, with small cells suppressed.
+// Closed months are read from the sums made at the close, corrected for
+// consents recorded since; the months not closed yet are summed live.
 func (s *Service) UnitOutcomes(ctx context.Context, actor access.Actor, unitID, from, to string) (UnitOutcomes, error) {
 	now := s.now()
 	if err := access.Can(actor, access.ReadUnitOutcomes, access.Resource{UnitID: unitID}, now); err != nil {
@@ -80,111 +173,153 @@ func (s *Service) UnitOutcomes(ctx context.Context, actor access.Actor, unitID, 
 		return out, nil
 	}
 	db := s.db.Gorm.WithContext(ctx)
-	// Closed months: summed in SQL from the latest version of each snapshot.
-	var closed []cellSum
-	if err := db.Raw(`
-SELECT s.month, c.cluster, count(*) AS pm, sum(s.attributed_sales_idr) AS sales, sum(s.net_income_idr) AS net,
-    sum(s.orders_completed) AS orders, count(*) FILTER (WHERE s.min_wage_bits & 1 = 1) AS at_mw,
-    count(*) FILTER (WHERE s.poverty_line_bits & 1 = 1) AS above_pl
-FROM (SELECT DISTINCT ON (case_id, month) * FROM outcome_snapshots
-      WHERE month BETWEEN ? AND ? AND case_id IN (SELECT id FROM cases WHERE unit_id = ?)
-      ORDER BY case_id, month, version DESC) s
-JOIN cases c ON c.id = s.case_id
-WHERE `+reportingCases+`
-GROUP BY 1, 2`, first.date(), last.date(), unitID).Scan(&closed).Error; err != nil {
+	sums := map[string]map[groupKey]cellSum{}
+	closedMonths := map[string]bool{}
+	at := func(month time.Time) map[groupKey]cellSum {
+		m := month.Format("2006-01")
+		if sums[m] == nil {
+			sums[m] = map[groupKey]cellSum{}
+		}
+		return sums[m]
+	}
+	args := map[string]any{"first": first.date(), "last": last.date(), "unit": unitID}
+	var closed []struct {
+		Month                                 time.Time
+		Cluster, Pillar                       *string
+		PM, Sales, Net, Orders, AtMW, AbovePL int64
+	}
+	if err := db.Raw(unitSumsSQL, args).Scan(&closed).Error; err != nil {
 		return out, fmt.Errorf("unit outcomes: %w", err)
 	}
-	sums := map[string]map[string]cellSum{}
-	closedMonths := map[string]bool{}
 	for _, c := range closed {
-		m := c.Month.Format("2006-01")
-		if sums[m] == nil {
-			sums[m] = map[string]cellSum{}
+		closedMonths[c.Month.Format("2006-01")] = true
+		cells := at(c.Month)
+		if c.Cluster == nil {
+			continue // closed, with nobody of this unit counted then
 		}
-		sums[m][c.Cluster] = c
+		k := groupKey{*c.Cluster, *c.Pillar}
+		cell := cells[k]
+		cell.add(cellSum{PM: c.PM, Sales: c.Sales, Net: c.Net, Orders: c.Orders, AtMW: c.AtMW, AbovePL: c.AbovePL}, 1)
+		cells[k] = cell
 	}
-	var done []time.Time
-	if err := db.Raw("SELECT DISTINCT month FROM outcome_months WHERE month BETWEEN ? AND ?", first.date(), last.date()).Scan(&done).Error; err != nil {
-		return out, fmt.Errorf("closed months: %w", err)
+	var changes []struct {
+		Month           time.Time
+		Cluster, Pillar string
+		Was, Now        bool
+		Sales, Net      int64
+		Orders          int64
+		AtMW, AbovePL   int64
 	}
-	for _, d := range done {
-		closedMonths[d.Format("2006-01")] = true
+	if err := db.Raw(consentChangesSQL, args).Scan(&changes).Error; err != nil {
+		return out, fmt.Errorf("consents since the close: %w", err)
 	}
-	// Months not closed yet: the same sums and rules as a PM's live month,
-	// over the unit's consenting cases at once.
-	var consenting []struct {
-		ID      string
-		Cluster string
-	}
-	if err := db.Raw("SELECT c.id, c.cluster FROM cases c WHERE c.unit_id = ? AND "+reportingCases, unitID).Scan(&consenting).Error; err != nil {
-		return out, fmt.Errorf("consenting cases: %w", err)
-	}
-	cluster := make(map[string]string, len(consenting))
-	for _, c := range consenting {
-		cluster[c.ID] = c.Cluster
-	}
-	set := s.settings()
-	for m := first; !last.before(m); m = m.next() {
-		if closedMonths[m.String()] || len(cluster) == 0 {
+	for _, c := range changes {
+		if c.Was == c.Now {
 			continue
 		}
-		rows, err := sumMonthOf(ctx, db, m, "unit", unitID)
+		sign := int64(1)
+		if c.Was {
+			sign = -1
+		}
+		k := groupKey{c.Cluster, c.Pillar}
+		cells := at(c.Month)
+		cell := cells[k]
+		cell.add(cellSum{PM: 1, Sales: c.Sales, Net: c.Net, Orders: c.Orders, AtMW: c.AtMW, AbovePL: c.AbovePL}, sign)
+		cells[k] = cell
+	}
+	// Months not closed yet: the same rules as a PM's live month, summed
+	// for the unit's PM in one statement a month.
+	set := s.settings()
+	for m := first; !last.before(m); m = m.next() {
+		if closedMonths[m.String()] {
+			continue
+		}
+		cells, err := s.unitLiveMonth(ctx, m, unitID, set)
 		if err != nil {
 			return out, err
-		}
-		asOf := m.end()
-		if now.Before(asOf) {
-			asOf = now
-		}
-		cells := map[string]cellSum{}
-		for _, b := range rows {
-			cl, ok := cluster[b.CaseID]
-			if !ok {
-				continue
-			}
-			o := derive(m, b, b.carried(), set, asOf)
-			c := cells[cl]
-			c.Month, c.Cluster = m.date(), cl
-			c.PM++
-			c.Sales += int64(o.AttributedSalesIDR)
-			c.Net += int64(o.NetIncomeIDR)
-			c.Orders += int64(o.OrdersCompleted)
-			c.AtMW += int64(o.mwBits & 1)
-			c.AbovePL += int64(o.plBits & 1)
-			cells[cl] = c
 		}
 		sums[m.String()] = cells
 	}
 	for m := first; !last.before(m); m = m.next() {
-		out.Items = append(out.Items, protectMonth(m.String(), sums[m.String()], closedMonths[m.String()])...)
+		byCluster, byPillar := map[string]cellSum{}, map[string]cellSum{}
+		for k, c := range sums[m.String()] {
+			x := byCluster[k.cluster]
+			x.add(c, 1)
+			byCluster[k.cluster] = x
+			y := byPillar[k.pillar]
+			y.add(c, 1)
+			byPillar[k.pillar] = y
+		}
+		locked := closedMonths[m.String()]
+		out.Items = append(out.Items, protectMonth(m.String(), ByCluster, clusterNames(), byCluster, locked)...)
+		out.Items = append(out.Items, protectMonth(m.String(), ByPillar, pillars, byPillar, locked)...)
 	}
 	return out, nil
 }
 
-// protectMonth makes the published cells of one month: each cluster and
-// the total. A count of people is shown only when it is 0 or at least
-// MinCell and so is its complement in the cell; where one cluster would be
-// hidden alone, the next smallest is hidden too, so the total cannot give
-// it away by subtraction.
-func protectMonth(month string, sums map[string]cellSum, locked bool) []UnitCell {
-	names := make([]string, 0, len(clusters)+1)
-	for _, c := range clusters {
-		names = append(names, string(c))
+// unitLiveMonth sums month m (not closed) for the consenting PM of a unit,
+// by cluster and pillar, through derive like any live month.
+func (s *Service) unitLiveMonth(ctx context.Context, m monthSpan, unitID string, set OutcomeSettings) (map[groupKey]cellSum, error) {
+	args := map[string]any{
+		"unit": unitID, "month": m.date(), "month_end": m.next().date(),
+		"start": m.start.UTC(), "end": m.end().UTC(), "year": m.start.Year(), "period": m.String(),
 	}
+	rows, err := s.db.Gorm.WithContext(ctx).Raw(unitLiveSQL, args).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("sum month %s for unit: %w", m, err)
+	}
+	defer rows.Close()
+	asOf := m.end()
+	if now := s.now(); now.Before(asOf) {
+		asOf = now
+	}
+	cells := map[groupKey]cellSum{}
+	for rows.Next() {
+		var b baseRow
+		var k groupKey
+		var reporting bool
+		if err := rows.Scan(&b.CaseID, &k.cluster, &k.pillar, &reporting, &b.Sales, &b.Refunds, &b.Orders, &b.Other,
+			&b.HouseholdSize, &b.MwIDR, &b.PlIDR); err != nil {
+			return nil, fmt.Errorf("sum month %s for unit: %w", m, err)
+		}
+		if !reporting {
+			continue
+		}
+		// The threshold bits of this month need nothing of the month before.
+		o := derive(m, b, nil, set, asOf)
+		c := cells[k]
+		c.add(cellSum{PM: 1, Sales: int64(o.AttributedSalesIDR), Net: int64(o.NetIncomeIDR), Orders: int64(o.OrdersCompleted),
+			AtMW: int64(o.mwBits & 1), AbovePL: int64(o.plBits & 1)}, 1)
+		cells[k] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sum month %s for unit: %w", m, err)
+	}
+	return cells, nil
+}
+
+func clusterNames() []string {
+	names := make([]string, len(clusters))
+	for i, c := range clusters {
+		names[i] = string(c)
+	}
+	return names
+}
+
+// protectMonth makes the published cells of one month in one dimension:
+// each group (names) and the total. A count of people is shown only when
+// it is 0 or at least MinCell and so is its complement in the cell; where
+// one group would be hidden alone, the next smallest is hidden too, so the
+// total cannot give it away by subtraction. The total is the same in both
+// dimensions and each is protected against it.
+func protectMonth(month, dimension string, names []string, sums map[string]cellSum, locked bool) []UnitCell {
 	var total cellSum
-	cells := make([]cellSum, len(clusters))
+	cells := make([]cellSum, len(names), len(names)+1)
 	for i, n := range names {
 		cells[i] = sums[n]
-		cells[i].Cluster = n
-		total.PM += cells[i].PM
-		total.Sales += cells[i].Sales
-		total.Net += cells[i].Net
-		total.Orders += cells[i].Orders
-		total.AtMW += cells[i].AtMW
-		total.AbovePL += cells[i].AbovePL
+		total.add(cells[i], 1)
 	}
-	total.Cluster = AllClusters
-	names = append(names, AllClusters)
+	names = append(names[:len(names):len(names)], AllGroups)
 	cells = append(cells, total)
 
 	small := func(n int64) bool { return n > 0 && n < MinCell }
@@ -195,7 +330,7 @@ func protectMonth(month string, sums map[string]cellSum, locked bool) []UnitCell
 
 	out := make([]UnitCell, len(cells))
 	for i, c := range cells {
-		u := UnitCell{Month: month, Cluster: names[i], Locked: locked, Suppressed: hidden[i]}
+		u := UnitCell{Month: month, Dimension: dimension, Group: names[i], Locked: locked, Suppressed: hidden[i]}
 		if !hidden[i] {
 			u.PM, u.AttributedSalesIDR, u.NetIncomeIDR, u.OrdersCompleted = ptr(c.PM), ptr(c.Sales), ptr(c.Net), ptr(c.Orders)
 		}
@@ -279,7 +414,7 @@ func monthRange(now time.Time, from, to string) (monthSpan, monthSpan, error) {
 // unitTable is the aggregates as rows of text for the exports; a
 // suppressed number is an empty cell.
 func unitTable(u UnitOutcomes) [][]any {
-	rows := [][]any{{"month", "cluster", "pm", "attributed_sales_idr", "net_income_idr", "orders_completed",
+	rows := [][]any{{"month", "dimension", "group", "pm", "attributed_sales_idr", "net_income_idr", "orders_completed",
 		"pm_at_min_wage", "pm_above_poverty_line", "suppressed", "locked"}}
 	num := func(p *int64) any {
 		if p == nil {
@@ -288,7 +423,7 @@ func unitTable(u UnitOutcomes) [][]any {
 		return *p
 	}
 	for _, c := range u.Items {
-		rows = append(rows, []any{c.Month, c.Cluster, num(c.PM), num(c.AttributedSalesIDR), num(c.NetIncomeIDR), num(c.OrdersCompleted),
+		rows = append(rows, []any{c.Month, c.Dimension, c.Group, num(c.PM), num(c.AttributedSalesIDR), num(c.NetIncomeIDR), num(c.OrdersCompleted),
 			num(c.PMAtMinWage), num(c.PMAbovePovertyLine), c.Suppressed, c.Locked})
 	}
 	return rows

@@ -85,13 +85,18 @@ test('a supervisor reads the unit dashboard with small cells hidden, and downloa
   assert.match(main, /kurang dari 5/);
   // Three PM in the demo: every count of them is hidden.
   assert.ok(await page.getByText('disembunyikan', { exact: true }).count() >= 1, 'hidden cells say so to a screen reader');
+  // Each month has a table by cluster and one by pillar.
+  assert.ok(await page.getByRole('columnheader', { name: 'Klaster', exact: true }).count() >= 1, 'a table by cluster');
+  assert.ok(await page.getByRole('columnheader', { name: 'Pilar', exact: true }).count() >= 1, 'a table by pillar');
   await audit(page, 'unit dashboard');
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'the tables scroll in their boxes, not the page');
 
   const csv = await page.getByRole('link', { name: 'CSV' }).first().getAttribute('href');
   const res = await page.request.get(base + csv);
   assert.equal(res.status(), 200);
-  assert.match(await res.text(), /^month,cluster,pm/);
+  const text = await res.text();
+  assert.match(text, /^month,dimension,group,pm/);
+  assert.match(text, /,pillar,all,/, 'the download has the rows by pillar too');
 
   await page.getByRole('link', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Unit dashboard', level: 1 }).waitFor();

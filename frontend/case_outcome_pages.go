@@ -376,15 +376,17 @@ type dashboardUnit struct {
 }
 
 type dashboardMonth struct {
-	Name   string
-	Locked bool
-	Cells  []dashboardCell
+	Name    string
+	Locked  bool
+	Cells   []dashboardCell // by cluster
+	Pillars []dashboardCell // by pillar
 }
 
-// dashboardCell is a cluster's (or the total's) numbers, written out; an
-// empty one was hidden by the service.
+// dashboardCell is a cluster's or a pillar's (or the total's) numbers,
+// written out; an empty one was hidden by the service. Label is the
+// catalogue key of its name.
 type dashboardCell struct {
-	Cluster                               string
+	Label, Group                          string
 	PM, Sales, Net, Orders, AtMW, AbovePL string
 }
 
@@ -398,11 +400,11 @@ func dashboardCellOf(u cases.UnitCell) dashboardCell {
 		}
 		return strconv.FormatInt(*p, 10)
 	}
-	return dashboardCell{Cluster: u.Cluster, PM: num(u.PM, false), Sales: num(u.AttributedSalesIDR, true), Net: num(u.NetIncomeIDR, true),
+	return dashboardCell{Label: u.Dimension + "." + u.Group, Group: u.Group, PM: num(u.PM, false), Sales: num(u.AttributedSalesIDR, true), Net: num(u.NetIncomeIDR, true),
 		Orders: num(u.OrdersCompleted, false), AtMW: num(u.PMAtMinWage, false), AbovePL: num(u.PMAbovePovertyLine, false)}
 }
 
-// dashboard is the unit's aggregates by cluster and month; a supervisor
+// dashboard is the unit's aggregates by month, by cluster and by pillar; a supervisor
 // also sees the LKS of their Balai's network. Small cells are hidden by
 // the service, and the page says why.
 func (p *Pages) dashboard(c *fiber.Ctx) error {
@@ -435,7 +437,11 @@ func (p *Pages) dashboard(c *fiber.Ctx) error {
 			}
 			dm := dashboardMonth{Name: monthName(lang, m, false), Locked: agg.Items[i].Locked}
 			for _, cell := range agg.Items[j+1 : i+1] {
-				dm.Cells = append(dm.Cells, dashboardCellOf(cell))
+				if cell.Dimension == cases.ByPillar {
+					dm.Pillars = append(dm.Pillars, dashboardCellOf(cell))
+				} else {
+					dm.Cells = append(dm.Cells, dashboardCellOf(cell))
+				}
 			}
 			u.Months = append(u.Months, dm)
 			i = j

@@ -14,6 +14,10 @@ func init() {
 		"cluster.napza":            "Korban penyalahgunaan NAPZA",
 		"cluster.tuna_sosial_tppo": "Tuna sosial dan korban perdagangan orang",
 		"cluster.all":              "Semua klaster",
+		"pillar.keluarga":          "Berbasis keluarga",
+		"pillar.komunitas":         "Berbasis komunitas",
+		"pillar.residensial":       "Residensial",
+		"pillar.all":               "Semua pilar",
 
 		"component.decent_living":               "Dukungan pemenuhan hidup layak",
 		"component.social_care":                 "Perawatan sosial dan/atau pengasuhan",
@@ -79,7 +83,7 @@ func init() {
 		"outcomes.done.household":   "Jumlah anggota rumah tangga tercatat.",
 
 		"dashboard.title":      "Dasbor unit",
-		"dashboard.lead":       "Angka gabungan per klaster dan bulan, hanya dari PM yang setuju untuk laporan agregat. Angka yang mewakili kurang dari %d orang disembunyikan.",
+		"dashboard.lead":       "Angka gabungan per bulan, menurut klaster dan menurut pilar, hanya dari PM yang setuju untuk laporan agregat. Angka yang mewakili kurang dari %d orang disembunyikan.",
 		"dashboard.from":       "Dari bulan",
 		"dashboard.to":         "Sampai bulan",
 		"dashboard.show":       "Tampilkan",
@@ -125,6 +129,10 @@ func init() {
 		"cluster.napza":            "Victims of drug abuse",
 		"cluster.tuna_sosial_tppo": "Socially excluded and trafficking survivors",
 		"cluster.all":              "All clusters",
+		"pillar.keluarga":          "Family-based",
+		"pillar.komunitas":         "Community-based",
+		"pillar.residensial":       "Residential",
+		"pillar.all":               "All pillars",
 
 		"component.decent_living":               "Support for decent living",
 		"component.social_care":                 "Social care and/or parenting",
@@ -190,7 +198,7 @@ func init() {
 		"outcomes.done.household":   "Household size recorded.",
 
 		"dashboard.title":      "Unit dashboard",
-		"dashboard.lead":       "Totals by cluster and month, only of PM who consented to aggregate reporting. Numbers standing for fewer than %d people are hidden.",
+		"dashboard.lead":       "Totals by month, by cluster and by pillar, only of PM who consented to aggregate reporting. Numbers standing for fewer than %d people are hidden.",
 		"dashboard.from":       "From month",
 		"dashboard.to":         "To month",
 		"dashboard.show":       "Show",
