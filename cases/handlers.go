@@ -221,6 +221,7 @@ func (h *Handler) OutcomeRoutes(r fiber.Router) {
 	r.Get("/units/:id/outcomes.csv", h.unitOutcomesCSV)
 	r.Get("/units/:id/outcomes.xlsx", h.unitOutcomesXLSX)
 	r.Get("/units/:id/outcomes", h.unitOutcomes)
+	r.Get("/units/:id/case-outcomes.csv", h.caseOutcomesCSV)
 }
 
 func referenceFilter(c *fiber.Ctx) (ReferenceFilter, error) {
@@ -377,6 +378,17 @@ func (h *Handler) unitOutcomesXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	return sendFile(c, b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "outcomes-"+out.From+"-"+out.To+".xlsx")
+}
+
+// caseOutcomesCSV is the per-case export for the ministry: PM with the
+// data_bridge_to_case_record consent, by case number only.
+func (h *Handler) caseOutcomesCSV(c *fiber.Ctx) error {
+	from, to := c.Query("from"), c.Query("to")
+	b, err := h.svc.CaseOutcomesCSV(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), from, to)
+	if err != nil {
+		return err
+	}
+	return sendFile(c, b, "text/csv; charset=utf-8", "case-outcomes.csv")
 }
 
 // sendFile answers a download that no cache may keep: aggregates are

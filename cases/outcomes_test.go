@@ -3,6 +3,8 @@ package cases_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -543,5 +545,56 @@ func TestConcurrentClosesCloseAMonthOnce(t *testing.T) {
 		if n := f.countEvents(t, pm, typ); n != want {
 			t.Errorf("%s = %d, want %d", typ, n, want)
 		}
+	}
+}
+
+func TestCaseOutcomeExportOnlyBridgedPMByCaseNumber(t *testing.T) {
+	f := setupOutcomes(t, time.Date(2026, 9, 2, 3, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	open := func(name, nik string, bridge bool) cases.Case {
+		t.Helper()
+		consents := []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}, {Purpose: cases.PurposeReporting, GivenBy: "self"}}
+		if bridge {
+			consents = append(consents, cases.ConsentInput{Purpose: cases.PurposeDataBridge, GivenBy: "self"})
+		}
+		c, err := f.svc.Create(ctx, f.staff, cases.NewCase{
+			Beneficiary: cases.NewBeneficiary{LegalName: name, NIK: nik, BirthDate: "1988-05-15", Sex: "female", ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 2},
+			Cluster:     cases.ClusterDisabilitas, Pillar: "keluarga", UnitID: f.unit, Consents: consents})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	bridged := open("Siti Rahmawati", "3275015505880001", true)
+	other := open("Dewi Lestari", "3275015505880002", false)
+	withdrawn := open("Rina Marlina", "3275015505880003", true)
+	for _, c := range []cases.Case{bridged, other, withdrawn} {
+		f.event(t, c.ID, "sale_completed", time.Date(2026, 9, 10, 10, 0, 0, 0, wib), map[string]any{"attributed_idr": 300000, "buyer_hash": "pembeli-rahasia"})
+	}
+	if _, err := f.svc.RecordConsent(ctx, f.staff, withdrawn.ID, cases.ConsentInput{Purpose: cases.PurposeDataBridge, GivenBy: "self", Action: "withdrawn"}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(time.Date(2026, 10, 1, 0, 30, 0, 0, wib))
+	f.closeDue(t)
+	out, err := f.svc.CaseOutcomesCSV(ctx, f.staff, f.unit, "2026-09", "2026-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	if !strings.HasPrefix(text, "case_no,month,version,") {
+		t.Fatalf("header: %s", text)
+	}
+	// One closed month (October is live: not exported) for the bridged PM.
+	if n := strings.Count(text, "\n"); n != 2 || !strings.Contains(text, bridged.CaseNo+",2026-09,1,") || !strings.Contains(text, ",300000,") {
+		t.Fatalf("want the bridged PM's September only:\n%s", text)
+	}
+	for _, never := range []string{other.CaseNo, withdrawn.CaseNo, "Siti", "Rahmawati", "Dewi", "Rina", "3275015505880001", "3275015505880002", "pembeli-rahasia"} {
+		if strings.Contains(text, never) {
+			t.Errorf("the export holds %q:\n%s", never, text)
+		}
+	}
+	// Staff of another unit learn nothing.
+	if _, err := f.svc.CaseOutcomesCSV(ctx, access.Actor{UserID: f.staff.UserID, Role: access.Staff, UnitID: "00000000-0000-0000-0000-000000000001"}, f.unit, "", ""); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("another unit's staff: %v", err)
 	}
 }
