@@ -94,7 +94,7 @@ v AS (
 
 // unitSumsSQL reads the sums made at the close: a few rows a month.
 const unitSumsSQL = `WITH ` + closedMonthsSQL + `
-SELECT v.month, u.cluster, u.pillar, coalesce(u.pm, 0) AS pm, coalesce(u.attributed_sales_idr, 0) AS sales,
+SELECT v.month, v.mark, u.cluster, u.pillar, coalesce(u.pm, 0) AS pm, coalesce(u.attributed_sales_idr, 0) AS sales,
     coalesce(u.net_income_idr, 0) AS net, coalesce(u.orders_completed, 0) AS orders,
     coalesce(u.pm_at_min_wage, 0) AS at_mw, coalesce(u.pm_above_poverty_line, 0) AS above_pl
 FROM v LEFT JOIN unit_outcome_sums u ON u.unit_id = @unit AND u.month = v.month AND u.version = v.version`
@@ -105,7 +105,9 @@ FROM v LEFT JOIN unit_outcome_sums u ON u.unit_id = @unit AND u.month = v.month 
 const consentChangesSQL = `WITH ` + closedMonthsSQL + `,
 ch AS (
     SELECT DISTINCT v.month, v.version, v.mark, k.case_id
-    FROM v JOIN consents k ON k.purpose = 'aggregate_reporting' AND k.id > v.mark)
+    -- min_mark is the lowest v.mark, given as a value: the planner then
+    -- sees how few consents are that recent (a join alone looks like many).
+    FROM v JOIN consents k ON k.purpose = 'aggregate_reporting' AND k.id > v.mark AND k.id > @min_mark)
 SELECT ch.month, c.cluster, c.pillar,
     coalesce((SELECT r.action = 'given' FROM consents r WHERE r.case_id = ch.case_id AND r.purpose = 'aggregate_reporting'
         AND r.id <= ch.mark ORDER BY r.at DESC, r.id DESC LIMIT 1), false) AS was,
@@ -185,13 +187,18 @@ func (s *Service) UnitOutcomes(ctx context.Context, actor access.Actor, unitID, 
 	args := map[string]any{"first": first.date(), "last": last.date(), "unit": unitID}
 	var closed []struct {
 		Month                                 time.Time
+		Mark                                  int64
 		Cluster, Pillar                       *string
 		PM, Sales, Net, Orders, AtMW, AbovePL int64
 	}
 	if err := db.Raw(unitSumsSQL, args).Scan(&closed).Error; err != nil {
 		return out, fmt.Errorf("unit outcomes: %w", err)
 	}
+	minMark := int64(-1)
 	for _, c := range closed {
+		if minMark < 0 || c.Mark < minMark {
+			minMark = c.Mark
+		}
 		closedMonths[c.Month.Format("2006-01")] = true
 		cells := at(c.Month)
 		if c.Cluster == nil {
@@ -210,8 +217,11 @@ func (s *Service) UnitOutcomes(ctx context.Context, actor access.Actor, unitID, 
 		Orders          int64
 		AtMW, AbovePL   int64
 	}
-	if err := db.Raw(consentChangesSQL, args).Scan(&changes).Error; err != nil {
-		return out, fmt.Errorf("consents since the close: %w", err)
+	if len(closed) > 0 {
+		args["min_mark"] = minMark
+		if err := db.Raw(consentChangesSQL, args).Scan(&changes).Error; err != nil {
+			return out, fmt.Errorf("consents since the close: %w", err)
+		}
 	}
 	for _, c := range changes {
 		if c.Was == c.Now {
