@@ -3,6 +3,9 @@ package frontend
 // Texts of the emergency read of a closed case.
 func init() {
 	addTexts(map[string]string{
+		"tier.audited":             "biasa (setiap pembukaan identitas dicatat)",
+		"tier.protected":           "dilindungi (pekerja sosialnya dan supervisor)",
+		"tier.closed":              "tertutup (pekerja sosialnya dan staf yang ditunjuk)",
 		"breakglass.title":         "Kasus tertutup",
 		"breakglass.lead":          "Kasus ini hanya untuk pekerja sosialnya dan staf yang ditunjuk supervisor, untuk melindungi identitas PM. Dalam keadaan darurat Anda dapat membukanya selama satu jam. Alasan Anda dicatat dan langsung dikirim ke supervisor unit.",
 		"breakglass.reason":        "Alasan darurat",
@@ -10,6 +13,9 @@ func init() {
 		"breakglass.open":          "Buka dengan akses darurat",
 		"outcomes.done.breakglass": "Akses darurat dibuka selama satu jam. Supervisor sudah diberi tahu.",
 	}, map[string]string{
+		"tier.audited":             "ordinary (every opening of the identity is logged)",
+		"tier.protected":           "protected (its social worker and supervisors)",
+		"tier.closed":              "closed (its social worker and named staff)",
 		"breakglass.title":         "Closed case",
 		"breakglass.lead":          "This case is open only to its social worker and to staff a supervisor named, to protect the PM's identity. In an emergency you may open it for one hour. Your reason is recorded and sent at once to the unit's supervisors.",
 		"breakglass.reason":        "Reason for the emergency",
