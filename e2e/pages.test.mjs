@@ -140,7 +140,7 @@ test('a seller lists a product with a photo from the phone; staff see the review
   await page.getByRole('button', { name: 'Simpan' }).click();
   await page.waitForURL(/\/jual\/produk\/[0-9a-f-]{36}$/);
   await page.getByLabel(/^Foto produk/).setInputFiles({ name: 'IMG_2041.png', mimeType: 'image/png', buffer: tinyPNG });
-  assert.equal(await page.locator('#preview').isVisible(), true, 'the chosen photo is previewed');
+  await page.locator('#preview').waitFor({ state: 'visible' }); // the chosen photo is previewed (script, after the file is read)
   await page.getByLabel(/^Keterangan foto/).fill('Keripik bayam di piring putih');
   await page.getByRole('button', { name: 'Unggah foto' }).click();
   await page.getByText('Sedang diproses…').waitFor();
@@ -306,6 +306,10 @@ test('a closed case opens to a colleague only by breaking the glass with a reaso
   await page.getByRole('button', { name: 'Buka dengan akses darurat' }).click();
   await page.getByText('Akses darurat dibuka selama satu jam.').waitFor();
   assert.match(await page.textContent('h1'), /Kasus ATN-/);
+  await page.getByLabel('Izinkan staf membuka kasus tertutup ini').selectOption({ label: 'Dewi Lestari (Pekerja Sosial)' });
+  await page.getByRole('button', { name: 'Tunjuk staf' }).click();
+  await page.getByText('Staf ditunjuk.').waitFor();
+  await audit(page, 'closed case page for a supervisor');
   await page.getByRole('button', { name: 'Keluar' }).click();
 
   // Without SMTP the supervisors' notice is kept, for the admin to read.

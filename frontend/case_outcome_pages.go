@@ -185,7 +185,7 @@ func (p *Pages) withOutcomes(c *fiber.Ctx, actor access.Actor, d *caseData) erro
 	return nil
 }
 
-var caseDone = []string{"service", "income", "household", "breakglass", "assessment", "guardian"}
+var caseDone = []string{"service", "income", "household", "breakglass", "assessment", "guardian", "assigned", "named"}
 
 // caseEntry handles the case page's three forms: it posts to the service
 // and goes back to the case page, or shows it again with the form's field

@@ -83,6 +83,10 @@ type caseData struct {
 	Guardian    *cases.Guardian
 	Assessments []cases.Assessment
 	Relations   []string
+	// Staff are the unit's caseworkers a supervisor may give the case to
+	// (or name for a closed case); Assignee is the one who has it.
+	Staff    []accounts.User
+	Assignee string
 }
 
 func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity bool) (caseData, error) {
@@ -107,9 +111,15 @@ func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity b
 	}
 	for _, u := range users.Items {
 		d.Names[u.ID] = u.Name
-		if u.Role == access.Pendamping {
+		switch u.Role {
+		case access.Pendamping:
 			d.Pendamping = append(d.Pendamping, u)
+		case access.Staff, access.Supervisor:
+			d.Staff = append(d.Staff, u)
 		}
+	}
+	if cs.AssignedStaffID != nil {
+		d.Assignee = d.Names[*cs.AssignedStaffID]
 	}
 	if identity {
 		if d.Guardian, err = p.cases.ReadGuardian(ctx, actor, id); err != nil {

@@ -1,6 +1,8 @@
 package frontend
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/access"
@@ -32,4 +34,26 @@ func (p *Pages) setGuardian() fiber.Handler {
 		f := form(c)
 		return p.cases.SetGuardian(c.UserContext(), actor, id, cases.GuardianInput{Relation: f.Relation, Name: f.Name, Phone: f.Phone})
 	}, func(c *fiber.Ctx, o *caseOutcomes) { o.Guardian = form(c) })
+}
+
+// caseStaff is a supervisor's change of who works on a case: assign gives
+// it to a caseworker; name lets a colleague open a closed case.
+func (p *Pages) caseStaff(name bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		actor, ok, err := requireLogin(c)
+		if !ok {
+			return err
+		}
+		id, userID := strings.Clone(c.Params("id")), c.FormValue("user_id")
+		done := "assigned"
+		if name {
+			done, err = "named", p.cases.NameStaff(c.UserContext(), actor, id, userID)
+		} else {
+			err = p.cases.Assign(c.UserContext(), actor, id, userID)
+		}
+		if err != nil {
+			return err
+		}
+		return c.Redirect("/staf/kasus/"+id+"?ok="+done, fiber.StatusSeeOther)
+	}
 }

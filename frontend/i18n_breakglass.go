@@ -1,8 +1,17 @@
 package frontend
 
-// Texts of the emergency read of a closed case.
+// Texts of who may work on and open a case: tiers, assignment, named
+// staff and the emergency read of a closed case.
 func init() {
 	addTexts(map[string]string{
+		"casestaff.title":          "Petugas kasus",
+		"casestaff.current":        "Pekerja sosial sekarang",
+		"casestaff.assign":         "Berikan kasus kepada",
+		"casestaff.assignbutton":   "Pindahkan kasus",
+		"casestaff.name":           "Izinkan staf membuka kasus tertutup ini",
+		"casestaff.namebutton":     "Tunjuk staf",
+		"outcomes.done.assigned":   "Kasus dipindahkan.",
+		"outcomes.done.named":      "Staf ditunjuk.",
 		"tier.audited":             "biasa (setiap pembukaan identitas dicatat)",
 		"tier.protected":           "dilindungi (pekerja sosialnya dan supervisor)",
 		"tier.closed":              "tertutup (pekerja sosialnya dan staf yang ditunjuk)",
@@ -13,6 +22,14 @@ func init() {
 		"breakglass.open":          "Buka dengan akses darurat",
 		"outcomes.done.breakglass": "Akses darurat dibuka selama satu jam. Supervisor sudah diberi tahu.",
 	}, map[string]string{
+		"casestaff.title":          "Who works on the case",
+		"casestaff.current":        "Social worker now",
+		"casestaff.assign":         "Give the case to",
+		"casestaff.assignbutton":   "Move the case",
+		"casestaff.name":           "Let a colleague open this closed case",
+		"casestaff.namebutton":     "Name staff",
+		"outcomes.done.assigned":   "The case was moved.",
+		"outcomes.done.named":      "Staff named.",
 		"tier.audited":             "ordinary (every opening of the identity is logged)",
 		"tier.protected":           "protected (its social worker and supervisors)",
 		"tier.closed":              "closed (its social worker and named staff)",

@@ -88,6 +88,8 @@ func (p *Pages) Routes(app fiber.Router) {
 	app.Post("/staf/kasus/:id/darurat", p.checkCSRF, p.breakGlass)
 	app.Post("/staf/kasus/:id/asesmen", p.checkCSRF, p.recordAssessment())
 	app.Post("/staf/kasus/:id/wali", p.checkCSRF, p.setGuardian())
+	app.Post("/staf/kasus/:id/petugas", p.checkCSRF, p.caseStaff(false))
+	app.Post("/staf/kasus/:id/tunjuk", p.checkCSRF, p.caseStaff(true))
 	app.Post("/staf/kasus/:id/layanan", p.checkCSRF, p.recordService())
 	app.Post("/staf/kasus/:id/pendapatan", p.checkCSRF, p.recordIncome())
 	app.Post("/staf/kasus/:id/rumah-tangga", p.checkCSRF, p.recordHousehold())
