@@ -548,7 +548,7 @@ var authzTable = []route{
 	{"POST", "/staf/kasus/{caseAudited}/wali", "guardian.relation=parent&guardian.name=", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/kasus/{caseAudited}/petugas", "user_id={staffA}", expect(404, merge(unitStaff(403), map[string]int{"anon": 303, "supA": 303})), false},
 	{"POST", "/staf/kasus/{caseClosed}/tunjuk", "user_id={staffB}", expect(404, merge(unitStaff(403), map[string]int{"anon": 303, "supA": 422})), false}, // not of the unit
-	{"POST", "/staf/kasus/{caseClosed}/darurat", "reason=cepat", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false}, // too short: nothing opens
+	{"POST", "/staf/kasus/{caseClosed}/darurat", "reason=cepat", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false},                 // too short: nothing opens
 	{"POST", "/api/v1/cases/{caseClosed}/break-glass", `{"reason":"cepat"}`, expect(404, unitStaff(422)), false},
 	{"POST", "/api/v1/cases/{caseClosed}/named-staff", `{"user_id":"{staffB}"}`, expect(404, merge(unitStaff(403), map[string]int{"supA": 422})), false},
 	{"POST", "/api/v1/sales", `{"items":[{"product_id":"{productLive}","quantity":1}],"payment_method":"cash","unit_id":"{unitA}"}`, expect(404, unitStaff(201)), false},
