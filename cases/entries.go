@@ -137,6 +137,16 @@ func noteContext(table, caseID string) string {
 	return table + "/" + caseID
 }
 
+// pastDate reads the day something was done (YYYY-MM-DD, Jakarta): not in
+// the future, not before the programme's records began.
+func pastDate(v *domain.ValidationError, s string, now time.Time) time.Time {
+	date, err := time.ParseInLocation(time.DateOnly, s, jakarta)
+	if err != nil || date.After(now.In(jakarta)) || date.Year() < 2000 {
+		v.Add("date", "tanggal YYYY-MM-DD yang sudah lewat")
+	}
+	return date
+}
+
 func cleanNote(v *domain.ValidationError, note string) string {
 	note = strings.TrimSpace(note)
 	if len(note) > maxNote {
@@ -166,10 +176,7 @@ func (s *Service) RecordService(ctx context.Context, actor access.Actor, caseID 
 	if !slices.Contains(Components, in.Component) {
 		v.Add("component", "komponen ATENSI tidak dikenal")
 	}
-	date, derr := time.ParseInLocation(time.DateOnly, in.Date, jakarta)
-	if derr != nil || date.After(now.In(jakarta)) || date.Year() < 2000 {
-		v.Add("date", "tanggal YYYY-MM-DD yang sudah lewat")
-	}
+	date := pastDate(v, in.Date, now)
 	note := cleanNote(v, in.Note)
 	if err := v.Err(); err != nil {
 		return ServiceEntry{}, err

@@ -70,10 +70,7 @@ func (s *Service) RecordAssessment(ctx context.Context, actor access.Actor, case
 	}
 	now := s.now().UTC()
 	v := &domain.ValidationError{}
-	date, derr := time.ParseInLocation(time.DateOnly, in.Date, jakarta)
-	if derr != nil || date.After(now.In(jakarta)) || date.Year() < 2000 {
-		v.Add("date", "tanggal YYYY-MM-DD yang sudah lewat")
-	}
+	date := pastDate(v, in.Date, now)
 	note := cleanNote(v, in.Note)
 	if note == "" {
 		v.Add("note", "catatan asesmen wajib diisi")

@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/payouts"
 )
@@ -126,22 +128,17 @@ func (p *Pages) batchAfter(c *fiber.Ctx, err error, done string) error {
 	return err
 }
 
-func (p *Pages) approveBatch(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
+// batchStep runs a supervisor's or staff's step on a whole batch
+// (approve, cancel) and goes back to it.
+func (p *Pages) batchStep(step func(ctx context.Context, actor access.Actor, id string) (payouts.Batch, error), done string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		actor, ok, err := requireLogin(c)
+		if !ok {
+			return err
+		}
+		_, err = step(c.UserContext(), actor, strings.Clone(c.Params("id")))
+		return p.batchAfter(c, err, done)
 	}
-	_, err = p.payouts.Approve(c.UserContext(), actor, strings.Clone(c.Params("id")))
-	return p.batchAfter(c, err, "approved")
-}
-
-func (p *Pages) cancelBatch(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
-	_, err = p.payouts.Cancel(c.UserContext(), actor, strings.Clone(c.Params("id")))
-	return p.batchAfter(c, err, "cancelled")
 }
 
 // linePaid records a line paid, with the proof photo when one was taken.
