@@ -101,6 +101,7 @@ const (
 	ReadOutcomes      Action = "case.read_outcomes" // a PM's monthly indicators
 	ReadUnitOutcomes  Action = "unit.read_outcomes" // aggregates of a unit, small cells suppressed
 	ManageReference   Action = "reference.manage"   // minimum wages and poverty lines
+	RecomputeMonth    Action = "outcomes.recompute" // a new version of a closed month, with a reason
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.
@@ -197,6 +198,7 @@ var rules = map[Action]rule{
 	ReadOutcomes:     readCase,
 	ReadUnitOutcomes: staffOfUnit,
 	ManageReference:  func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
+	RecomputeMonth:   func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
 	ReadCaseSensitive: func(a Actor, r Resource, now time.Time) error {
 		if err := readCase(a, r, now); err != nil {
 			return err

@@ -184,6 +184,7 @@ func newWorldOn(t *testing.T, a *App, clock *testClock) *world {
 	}
 	w.ids["badToken"], w.ids["noAsset"] = "not-a-token", "nothing.css"
 	w.ids["noImage"] = strings.Repeat("ab", 32) + ".jpg"
+	w.ids["openMonth"] = "2099-01" // not over yet: nothing to recompute
 	w.ids["productPhotos"] = product("Tas Untuk Foto")
 	w.ids["imageDraft"] = w.readyImage(t, w.ids["productPhotos"])
 	w.ids["orderShipped"] = order(true)
@@ -551,6 +552,7 @@ var authzTable = []route{
 	{"POST", "/staf/kasus/{caseClosed}/darurat", "reason=cepat", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false},                 // too short: nothing opens
 	{"POST", "/api/v1/cases/{caseClosed}/break-glass", `{"reason":"cepat"}`, expect(404, unitStaff(422)), false},
 	{"POST", "/api/v1/cases/{caseClosed}/named-staff", `{"user_id":"{staffB}"}`, expect(404, merge(unitStaff(403), map[string]int{"supA": 422})), false},
+	{"POST", "/api/v1/outcome-months/{openMonth}/recompute", `{"reason":"koreksi upah minimum"}`, expect(403, map[string]int{"anon": 401, "admin": 409}), false},
 	{"POST", "/api/v1/sales", `{"items":[{"product_id":"{productLive}","quantity":1}],"payment_method":"cash","unit_id":"{unitA}"}`, expect(404, unitStaff(201)), false},
 }
 

@@ -136,3 +136,34 @@ func TestAssessmentsGuardianAndAssignment(t *testing.T) {
 		t.Fatalf("staff reassigning: %v", err)
 	}
 }
+
+// TestRecomputeNeedsAnAdminAndAReason: a closed month gets a new version
+// only from an admin who says why, and the reason is in the audit log.
+func TestRecomputeNeedsAnAdminAndAReason(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	if _, err := f.newCase("Budi Biasa", "", "1970-03-03", cases.ClusterLansia, false, cases.ConsentInput{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}); err != nil {
+		t.Fatal(err)
+	}
+	*f.clock = time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	first, err := f.svc.CloseMonth(ctx, "2026-11", false, "")
+	if err != nil || first.Version != 1 {
+		t.Fatalf("first close: %+v %v", first, err)
+	}
+	admin := access.Actor{UserID: f.admin, Role: access.Admin}
+	if _, err := f.svc.Recompute(ctx, f.staff, "2026-11", "upah minimum dikoreksi"); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("staff recomputing: %v", err)
+	}
+	if _, err := f.svc.Recompute(ctx, admin, "2026-11", "salah"); !errors.Is(err, domain.ErrInvalid) {
+		t.Fatalf("a short reason: %v", err)
+	}
+	again, err := f.svc.Recompute(ctx, admin, "2026-11", "upah minimum dikoreksi")
+	if err != nil || again.Version != 2 {
+		t.Fatalf("recompute: %+v %v", again, err)
+	}
+	var logged int64
+	f.db.Gorm.Raw(`SELECT count(*) FROM audit_log WHERE action = 'outcomes.recompute' AND resource_id = '2026-11' AND detail->>'reason' = 'upah minimum dikoreksi'`).Scan(&logged)
+	if logged != 1 {
+		t.Fatalf("recompute audit entries: %d", logged)
+	}
+}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
+	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/storage"
 )
@@ -112,6 +115,25 @@ type CloseResult struct {
 	Version int    `json:"version"`
 	Cases   int    `json:"cases"`
 	Skipped bool   `json:"skipped"` // already closed, nothing done
+}
+
+// Recompute closes month again as a new version, for an admin who says why
+// (a corrected reference figure, a late income entry); the earlier version
+// stays as it was. The reason is kept in the audit log.
+func (s *Service) Recompute(ctx context.Context, actor access.Actor, month, reason string) (CloseResult, error) {
+	if err := access.Can(actor, access.RecomputeMonth, access.Resource{}, s.now()); err != nil {
+		return CloseResult{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < 10 {
+		return CloseResult{}, domain.Invalid("reason", "tuliskan alasan menghitung ulang (paling sedikit 10 huruf)")
+	}
+	res, err := s.CloseMonth(ctx, month, true, reason)
+	if err != nil {
+		return res, err
+	}
+	return res, audit.Record(ctx, s.db.Gorm, audit.Entry{ActorID: actor.UserID, Action: string(access.RecomputeMonth),
+		ResourceKind: "outcome_month", ResourceID: res.Month, Detail: map[string]any{"reason": reason, "version": res.Version}})
 }
 
 // CloseMonth locks month (YYYY-MM) into snapshots for every case open in

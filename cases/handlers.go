@@ -218,10 +218,27 @@ func (h *Handler) OutcomeRoutes(r fiber.Router) {
 	r.Post("/cases/:id/incomes", h.recordIncome)
 	r.Post("/cases/:id/household-sizes", h.recordHouseholdSize)
 	r.Get("/cases/:id/outcomes", h.outcomes)
+	r.Post("/outcome-months/:month/recompute", h.recompute)
 	r.Get("/units/:id/outcomes.csv", h.unitOutcomesCSV)
 	r.Get("/units/:id/outcomes.xlsx", h.unitOutcomesXLSX)
 	r.Get("/units/:id/outcomes", h.unitOutcomes)
 	r.Get("/units/:id/case-outcomes.csv", h.caseOutcomesCSV)
+}
+
+// recompute adds a new version of a closed month: POST
+// /outcome-months/{YYYY-MM}/recompute {reason}, admin only.
+func (h *Handler) recompute(c *fiber.Ctx) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.Recompute(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "month"), in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 func referenceFilter(c *fiber.Ctx) (ReferenceFilter, error) {
