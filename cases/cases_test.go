@@ -24,16 +24,22 @@ type fixture struct {
 	unit   string
 	admin  string
 	// clock is the time the services see; a test may move it.
-	clock *time.Time
+	clock *clock
 }
 
-func setup(t *testing.T) fixture {
+func setup(t testing.TB) fixture {
+	t.Helper()
+	return setupAt(t, time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC))
+}
+
+// setupAt opens a Balai in Kota Bekasi (Jawa Barat) with an admin and a
+// staff member, on a clock set to at.
+func setupAt(t testing.TB, at time.Time) fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storagetest.DB(t)
-	clock := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
-	now := func() time.Time { return clock }
-	people := accounts.NewService(db, now)
+	c := &clock{t: at}
+	people := accounts.NewService(db, c.Now)
 	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +57,7 @@ func setup(t *testing.T) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{db: db, svc: cases.NewService(db, v, people, now), people: people, unit: unit.ID, admin: admin.ID, clock: &clock,
+	return fixture{db: db, svc: cases.NewService(db, v, people, c.Now), people: people, unit: unit.ID, admin: admin.ID, clock: c,
 		staff: access.Actor{UserID: staff.ID, Role: access.Staff, UnitID: unit.ID}}
 }
 

@@ -60,7 +60,7 @@ func TestClosedCaseNamedStaffAndBreakGlass(t *testing.T) {
 		!strings.Contains(notices[0].Body, closed.CaseNo) || strings.Contains(notices[0].Body, "Melati") {
 		t.Fatalf("supervisor's notice: %+v", notices)
 	}
-	*f.clock = f.clock.Add(61 * time.Minute)
+	f.clock.Set(f.clock.Now().Add(61 * time.Minute))
 	if err := reads(colleague); !errors.Is(err, domain.ErrForbidden) {
 		t.Fatalf("an hour later: %v, want forbidden", err)
 	}
@@ -145,7 +145,7 @@ func TestRecomputeNeedsAnAdminAndAReason(t *testing.T) {
 	if _, err := f.newCase("Budi Biasa", "", "1970-03-03", cases.ClusterLansia, false, cases.ConsentInput{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}); err != nil {
 		t.Fatal(err)
 	}
-	*f.clock = time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	f.clock.Set(time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC))
 	first, err := f.svc.CloseMonth(ctx, "2026-11", false, "")
 	if err != nil || first.Version != 1 {
 		t.Fatalf("first close: %+v %v", first, err)

@@ -29,7 +29,7 @@ func envInt(name string, def int) int {
 //	BENCH_CASES=100000 BENCH_LINES=10000000 go test ./cases -run '^$' -bench CloseMonth -benchtime 1x -timeout 2h
 func BenchmarkCloseMonth(b *testing.B) {
 	nCases, nLines := envInt("BENCH_CASES", 100000), envInt("BENCH_LINES", 10000000)
-	f := setupOutcomes(b, time.Date(2025, 11, 20, 3, 0, 0, 0, time.UTC))
+	f := setupAt(b, time.Date(2025, 11, 20, 3, 0, 0, 0, time.UTC))
 	ctx := context.Background()
 	places := make([]cases.ScaleCase, nCases)
 	regencies := []string{"3275", "3273", "3171", "3374", "3578"}

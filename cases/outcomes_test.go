@@ -10,12 +10,8 @@ import (
 	"time"
 
 	"github.com/sentrakreasi/atensi/access"
-	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/domain"
-	"github.com/sentrakreasi/atensi/storage"
-	"github.com/sentrakreasi/atensi/storage/storagetest"
-	"github.com/sentrakreasi/atensi/vault"
 )
 
 // clock is a clock the outcome tests move by hand.
@@ -33,44 +29,8 @@ func (c *clock) Set(t time.Time) {
 
 var wib = time.FixedZone("WIB", 7*3600)
 
-type outcomeFixture struct {
-	db    *storage.DB
-	svc   *cases.Service
-	clock *clock
-	staff access.Actor
-	unit  string
-}
-
-// setupOutcomes opens a Balai in Kota Bekasi (Jawa Barat) on clock time at.
-func setupOutcomes(t testing.TB, at time.Time) outcomeFixture {
-	t.Helper()
-	ctx := context.Background()
-	db := storagetest.DB(t)
-	c := &clock{t: at}
-	people := accounts.NewService(db, c.Now)
-	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := people.CreateUserAsOperator(ctx, accounts.NewUser{Email: "a@uji.id", Password: "sandi-admin-uji", Name: "A", Role: access.Admin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	unit, err := people.CreateUnit(ctx, access.Actor{UserID: admin.ID, Role: access.Admin},
-		accounts.NewUnit{Kind: accounts.Balai, Name: "Balai Uji", ProvinceCode: "32", RegencyCode: "3275"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	staff, err := people.CreateUserAsOperator(ctx, accounts.NewUser{Email: "s@uji.id", Password: "sandi-staf-uji", Name: "S", Role: access.Staff, UnitID: &unit.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return outcomeFixture{db: db, svc: cases.NewService(db, v, people, c.Now), clock: c, unit: unit.ID,
-		staff: access.Actor{UserID: staff.ID, Role: access.Staff, UnitID: unit.ID}}
-}
-
 // newPM opens an adult PM's case living in regency (province = its first two digits).
-func (f outcomeFixture) newPM(t *testing.T, regency string, household int) string {
+func (f fixture) newPM(t *testing.T, regency string, household int) string {
 	t.Helper()
 	c, err := f.svc.Create(context.Background(), f.staff, cases.NewCase{
 		Beneficiary: cases.NewBeneficiary{LegalName: "PM Uji", BirthDate: "1985-02-03", Sex: "female", ProvinceCode: regency[:2], RegencyCode: regency, HouseholdSize: household},
@@ -84,14 +44,14 @@ func (f outcomeFixture) newPM(t *testing.T, regency string, household int) strin
 }
 
 // event writes a case event the way the marketplace does.
-func (f outcomeFixture) event(t *testing.T, caseID, typ string, at time.Time, data map[string]any) {
+func (f fixture) event(t *testing.T, caseID, typ string, at time.Time, data map[string]any) {
 	t.Helper()
 	if err := cases.AppendEvent(context.Background(), f.db.Gorm, caseID, typ, at, access.Actor{}, data); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func (f outcomeFixture) outcomes(t *testing.T, caseID, from, to string) map[string]cases.Outcome {
+func (f fixture) outcomes(t *testing.T, caseID, from, to string) map[string]cases.Outcome {
 	t.Helper()
 	list, err := f.svc.Outcomes(context.Background(), f.staff, caseID, from, to)
 	if err != nil {
@@ -104,7 +64,7 @@ func (f outcomeFixture) outcomes(t *testing.T, caseID, from, to string) map[stri
 	return out
 }
 
-func (f outcomeFixture) closeDue(t *testing.T) []cases.CloseResult {
+func (f fixture) closeDue(t *testing.T) []cases.CloseResult {
 	t.Helper()
 	res, err := f.svc.CloseDue(context.Background())
 	if err != nil {
@@ -113,7 +73,7 @@ func (f outcomeFixture) closeDue(t *testing.T) []cases.CloseResult {
 	return res
 }
 
-func (f outcomeFixture) countEvents(t *testing.T, caseID, typ string) int {
+func (f fixture) countEvents(t *testing.T, caseID, typ string) int {
 	t.Helper()
 	var n int64
 	if err := f.db.Gorm.Raw("SELECT count(*) FROM case_events WHERE case_id = ? AND type = ?", caseID, typ).Scan(&n).Error; err != nil {
@@ -123,7 +83,7 @@ func (f outcomeFixture) countEvents(t *testing.T, caseID, typ string) int {
 }
 
 func TestSaleAtHalfPastMidnightWIBCountsInTheNewMonth(t *testing.T) {
-	f := setupOutcomes(t, time.Date(2026, 9, 15, 3, 0, 0, 0, time.UTC))
+	f := setupAt(t, time.Date(2026, 9, 15, 3, 0, 0, 0, time.UTC))
 	pm := f.newPM(t, "3275", 1)
 	// 1 Oct 00:30 WIB is still 30 Sep in UTC.
 	at := time.Date(2026, 10, 1, 0, 30, 0, 0, wib)
@@ -145,7 +105,7 @@ func TestSaleAtHalfPastMidnightWIBCountsInTheNewMonth(t *testing.T) {
 }
 
 func TestRefundNextMonthLowersNextMonthNotTheClosedOne(t *testing.T) {
-	f := setupOutcomes(t, time.Date(2026, 9, 15, 3, 0, 0, 0, time.UTC))
+	f := setupAt(t, time.Date(2026, 9, 15, 3, 0, 0, 0, time.UTC))
 	pm := f.newPM(t, "3275", 1)
 	f.event(t, pm, "sale_completed", time.Date(2026, 10, 10, 9, 0, 0, 0, wib), map[string]any{"attributed_idr": 300000, "buyer_hash": "b1"})
 	f.clock.Set(time.Date(2026, 11, 1, 0, 20, 0, 0, wib))
@@ -166,7 +126,7 @@ func TestRefundNextMonthLowersNextMonthNotTheClosedOne(t *testing.T) {
 }
 
 func TestYearBoundarySwitchesToTheNewYearsMinimumWage(t *testing.T) {
-	f := setupOutcomes(t, time.Date(2025, 12, 2, 3, 0, 0, 0, time.UTC))
+	f := setupAt(t, time.Date(2025, 12, 2, 3, 0, 0, 0, time.UTC))
 	bekasi := f.newPM(t, "3275", 1)  // Kota Bekasi: UMK 2025 set, none for 2026 -> UMP Jawa Barat 2026
 	bandung := f.newPM(t, "3273", 2) // Kota Bandung: no UMK seeded -> UMP
 	f.clock.Set(time.Date(2026, 1, 10, 3, 0, 0, 0, time.UTC))
@@ -208,7 +168,7 @@ func TestYearBoundarySwitchesToTheNewYearsMinimumWage(t *testing.T) {
 }
 
 func TestGraduationDueAfterSixMonthsAtMinimumWageOncePerStreak(t *testing.T) {
-	f := setupOutcomes(t, time.Date(2026, 1, 5, 3, 0, 0, 0, time.UTC))
+	f := setupAt(t, time.Date(2026, 1, 5, 3, 0, 0, 0, time.UTC))
 	pm := f.newPM(t, "3273", 1) // Kota Bandung: UMP Jawa Barat 2026 2,317,601
 	ctx := context.Background()
 	wage := func(month string, amount int64) {
@@ -283,7 +243,7 @@ func TestGraduationDueAfterSixMonthsAtMinimumWageOncePerStreak(t *testing.T) {
 }
 
 func TestUnitAggregatesCountConsentingPMAndHideSmallCells(t *testing.T) {
-	f := setupOutcomes(t, time.Date(2026, 9, 2, 3, 0, 0, 0, time.UTC))
+	f := setupAt(t, time.Date(2026, 9, 2, 3, 0, 0, 0, time.UTC))
 	ctx := context.Background()
 	// Lansia live in a komunitas, the others with their keluarga.
 	open := func(cluster cases.Cluster, reporting bool) string {
@@ -412,7 +372,7 @@ func TestUnitAggregatesCountConsentingPMAndHideSmallCells(t *testing.T) {
 }
 
 func TestBuyersPayoutsNoSaleAndRecompute(t *testing.T) {
-	f := setupOutcomes(t, time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC))
+	f := setupAt(t, time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC))
 	ctx := context.Background()
 	pm := f.newPM(t, "3273", 2)
 	f.event(t, pm, "shop_opened", time.Date(2026, 3, 2, 10, 0, 0, 0, wib), nil)
@@ -520,7 +480,7 @@ func TestMonthlyScheduleFiresOnTheFirstInJakarta(t *testing.T) {
 }
 
 func TestConcurrentClosesCloseAMonthOnce(t *testing.T) {
-	f := setupOutcomes(t, time.Date(2026, 9, 2, 3, 0, 0, 0, time.UTC))
+	f := setupAt(t, time.Date(2026, 9, 2, 3, 0, 0, 0, time.UTC))
 	pm := f.newPM(t, "3275", 1)
 	f.event(t, pm, "sale_completed", time.Date(2026, 9, 10, 10, 0, 0, 0, wib), map[string]any{"attributed_idr": 6000000})
 	f.clock.Set(time.Date(2026, 10, 1, 0, 10, 0, 0, wib))
@@ -549,7 +509,7 @@ func TestConcurrentClosesCloseAMonthOnce(t *testing.T) {
 }
 
 func TestCaseOutcomeExportOnlyBridgedPMByCaseNumber(t *testing.T) {
-	f := setupOutcomes(t, time.Date(2026, 9, 2, 3, 0, 0, 0, time.UTC))
+	f := setupAt(t, time.Date(2026, 9, 2, 3, 0, 0, 0, time.UTC))
 	ctx := context.Background()
 	open := func(name, nik string, bridge bool) cases.Case {
 		t.Helper()
