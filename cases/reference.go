@@ -10,6 +10,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage"
 )
 
 // MinimumWage is a minimum wage for a year: the UMP of a province when
@@ -92,10 +93,14 @@ func (s *Service) MinimumWages(ctx context.Context, f ReferenceFilter) ([]Minimu
 	}
 	out := make([]MinimumWage, len(rows))
 	for i, r := range rows {
-		out[i] = MinimumWage{ID: r.ID, Year: r.Year, ProvinceCode: r.ProvinceCode, RegencyCode: r.RegencyCode,
-			AmountIDR: r.AmountIDR, Source: r.Source, RecordedAt: r.RecordedAt}
+		out[i] = r.view()
 	}
 	return out, nil
+}
+
+func (r minimumWageRow) view() MinimumWage {
+	return MinimumWage{ID: r.ID, Year: r.Year, ProvinceCode: r.ProvinceCode, RegencyCode: r.RegencyCode,
+		AmountIDR: r.AmountIDR, Source: r.Source, RecordedAt: r.RecordedAt}
 }
 
 // PovertyLines lists poverty lines, the rows in force unless f.History
@@ -118,9 +123,13 @@ func (s *Service) PovertyLines(ctx context.Context, f ReferenceFilter) ([]Povert
 	}
 	out := make([]PovertyLine, len(rows))
 	for i, r := range rows {
-		out[i] = PovertyLine{ID: r.ID, Period: r.Period, ProvinceCode: r.ProvinceCode, AmountIDR: r.AmountIDR, Source: r.Source, RecordedAt: r.RecordedAt}
+		out[i] = r.view()
 	}
 	return out, nil
+}
+
+func (r povertyLineRow) view() PovertyLine {
+	return PovertyLine{ID: r.ID, Period: r.Period, ProvinceCode: r.ProvinceCode, AmountIDR: r.AmountIDR, Source: r.Source, RecordedAt: r.RecordedAt}
 }
 
 // NewMinimumWage is the input of AddMinimumWage.
@@ -156,15 +165,8 @@ func (s *Service) AddMinimumWage(ctx context.Context, actor access.Actor, in New
 	}
 	row := minimumWageRow{Year: in.Year, ProvinceCode: in.ProvinceCode, RegencyCode: in.RegencyCode, AmountIDR: in.AmountIDR,
 		Source: in.Source, RecordedBy: &actor.UserID, RecordedAt: now.UTC()}
-	if err := s.db.Gorm.WithContext(ctx).Create(&row).Error; err != nil {
-		return MinimumWage{}, fmt.Errorf("add minimum wage: %w", err)
-	}
-	if err := audit.Record(ctx, s.db.Gorm, audit.Entry{ActorID: actor.UserID, Action: "reference.minimum_wage.add",
-		ResourceKind: "minimum_wage", ResourceID: fmt.Sprint(row.ID)}); err != nil {
-		return MinimumWage{}, err
-	}
-	return MinimumWage{ID: row.ID, Year: row.Year, ProvinceCode: row.ProvinceCode, RegencyCode: row.RegencyCode,
-		AmountIDR: row.AmountIDR, Source: row.Source, RecordedAt: row.RecordedAt}, nil
+	err := s.addReference(ctx, actor, &row, "minimum_wage", &row.ID)
+	return row.view(), err
 }
 
 // NewPovertyLine is the input of AddPovertyLine.
@@ -195,15 +197,20 @@ func (s *Service) AddPovertyLine(ctx context.Context, actor access.Actor, in New
 	}
 	row := povertyLineRow{Period: in.Period, ProvinceCode: in.ProvinceCode, AmountIDR: in.AmountIDR, Source: in.Source,
 		RecordedBy: &actor.UserID, RecordedAt: now.UTC()}
-	if err := s.db.Gorm.WithContext(ctx).Create(&row).Error; err != nil {
-		return PovertyLine{}, fmt.Errorf("add poverty line: %w", err)
-	}
-	if err := audit.Record(ctx, s.db.Gorm, audit.Entry{ActorID: actor.UserID, Action: "reference.poverty_line.add",
-		ResourceKind: "poverty_line", ResourceID: fmt.Sprint(row.ID)}); err != nil {
-		return PovertyLine{}, err
-	}
-	return PovertyLine{ID: row.ID, Period: row.Period, ProvinceCode: row.ProvinceCode, AmountIDR: row.AmountIDR,
-		Source: row.Source, RecordedAt: row.RecordedAt}, nil
+	err := s.addReference(ctx, actor, &row, "poverty_line", &row.ID)
+	return row.view(), err
+}
+
+// addReference writes a reference row and its audit entry together; id
+// points at the row's key, which the insert fills.
+func (s *Service) addReference(ctx context.Context, actor access.Actor, row any, kind string, id *int64) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.DB.WithContext(ctx).Create(row).Error; err != nil {
+			return fmt.Errorf("add %s: %w", kind, err)
+		}
+		return audit.Record(ctx, tx.DB, audit.Entry{ActorID: actor.UserID, Action: "reference." + kind + ".add",
+			ResourceKind: kind, ResourceID: fmt.Sprint(*id)})
+	})
 }
 
 func validateAmountSource(v *domain.ValidationError, amount domain.IDR, source *string) {
