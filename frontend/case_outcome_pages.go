@@ -262,13 +262,7 @@ func (p *Pages) recordHousehold() fiber.Handler {
 }
 
 // caseFlash is the message after one of the case page's forms.
-func caseFlash(c *fiber.Ctx) *view {
-	v := &view{}
-	if done := c.Query("ok"); slices.Contains(caseDone, done) {
-		v.Flash = translate(language(c), "outcomes.done."+done)
-	}
-	return v
-}
+func caseFlash(c *fiber.Ctx) *view { return doneFlash(c, "outcomes.done.", caseDone) }
 
 // caseloadRow is one case of "Kasus saya".
 type caseloadRow struct {
@@ -497,11 +491,8 @@ var referenceDone = []string{"wage", "poverty"}
 // rows in force with their source, and forms to add one (a correction is a
 // new row).
 func (p *Pages) reference(c *fiber.Ctx) error {
-	v := &view{}
-	if done := c.Query("ok"); slices.Contains(referenceDone, done) {
-		v.Flash = translate(language(c), "reference.done."+done)
-	}
-	return p.renderReference(c, fiber.StatusOK, referenceData{Wage: wageForm{Year: strconv.Itoa(time.Now().In(jakarta).Year())}}, v)
+	return p.renderReference(c, fiber.StatusOK, referenceData{Wage: wageForm{Year: strconv.Itoa(time.Now().In(jakarta).Year())}},
+		doneFlash(c, "reference.done.", referenceDone))
 }
 
 func (p *Pages) renderReference(c *fiber.Ctx, status int, d referenceData, v *view) error {

@@ -17,6 +17,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -194,6 +195,16 @@ func formErrors(err error) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// doneFlash is the message a finished action asks for with ?ok=done: only
+// the listed ones, each under prefix in the catalogue.
+func doneFlash(c *fiber.Ctx, prefix string, allowed []string) *view {
+	v := &view{}
+	if done := c.Query("ok"); slices.Contains(allowed, done) {
+		v.Flash = translate(language(c), prefix+done)
+	}
+	return v
 }
 
 // userMessage is what a form shows for an error the person can act on: a

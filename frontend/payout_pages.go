@@ -21,13 +21,7 @@ var payoutMethods = []payouts.Method{payouts.BankTransfer, payouts.Cash, payouts
 // payoutsDone are the flash messages a finished payout action may ask for.
 var payoutsDone = []string{"drafted", "approved", "cancelled", "paid", "received"}
 
-func payoutFlash(c *fiber.Ctx) *view {
-	v := &view{}
-	if done := c.Query("ok"); slices.Contains(payoutsDone, done) {
-		v.Flash = translate(language(c), "payouts.done."+done)
-	}
-	return v
-}
+func payoutFlash(c *fiber.Ctx) *view { return doneFlash(c, "payouts.done.", payoutsDone) }
 
 // payoutsPage is the unit's payouts: what each shop holds, the batches,
 // and the lines paid to an LKS or guardian still waiting for the PM's receipt.

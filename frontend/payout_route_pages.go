@@ -3,7 +3,6 @@ package frontend
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -57,11 +56,7 @@ type payoutRouteData struct {
 // payoutRoute shows where a shop's money goes (staff of the unit): the route
 // in use, a change waiting for a supervisor, and the form to change it.
 func (p *Pages) payoutRoute(c *fiber.Ctx) error {
-	v := &view{}
-	if done := c.Query("ok"); slices.Contains(routeDone, done) {
-		v.Flash = translate(language(c), "payroute.done."+done)
-	}
-	return p.payoutRoutePage(c, fiber.StatusOK, nil, c.Query("rekening") == "lengkap", v)
+	return p.payoutRoutePage(c, fiber.StatusOK, nil, c.Query("rekening") == "lengkap", doneFlash(c, "payroute.done.", routeDone))
 }
 
 // payoutRoutePage renders the page; form is what was typed when a change

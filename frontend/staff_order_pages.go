@@ -25,11 +25,7 @@ var staffDone = []string{"confirmed", "cancelled", "refunded"}
 // staffOrders lists the orders of the shops of the staff member's units,
 // newest first, filtered by status, with what staff can do to each.
 func (p *Pages) staffOrders(c *fiber.Ctx) error {
-	v := &view{}
-	if done := c.Query("ok"); slices.Contains(staffDone, done) {
-		v.Flash = translate(language(c), "stafforders.done."+done)
-	}
-	return p.staffOrdersPage(c, fiber.StatusOK, v)
+	return p.staffOrdersPage(c, fiber.StatusOK, doneFlash(c, "stafforders.done.", staffDone))
 }
 
 func (p *Pages) staffOrdersPage(c *fiber.Ctx, status int, v *view) error {
@@ -94,11 +90,11 @@ func (p *Pages) staffRefund(c *fiber.Ctx) error {
 	}
 	m := orders.Move{Event: orders.Refund, Reason: c.FormValue("reason")}
 	if raw := strings.TrimSpace(c.FormValue("amount_idr")); raw != "" {
-		n, perr := strconv.ParseInt(strings.NewReplacer(".", "", ",", "", " ", "").Replace(raw), 10, 64)
+		n, perr := parseRupiah(raw)
 		if perr != nil || n <= 0 {
 			return p.staffOrdersAfter(c, domain.Invalid("amount_idr", "%s", translate(language(c), "stafforders.badamount")), "")
 		}
-		m.AmountIDR = domain.IDR(n)
+		m.AmountIDR = n
 	}
 	_, err = p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), m)
 	return p.staffOrdersAfter(c, err, "refunded")
