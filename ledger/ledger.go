@@ -233,14 +233,23 @@ type Balance struct {
 // ShopBalance reads a shop's cached balances (the check keeps them honest):
 // one indexed query.
 func ShopBalance(ctx context.Context, db *gorm.DB, shopID string) (Balance, error) {
+	return ShopsBalance(ctx, db, []string{shopID})
+}
+
+// ShopsBalance adds up the cached balances of shops, in one query.
+func ShopsBalance(ctx context.Context, db *gorm.DB, shopIDs []string) (Balance, error) {
+	var b Balance
+	if len(shopIDs) == 0 {
+		return b, nil
+	}
 	var rows []struct {
 		Kind       string
 		BalanceIDR domain.IDR `gorm:"column:balance_idr"`
 	}
-	if err := db.WithContext(ctx).Raw(`SELECT kind, balance_idr FROM ledger_accounts WHERE shop_id = ?`, shopID).Scan(&rows).Error; err != nil {
+	if err := db.WithContext(ctx).Raw(`SELECT kind, sum(balance_idr) AS balance_idr FROM ledger_accounts WHERE shop_id IN ? GROUP BY kind`,
+		shopIDs).Scan(&rows).Error; err != nil {
 		return Balance{}, fmt.Errorf("shop balance: %w", err)
 	}
-	var b Balance
 	for _, r := range rows {
 		switch r.Kind {
 		case KindSellerPending:

@@ -51,15 +51,10 @@ func (s *Service) Earnings(ctx context.Context, actor access.Actor) (MyEarnings,
 	ids := make([]string, len(out.Shops))
 	for i, sh := range out.Shops {
 		ids[i] = sh.ID
-		b, err := ledger.ShopBalance(ctx, db, sh.ID)
-		if err != nil {
-			return out, err
-		}
-		out.Balance.PendingIDR += b.PendingIDR
-		out.Balance.AvailableIDR += b.AvailableIDR
-		out.Balance.InPayoutIDR += b.InPayoutIDR
-		out.Balance.PaidOutIDR += b.PaidOutIDR
-		out.Balance.CashCollectedIDR += b.CashCollectedIDR
+	}
+	var err error
+	if out.Balance, err = ledger.ShopsBalance(ctx, db, ids); err != nil {
+		return out, err
 	}
 	months, err := ledger.ShopMonths(ctx, db, ids)
 	if err != nil {
