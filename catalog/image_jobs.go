@@ -33,7 +33,7 @@ type ProcessImageWorker struct {
 // error is returned so the queue retries with backoff.
 func (w *ProcessImageWorker) Work(ctx context.Context, job *river.Job[ProcessImageArgs]) error {
 	err := w.Catalog.ProcessImage(ctx, job.Args.ImageID)
-	if errors.Is(err, errNotAnImage) {
+	if errors.Is(err, ErrNotAPhoto) {
 		return river.JobCancel(err)
 	}
 	return err
@@ -58,7 +58,7 @@ func (s *Service) ProcessImage(ctx context.Context, imageID string) error {
 	}
 	variants, w, h, err := process(r)
 	_ = r.Close()
-	if errors.Is(err, errNotAnImage) {
+	if errors.Is(err, ErrNotAPhoto) {
 		if uerr := s.db.Gorm.WithContext(ctx).Model(&imageRow{}).Where("id = ?", img.ID).Update("status", ImageFailed).Error; uerr != nil {
 			return uerr
 		}

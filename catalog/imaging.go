@@ -27,8 +27,9 @@ const (
 // variantWidths are the widths pages ask for in srcset.
 var variantWidths = []int{320, 640, 1280}
 
-// errNotAnImage covers everything that is not a readable JPEG, PNG or WebP.
-var errNotAnImage = errors.New("not a JPEG, PNG or WebP image")
+// ErrNotAPhoto covers everything that is not a readable JPEG, PNG or WebP
+// within the photo limits.
+var ErrNotAPhoto = errors.New("not a JPEG, PNG or WebP image")
 
 // sniff names an image format from its first bytes, never from a file name.
 func sniff(b []byte) string {
@@ -47,11 +48,11 @@ func sniff(b []byte) string {
 func checkImage(b []byte) (format string, w, h int, err error) {
 	format = sniff(b)
 	if format == "" {
-		return "", 0, 0, errNotAnImage
+		return "", 0, 0, ErrNotAPhoto
 	}
 	cfg, got, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil || got != format {
-		return "", 0, 0, errNotAnImage
+		return "", 0, 0, ErrNotAPhoto
 	}
 	return format, cfg.Width, cfg.Height, nil
 }
@@ -86,7 +87,7 @@ func process(r io.Reader) ([]encoded, int, int, error) {
 	}
 	src, _, err := image.Decode(bytes.NewReader(raw))
 	if err != nil {
-		return nil, 0, 0, errNotAnImage
+		return nil, 0, 0, ErrNotAPhoto
 	}
 	orient := 1
 	if sniff(raw) == "jpeg" {
@@ -223,10 +224,6 @@ func tiffOrientation(t []byte) int {
 	}
 	return 1
 }
-
-// ErrNotAPhoto is a document that is not a readable JPEG, PNG or WebP
-// within the photo limits.
-var ErrNotAPhoto = errNotAnImage
 
 // UprightJPEG turns a phone photo into a JPEG at most longest pixels on its
 // longer side, upright by its Exif orientation and with no metadata at all:
