@@ -77,6 +77,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.cases = cases.NewService(db, v, a.accounts, clock)
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
 	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
+	a.cases.CountListingsWith(a.catalog)
 	a.orders = orders.NewService(db, a.catalog, a.cases, cfg.BaseURL, clock)
 	settings := payouts.DefaultSettings
 	settings.ReceiptDays = cfg.PayoutReceiptDays

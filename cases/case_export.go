@@ -18,7 +18,7 @@ var caseExportColumns = []string{"case_no", "month", "version", "computation_ver
 	"other_income_idr", "other_income_verified_idr", "independent_income_idr", "household_size",
 	"minimum_wage_idr", "min_wage_ratio", "poverty_line_idr", "poverty_line_ratio",
 	"streak_months", "poverty_line_streak_months", "min_wage_months_6", "min_wage_months_12",
-	"poverty_line_months_6", "poverty_line_months_12", "orders_completed", "unique_buyers", "repeat_buyers",
+	"poverty_line_months_6", "poverty_line_months_12", "orders_completed", "active_listings", "unique_buyers", "repeat_buyers",
 	"assisted_orders", "shipped_orders", "on_time_orders", "graduation_due", "no_sale_60d"}
 
 // CaseOutcomesCSV is the per-case export for the ministry's case-management
@@ -83,6 +83,12 @@ func (s *Service) CaseOutcomesCSV(ctx context.Context, actor access.Actor, unitI
 
 func caseExportRecord(caseNo string, o Outcome) []string {
 	i := func(v int64) string { return strconv.FormatInt(v, 10) }
+	optInt := func(p *int) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.Itoa(*p)
+	}
 	opt := func(p *int64) string {
 		if p == nil {
 			return ""
@@ -100,7 +106,7 @@ func caseExportRecord(caseNo string, o Outcome) []string {
 		i(int64(o.OtherIncomeIDR)), i(int64(o.OtherIncomeVerifiedIDR)), i(int64(o.IndependentIncomeIDR)), strconv.Itoa(o.HouseholdSize),
 		opt(o.MinimumWageIDR), ratio(o.MinWageRatio), opt(o.PovertyLineIDR), ratio(o.PovertyLineRatio),
 		strconv.Itoa(o.StreakMonths), strconv.Itoa(o.PovertyStreakMonths), strconv.Itoa(o.MinWageMonths6), strconv.Itoa(o.MinWageMonths12),
-		strconv.Itoa(o.PovertyMonths6), strconv.Itoa(o.PovertyMonths12), strconv.Itoa(o.OrdersCompleted), strconv.Itoa(o.UniqueBuyers),
+		strconv.Itoa(o.PovertyMonths6), strconv.Itoa(o.PovertyMonths12), strconv.Itoa(o.OrdersCompleted), optInt(o.ActiveListings), strconv.Itoa(o.UniqueBuyers),
 		strconv.Itoa(o.RepeatBuyers), strconv.Itoa(o.AssistedOrders), strconv.Itoa(o.ShippedOrders), strconv.Itoa(o.OnTimeOrders),
 		strconv.FormatBool(o.GraduationDue), strconv.FormatBool(o.NoSaleDue)}
 }

@@ -89,6 +89,14 @@ func (s *Service) Caseload(ctx context.Context, actor access.Actor, unitID strin
 	for _, d := range done {
 		closed[d.Format("2006-01")] = true
 	}
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	listed, err := s.activeListings(ctx, s.db.Gorm, ids)
+	if err != nil {
+		return nil, err
+	}
 	set := s.settings()
 	prev := map[string]*carried{} // each case's state at the end of the month before
 	for m := first; !current.before(m); m = m.next() {
@@ -120,6 +128,8 @@ func (s *Service) Caseload(ctx context.Context, actor access.Actor, unitID strin
 			if p == nil {
 				p = b.carried()
 			}
+			n := listed[b.CaseID]
+			b.Listings = &n
 			o := derive(m, b, p, set, asOf)
 			items[i].Months = append(items[i].Months, o)
 			next[b.CaseID] = o.carried()

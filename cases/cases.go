@@ -66,6 +66,7 @@ type Service struct {
 	people       People
 	now          func() time.Time
 	consentHooks []ConsentHook
+	listings     Listings
 	// outcomeSettings overrides DefaultOutcomeSettings when set.
 	outcomeSettings *OutcomeSettings
 }

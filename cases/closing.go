@@ -41,6 +41,7 @@ type snapshotRow struct {
 	MinWageBits            int
 	PovertyLineBits        int
 	OrdersCompleted        int
+	ActiveListings         *int
 	UniqueBuyers           int
 	RepeatBuyers           int
 	AssistedOrders         int
@@ -63,7 +64,7 @@ func snapshotOf(o Outcome, m monthSpan, version int, at time.Time) snapshotRow {
 		HouseholdSize: o.HouseholdSize, MinimumWageID: o.MinimumWageID, MinimumWageIDR: o.MinimumWageIDR,
 		PovertyLineID: o.PovertyLineID, PovertyLineIDR: o.PovertyLineIDR, MinWageRatio: o.MinWageRatio, PovertyLineRatio: o.PovertyLineRatio,
 		MinWageStreak: o.StreakMonths, PovertyLineStreak: o.PovertyStreakMonths, MinWageBits: o.mwBits, PovertyLineBits: o.plBits,
-		OrdersCompleted: o.OrdersCompleted, UniqueBuyers: o.UniqueBuyers, RepeatBuyers: o.RepeatBuyers, AssistedOrders: o.AssistedOrders,
+		OrdersCompleted: o.OrdersCompleted, ActiveListings: o.ActiveListings, UniqueBuyers: o.UniqueBuyers, RepeatBuyers: o.RepeatBuyers, AssistedOrders: o.AssistedOrders,
 		OnTimeOrders: o.OnTimeOrders, ShippedOrders: o.ShippedOrders, LastSaleAt: o.lastSaleAt, NoSaleSince: o.noSaleSince,
 		NoSaleDue: o.NoSaleDue, GraduationDue: o.GraduationDue, ClosedAt: at}
 }
@@ -76,7 +77,7 @@ func (r snapshotRow) outcome() Outcome {
 		IndependentIncomeIDR: domain.IDR(r.IndependentIncomeIDR), HouseholdSize: r.HouseholdSize,
 		MinimumWageID: r.MinimumWageID, MinimumWageIDR: r.MinimumWageIDR, PovertyLineID: r.PovertyLineID, PovertyLineIDR: r.PovertyLineIDR,
 		MinWageRatio: r.MinWageRatio, PovertyLineRatio: r.PovertyLineRatio, StreakMonths: r.MinWageStreak, PovertyStreakMonths: r.PovertyLineStreak,
-		OrdersCompleted: r.OrdersCompleted, UniqueBuyers: r.UniqueBuyers, RepeatBuyers: r.RepeatBuyers, AssistedOrders: r.AssistedOrders,
+		OrdersCompleted: r.OrdersCompleted, ActiveListings: r.ActiveListings, UniqueBuyers: r.UniqueBuyers, RepeatBuyers: r.RepeatBuyers, AssistedOrders: r.AssistedOrders,
 		OnTimeOrders: r.OnTimeOrders, ShippedOrders: r.ShippedOrders, GraduationDue: r.GraduationDue, NoSaleDue: r.NoSaleDue,
 		mwBits: r.MinWageBits, plBits: r.PovertyLineBits, lastSaleAt: r.LastSaleAt, noSaleSince: r.NoSaleSince}
 	o.MinWageMonths6, o.MinWageMonths12 = countBits(r.MinWageBits&0x3f), countBits(r.MinWageBits)
@@ -179,15 +180,20 @@ func (s *Service) CloseMonth(ctx context.Context, month string, recompute bool, 
 		if err != nil {
 			return err
 		}
+		listings, err := s.closeListings(ctx, tx, m, version)
+		if err != nil {
+			return err
+		}
 		at := now.UTC()
 		set := s.settings()
 		snaps := make([]snapshotRow, len(rows))
 		for i, b := range rows {
+			b.Listings = listings(b.CaseID)
 			snaps[i] = snapshotOf(derive(m, b, b.carried(), set, m.end()), m, version, at)
 		}
 		res.Cases = len(snaps)
 		if len(snaps) > 0 {
-			// 34 columns a row: 1500 rows keep a statement under PostgreSQL's
+			// 35 columns a row: 1500 rows keep a statement under PostgreSQL's
 			// 65535 parameters.
 			if err := db.CreateInBatches(snaps, 1500).Error; err != nil {
 				return fmt.Errorf("write snapshots: %w", err)
@@ -203,6 +209,36 @@ func (s *Service) CloseMonth(ctx context.Context, month string, recompute bool, 
 		return closeUnitSums(ctx, tx, m, version)
 	})
 	return res, err
+}
+
+// closeListings gives each case's active listings for a close of month m:
+// counted now by the first close, which runs as the month ends; a
+// recomputation keeps what the first close counted, since the count of
+// back then cannot be rebuilt (nil where it had none).
+func (s *Service) closeListings(ctx context.Context, tx *storage.Tx, m monthSpan, version int) (func(caseID string) *int, error) {
+	if version > 1 {
+		var kept []struct {
+			CaseID         string
+			ActiveListings *int
+		}
+		if err := tx.DB.WithContext(ctx).Raw("SELECT case_id, active_listings FROM outcome_snapshots WHERE month = ? AND version = 1",
+			m.date()).Scan(&kept).Error; err != nil {
+			return nil, fmt.Errorf("listings of the first close: %w", err)
+		}
+		byCase := make(map[string]*int, len(kept))
+		for _, k := range kept {
+			byCase[k.CaseID] = k.ActiveListings
+		}
+		return func(id string) *int { return byCase[id] }, nil
+	}
+	counts, err := s.activeListings(ctx, tx.DB, nil)
+	if err != nil {
+		return nil, err
+	}
+	return func(id string) *int {
+		n := counts[id]
+		return &n
+	}, nil
 }
 
 // lockConsents serialises recording consents (shared: they run side by
@@ -263,7 +299,7 @@ SELECT s.case_id, 'month_closed', @at, jsonb_build_object(
     'other_income_idr', s.other_income_idr, 'independent_income_idr', s.independent_income_idr,
     'min_wage_ratio', s.min_wage_ratio, 'poverty_line_ratio', s.poverty_line_ratio,
     'streak_months', s.min_wage_streak, 'poverty_line_streak_months', s.poverty_line_streak,
-    'orders_completed', s.orders_completed, 'unique_buyers', s.unique_buyers, 'repeat_buyers', s.repeat_buyers,
+    'orders_completed', s.orders_completed, 'active_listings', s.active_listings, 'unique_buyers', s.unique_buyers, 'repeat_buyers', s.repeat_buyers,
     'minimum_wage_id', s.minimum_wage_id::text, 'poverty_line_id', s.poverty_line_id::text)
 FROM outcome_snapshots s WHERE s.month = @month AND s.version = @version`}
 	if version == 1 {

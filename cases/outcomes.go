@@ -16,7 +16,8 @@ import (
 
 // ComputationVersion names the rules in this file. A change to how an
 // indicator is computed bumps it, so every snapshot says which rules made it.
-const ComputationVersion = 1
+// 2: active listings are counted.
+const ComputationVersion = 2
 
 // OutcomeSettings are the tunable rules of the indicators.
 type OutcomeSettings struct {
@@ -67,16 +68,20 @@ type Outcome struct {
 	PovertyMonths6         int        `json:"poverty_line_months_6"`
 	PovertyMonths12        int        `json:"poverty_line_months_12"`
 	OrdersCompleted        int        `json:"orders_completed"`
-	UniqueBuyers           int        `json:"unique_buyers"`
-	RepeatBuyers           int        `json:"repeat_buyers"`
-	AssistedOrders         int        `json:"assisted_orders"`
-	ShippedOrders          int        `json:"shipped_orders"`
-	OnTimeOrders           int        `json:"on_time_orders"`
-	GraduationDue          bool       `json:"graduation_due"`
-	NoSaleDue              bool       `json:"no_sale_60d"`
-	Locked                 bool       `json:"locked"`
-	Version                int        `json:"version,omitempty"`
-	ComputationVersion     int        `json:"computation_version"`
+	// ActiveListings are the PM's products on sale: now for a live month,
+	// at the close for a closed one; nil for a month closed before they
+	// were counted.
+	ActiveListings     *int `json:"active_listings"`
+	UniqueBuyers       int  `json:"unique_buyers"`
+	RepeatBuyers       int  `json:"repeat_buyers"`
+	AssistedOrders     int  `json:"assisted_orders"`
+	ShippedOrders      int  `json:"shipped_orders"`
+	OnTimeOrders       int  `json:"on_time_orders"`
+	GraduationDue      bool `json:"graduation_due"`
+	NoSaleDue          bool `json:"no_sale_60d"`
+	Locked             bool `json:"locked"`
+	Version            int  `json:"version,omitempty"`
+	ComputationVersion int  `json:"computation_version"`
 
 	caseID      string
 	mwBits      int
@@ -130,6 +135,8 @@ type baseRow struct {
 	PrevPlBits     int
 	PrevLastSale   *time.Time
 	PrevNoSaleSnce *time.Time `gorm:"column:prev_no_sale_since"`
+	// Listings is the PM's active listings, counted by the catalog.
+	Listings *int `gorm:"-"`
 }
 
 // baseSQL sums one month for a set of cases in one statement: the month's
@@ -320,7 +327,7 @@ func derive(m monthSpan, b baseRow, prev *carried, set OutcomeSettings, asOf tim
 		NetIncomeIDR: domain.IDR(b.Sales + b.Refunds), NetIncomeVerifiedIDR: domain.IDR(b.Paid),
 		OtherIncomeIDR: domain.IDR(b.Other), OtherIncomeVerifiedIDR: domain.IDR(b.OtherVerified), BansosIDR: domain.IDR(b.Bansos),
 		HouseholdSize: b.HouseholdSize, MinimumWageID: b.MwID, MinimumWageIDR: b.MwIDR, PovertyLineID: b.PlID, PovertyLineIDR: b.PlIDR,
-		OrdersCompleted: b.Orders, UniqueBuyers: b.UniqueBuyers, RepeatBuyers: b.RepeatBuyers,
+		OrdersCompleted: b.Orders, ActiveListings: b.Listings, UniqueBuyers: b.UniqueBuyers, RepeatBuyers: b.RepeatBuyers,
 		AssistedOrders: b.Assisted, ShippedOrders: b.Shipped, OnTimeOrders: b.OnTime}
 	// Bansos is stored but never independent income (DOMAIN.md).
 	ii := b.Sales + b.Refunds + b.Other
@@ -420,6 +427,11 @@ func (s *Service) Outcomes(ctx context.Context, actor access.Actor, caseID, from
 	if err != nil {
 		return nil, err
 	}
+	listed, err := s.activeListings(ctx, s.db.Gorm, []string{row.ID})
+	if err != nil {
+		return nil, err
+	}
+	listings := listed[row.ID]
 	out := []Outcome{}
 	var prev *carried // the live chain's state, when the month before was live too
 	for m := start; !last.before(m); m = m.next() {
@@ -436,7 +448,7 @@ func (s *Service) Outcomes(ctx context.Context, actor access.Actor, caseID, from
 				return nil, err
 			}
 		}
-		o, err := s.liveMonth(ctx, row.ID, m, prev, now)
+		o, err := s.liveMonth(ctx, row.ID, m, prev, &listings, now)
 		if err != nil {
 			return nil, err
 		}
@@ -450,13 +462,15 @@ func (s *Service) Outcomes(ctx context.Context, actor access.Actor, caseID, from
 	return out, nil
 }
 
-// liveMonth computes month m of one case from its sums; prev overrides the
-// previous month's snapshot when that month was computed live.
-func (s *Service) liveMonth(ctx context.Context, caseID string, m monthSpan, prev *carried, now time.Time) (*Outcome, error) {
+// liveMonth computes month m of one case from its sums and its active
+// listings; prev overrides the previous month's snapshot when that month
+// was computed live.
+func (s *Service) liveMonth(ctx context.Context, caseID string, m monthSpan, prev *carried, listings *int, now time.Time) (*Outcome, error) {
 	rows, err := sumMonth(ctx, s.db.Gorm, m, caseID)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
+	rows[0].Listings = listings
 	if prev == nil {
 		prev = rows[0].carried()
 	}
@@ -484,7 +498,7 @@ func (s *Service) chainBefore(ctx context.Context, caseID string, m, opened mont
 	}
 	var prev *carried
 	for k := from; k.before(m); k = k.next() {
-		o, err := s.liveMonth(ctx, caseID, k, prev, now)
+		o, err := s.liveMonth(ctx, caseID, k, prev, nil, now)
 		if err != nil {
 			return nil, err
 		}

@@ -40,6 +40,13 @@ test('a caseworker opens Kasus saya, reads a case\'s outcomes and records a serv
   for (const col of ['Penjualan yang diatribusikan', 'Pendapatan bersih', 'Rasio upah minimum', 'Rasio garis kemiskinan', 'Beruntun', 'Terkunci']) {
     await table.getByRole('columnheader', { name: col, exact: true }).waitFor();
   }
+  const activity = page.getByRole('table', { name: 'Kegiatan usaha per bulan' });
+  for (const col of ['Pesanan selesai', 'Produk dijual', 'Pembeli berulang', 'Dikirim tepat waktu', 'Dibantu pendamping']) {
+    await activity.getByRole('columnheader', { name: col, exact: true }).waitFor();
+  }
+  // The live month always has a count of products on sale (a closed month may not).
+  const listed = await activity.getByRole('row').nth(1).getByRole('cell').nth(1).textContent();
+  assert.match(listed.trim(), /^\d+$/, 'this month counts the products on sale');
   await audit(page, 'case page with outcomes');
 
   await page.getByLabel('Komponen layanan').selectOption('vocational_entrepreneurship');

@@ -32,6 +32,9 @@ type outcomeRow struct {
 	// The month's minimum wage and the household's poverty line (per
 	// capita x household size), written out; a dash where none applies.
 	MinimumWage, PovertyNeed string
+	// The activity table: listings, the share of courier orders shipped on
+	// time and of orders a pendamping helped with; a dash where unknown.
+	Listings, OnTime, Assisted string
 }
 
 // outcomeLine is a reference line across one month of the chart.
@@ -100,7 +103,11 @@ func (p *Pages) outcomesOf(c *fiber.Ctx, actor access.Actor, id string) (*caseOu
 func outcomeRowOf(lang string, m cases.Outcome) outcomeRow {
 	r := outcomeRow{Outcome: m, Name: monthName(lang, m.Month, false), MinWage: ratioText(lang, m.MinWageRatio),
 		PovertyLine: ratioText(lang, m.PovertyLineRatio)}
-	r.MinimumWage, r.PovertyNeed = "–", "–"
+	r.MinimumWage, r.PovertyNeed, r.Listings = "–", "–", "–"
+	if m.ActiveListings != nil {
+		r.Listings = strconv.Itoa(*m.ActiveListings)
+	}
+	r.OnTime, r.Assisted = percentText(m.OnTimeOrders, m.ShippedOrders), percentText(m.AssistedOrders, m.OrdersCompleted)
 	if m.MinimumWageIDR != nil {
 		r.MinimumWage = rupiah(*m.MinimumWageIDR)
 	}
@@ -108,6 +115,15 @@ func outcomeRowOf(lang string, m cases.Outcome) outcomeRow {
 		r.PovertyNeed = rupiah(*m.PovertyLineIDR * int64(m.HouseholdSize))
 	}
 	return r
+}
+
+// percentText writes part of whole as a whole percentage; a dash when
+// there is no whole.
+func percentText(part, whole int) string {
+	if whole == 0 {
+		return "–"
+	}
+	return strconv.Itoa((part*100+whole/2)/whole) + "%"
 }
 
 // ratioText writes a ratio with two decimals (0,85 or 0.85); a dash when

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/orders"
 )
@@ -116,5 +117,41 @@ func TestRefundOfACompletedSharedSaleIsAttributedToEachMaker(t *testing.T) {
 	last := out[len(out)-1]
 	if last.AttributedSalesIDR != 60001 || last.RefundsIDR != -30001 || last.NetIncomeIDR != 30000 || last.OrdersCompleted != 1 {
 		t.Fatalf("this month of maker A: %+v", last)
+	}
+}
+
+func TestWithdrawnDataBridgeConsentStopsNewSaleEvents(t *testing.T) {
+	w, svc := setup(t)
+	ctx := context.Background()
+	a, b := w.PMShop(t, "Pembuat A"), w.PMShop(t, "Pembuat B")
+	p := w.Product(t, a, "Tas Rajut Bersama", 100000, 5)
+	makers := []catalog.Maker{{CaseID: *a.CaseID, SharePct: 60}, {CaseID: *b.CaseID, SharePct: 40}}
+	if _, err := w.Catalog.UpdateProduct(ctx, a.Seller, p.ID, catalog.ProductInput{Makers: &makers}); err != nil {
+		t.Fatal(err)
+	}
+	sell := func() {
+		t.Helper()
+		if _, err := svc.RecordSale(ctx, w.Staff, orders.SaleInput{Items: []orders.Item{{ProductID: p.ID, Quantity: 1}}, PaymentMethod: "cash"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sales := func(caseID string) int {
+		t.Helper()
+		var n int
+		if err := w.DB.Gorm.Raw("SELECT count(*) FROM case_events WHERE case_id = ? AND type = 'sale_completed'", caseID).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	sell()
+	if _, err := w.Cases.RecordConsent(ctx, w.Staff, *b.CaseID, cases.ConsentInput{Purpose: cases.PurposeDataBridge, GivenBy: "self", Action: "withdrawn"}); err != nil {
+		t.Fatal(err)
+	}
+	sell()
+	if got := sales(*a.CaseID); got != 2 {
+		t.Fatalf("maker A, who still consents, has %d sale events, want 2", got)
+	}
+	if got := sales(*b.CaseID); got != 1 {
+		t.Fatalf("maker B withdrew the data bridge and has %d sale events, want the 1 from before", got)
 	}
 }

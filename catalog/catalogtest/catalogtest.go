@@ -70,6 +70,7 @@ func New(t testing.TB) *World {
 	w.Cases = cases.NewService(w.DB, v, w.Accounts, w.Clock.Now)
 	w.Catalog = catalog.NewService(w.DB, w.Objects, w.Cases, w.Accounts, w.Clock.Now, "/media", 0)
 	w.Cases.OnConsentChange(w.Catalog.FollowSellingConsent)
+	w.Cases.CountListingsWith(w.Catalog)
 	ctx := context.Background()
 	admin, err := w.Accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: "admin@uji.id", Password: "sandi-pengelola-uji", Name: "Admin", Role: access.Admin})
 	must(t, err)
