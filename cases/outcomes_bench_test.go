@@ -11,6 +11,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/storage/storagetest"
 )
 
 func envInt(name string, def int) int {
@@ -22,7 +24,8 @@ func envInt(name string, def int) int {
 
 // BenchmarkCloseMonth closes one month over BENCH_CASES PM cases (default
 // 100,000) whose year holds BENCH_LINES completed order lines (default
-// 10,000,000) as sale_completed events, plus refunds, payouts and incomes.
+// 10,000,000) as sale_completed events, plus refunds, payouts, incomes and
+// three products per PM.
 // The months before are closed first (not timed), as they are in production.
 // The target is under 5 minutes. Run it alone:
 //
@@ -31,6 +34,8 @@ func BenchmarkCloseMonth(b *testing.B) {
 	nCases, nLines := envInt("BENCH_CASES", 100000), envInt("BENCH_LINES", 10000000)
 	f := setupAt(b, time.Date(2025, 11, 20, 3, 0, 0, 0, time.UTC))
 	ctx := context.Background()
+	objects, _ := storagetest.Objects(b)
+	f.svc.CountListingsWith(catalog.NewService(f.db, objects, f.svc, f.people, f.clock.Now, "/media", 0))
 	places := make([]cases.ScaleCase, nCases)
 	regencies := []string{"3275", "3273", "3171", "3374", "3578"}
 	for i := range places {
@@ -75,6 +80,17 @@ FROM generate_series(?::bigint, ?::bigint) g, (SELECT array_agg(id ORDER BY id) 
 INSERT INTO case_events (case_id, type, occurred_at, data)
 SELECT c.id, 'payout_paid', m + interval '20 days', jsonb_build_object('amount_idr', 250000)
 FROM cases c, generate_series(timestamptz '2025-11-30 17:00:00+00', timestamptz '2026-10-31 17:00:00+00', interval '1 month') m`)
+	// Every PM's shop with three products, two of them on sale, for the
+	// close's count of active listings.
+	exec(`
+INSERT INTO shops (id, kind, display_name, unit_id, case_id, owner_user_id, created_at, updated_at)
+SELECT gen_random_uuid(), 'beneficiary', 'Toko ' || c.case_no, c.unit_id, c.id, ?, now(), now() FROM cases c`, f.staff.UserID)
+	exec(`
+INSERT INTO products (id, shop_id, title, category, category_root, price_idr, stock, status, province_code, published_at, created_at, updated_at)
+SELECT gen_random_uuid(), s.id, 'Keripik ' || g || ' ' || s.display_name, 'keripik', 'makanan', 15000, 10,
+    CASE WHEN g = 3 THEN 'draft' ELSE 'published' END, '32', now(), now(), now()
+FROM shops s, generate_series(1, 3) g`)
+	exec(`INSERT INTO product_makers (product_id, case_id, share_bp) SELECT p.id, s.case_id, 10000 FROM products p JOIN shops s ON s.id = p.shop_id`)
 	exec(`
 INSERT INTO case_incomes (case_id, month, amount_idr, kind, verified, recorded_by, recorded_at)
 SELECT c.id, date '2026-10-01', 500000, CASE WHEN c.case_no > 'SKL-0050000' THEN 'wage' ELSE 'bansos' END, true, c.created_by, now()
