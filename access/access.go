@@ -94,14 +94,15 @@ const (
 	ManageOrders      Action = "order.manage" // staff work on the orders of their unit's shops
 	RecordSale        Action = "sale.record"  // an in-store sale at the unit's Sentra
 	CheckLedger       Action = "ledger.check"
-	ReadOutbox        Action = "outbox.read"        // messages kept when no SMTP server is set
-	ManagePayouts     Action = "payout.manage"      // routes, draft batches, paying lines, for staff of the unit
-	ApprovePayouts    Action = "payout.approve"     // the checker: confirms routes and approves batches
-	RecordCaseEntry   Action = "case.record_entry"  // services, income, household size on a case
-	ReadOutcomes      Action = "case.read_outcomes" // a PM's monthly indicators
-	ReadUnitOutcomes  Action = "unit.read_outcomes" // aggregates of a unit, small cells suppressed
-	ManageReference   Action = "reference.manage"   // minimum wages and poverty lines
-	RecomputeMonth    Action = "outcomes.recompute" // a new version of a closed month, with a reason
+	ReadOutbox        Action = "outbox.read"             // messages kept when no SMTP server is set
+	ManagePayouts     Action = "payout.manage"           // routes, draft batches, paying lines, for staff of the unit
+	ApprovePayouts    Action = "payout.approve"          // the checker: confirms routes and approves batches
+	RecordCaseEntry   Action = "case.record_entry"       // services, income, household size on a case
+	ReadOutcomes      Action = "case.read_outcomes"      // a PM's monthly indicators
+	ReadUnitOutcomes  Action = "unit.read_outcomes"      // aggregates of a unit, small cells suppressed
+	ManageReference   Action = "reference.manage"        // minimum wages and poverty lines
+	RecomputeMonth    Action = "outcomes.recompute"      // a new version of a closed month, with a reason
+	ApproveGraduation Action = "case.approve_graduation" // the checker of a proposed graduation
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.
@@ -212,6 +213,14 @@ var rules = map[Action]rule{
 	ManageDelegations: staffOfUnit,
 	NameCaseStaff:     supervisorOfUnit,
 	AssignCase:        supervisorOfUnit,
+	// A supervisor who may open the case decides its graduation; that the
+	// proposer never decides is the cases service's rule: it needs the review.
+	ApproveGraduation: func(a Actor, r Resource, now time.Time) error {
+		if err := readCase(a, r, now); err != nil {
+			return err
+		}
+		return roleIn(a, Supervisor)
+	},
 	// Any staff of the unit may break the glass of a closed case; what
 	// keeps it rare is the reason, the audit and the supervisors' notice.
 	BreakGlass: func(a Actor, r Resource, now time.Time) error {

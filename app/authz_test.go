@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -125,6 +126,13 @@ func newWorldOn(t *testing.T, a *App, clock *testClock) *world {
 	w.ids["caseProtected"] = newCase("Yanto Napza Rahasia", "3275010202900003", "1990-02-02", cases.ClusterNapza, false)
 	w.ids["caseClosed"] = newCase("Melati Korban Tppo", "3275014303950004", "1995-03-03", cases.ClusterTPPO, false)
 	w.ids["caseChildVictim"] = newCase("Anak Rahasia Sekali", "", "2014-04-04", cases.ClusterAnak, true)
+	// Two cases proposed for graduation, decided through the API and the page.
+	for _, key := range []string{"caseGraduating", "caseGraduatingPage"} {
+		w.ids[key] = newCase("Wagiman Siap "+key[4:], "", "1975-05-05", cases.ClusterDisabilitas, false)
+		g, err := w.a.cases.ReviewGraduation(ctx, staffA, w.ids[key], cases.NewGraduationReview{Decision: cases.GraduationGraduate})
+		must(err)
+		w.ids["review"+key[4:]] = strconv.FormatInt(g.ID, 10)
+	}
 
 	delegate := func(pendamping string, expires time.Time) string {
 		d, err := w.a.cases.Delegate(ctx, staffA, cases.NewDelegation{PendampingID: w.ids[pendamping], CaseID: w.ids["caseAudited"],
@@ -552,6 +560,16 @@ var authzTable = []route{
 	{"POST", "/staf/kasus/{caseClosed}/darurat", "reason=cepat", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false},                 // too short: nothing opens
 	{"POST", "/api/v1/cases/{caseClosed}/break-glass", `{"reason":"cepat"}`, expect(404, unitStaff(422)), false},
 	{"POST", "/api/v1/cases/{caseClosed}/named-staff", `{"user_id":"{staffB}"}`, expect(404, merge(unitStaff(403), map[string]int{"supA": 422})), false},
+	{"GET", "/api/v1/cases/{caseAudited}/graduation-reviews", "", expect(404, unitStaff(200)), false},
+	{"POST", "/api/v1/cases/{caseAudited}/graduation-reviews", `{"decision":"continue"}`, expect(404, unitStaff(201)), false},
+	{"GET", "/api/v1/graduation-reviews", "", expect(404, merge(unitStaff(200), map[string]int{"staffB": 200})), false},
+	// The proposer is staffA: only another supervisor decides. A rejection
+	// without a reason changes nothing; the approval closes the case.
+	{"POST", "/api/v1/cases/{caseGraduating}/graduation-reviews/{reviewGraduating}/reject", `{"reason":""}`, expect(404, merge(unitStaff(403), map[string]int{"supA": 422})), false},
+	{"POST", "/api/v1/cases/{caseGraduating}/graduation-reviews/{reviewGraduating}/approve", "", expect(404, merge(unitStaff(403), map[string]int{"supA": 200})), false},
+	{"POST", "/staf/kasus/{caseAudited}/kelulusan", "graduation.decision=continue", expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/persetujuan/kelulusan/{caseGraduatingPage}/{reviewGraduatingPage}/tolak", "reason-{reviewGraduatingPage}=", expect(404, merge(unitStaff(403), map[string]int{"anon": 303, "supA": 422})), false},
+	{"POST", "/staf/persetujuan/kelulusan/{caseGraduatingPage}/{reviewGraduatingPage}/setujui", "", expect(404, merge(unitStaff(403), map[string]int{"anon": 303, "supA": 303})), false},
 	{"POST", "/api/v1/outcome-months/{openMonth}/recompute", `{"reason":"koreksi upah minimum"}`, expect(403, map[string]int{"anon": 401, "admin": 409}), false},
 	{"POST", "/api/v1/sales", `{"items":[{"product_id":"{productLive}","quantity":1}],"payment_method":"cash","unit_id":"{unitA}"}`, expect(404, unitStaff(201)), false},
 }

@@ -21,9 +21,12 @@ type CaseloadItem struct {
 	AssignedStaffID *string   `json:"assigned_staff_id"`
 	OpenedOn        string    `json:"opened_on"`
 	Months          []Outcome `json:"months"` // oldest first, up to the current month
-	// GraduationDue: at or above the minimum wage for the setting's months
-	// in a row, in the last complete month or the current one.
+	// GraduationDue is the caseworker's task: at or above the minimum wage
+	// for the setting's months in a row (in the last complete month or the
+	// current one), and not reviewed since that streak began.
 	GraduationDue bool `json:"graduation_due"`
+	// GraduationProposed: a proposed graduation waits for a supervisor.
+	GraduationProposed bool `json:"graduation_proposed"`
 	// NoSale: no sale (or, before any, no sale since the shop opened) for
 	// the setting's days.
 	NoSale bool `json:"no_sale"`
@@ -136,13 +139,22 @@ func (s *Service) Caseload(ctx context.Context, actor access.Actor, unitID strin
 		}
 		prev = next
 	}
+	reviewed, err := s.lastGraduationReviews(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for i := range items {
 		n := len(items[i].Months)
+		last := reviewed[items[i].ID]
 		for k := max(0, n-2); k < n; k++ {
-			if set.GraduationMonths > 0 && items[i].Months[k].StreakMonths >= set.GraduationMonths {
-				items[i].GraduationDue = true
+			m := items[i].Months[k]
+			if set.GraduationMonths > 0 && m.StreakMonths >= set.GraduationMonths {
+				start, _ := ParseMonth(m.Month)
+				start = start.AddDate(0, 1-m.StreakMonths, 0)
+				items[i].GraduationDue = last == nil || last.ReviewedAt.Before(start)
 			}
 		}
+		items[i].GraduationProposed = last != nil && last.Status == GraduationProposed
 		if n > 0 {
 			last := items[i].Months[n-1]
 			items[i].NoSale = last.lastSaleAt != nil && set.NoSaleDays > 0 && !now.Before(last.lastSaleAt.AddDate(0, 0, set.NoSaleDays))

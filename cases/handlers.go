@@ -223,6 +223,63 @@ func (h *Handler) OutcomeRoutes(r fiber.Router) {
 	r.Get("/units/:id/outcomes.xlsx", h.unitOutcomesXLSX)
 	r.Get("/units/:id/outcomes", h.unitOutcomes)
 	r.Get("/units/:id/case-outcomes.csv", h.caseOutcomesCSV)
+	r.Get("/cases/:id/graduation-reviews", h.graduationReviews)
+	r.Post("/cases/:id/graduation-reviews", h.reviewGraduation)
+	r.Post("/cases/:id/graduation-reviews/:review/approve", h.decideGraduation(true))
+	r.Post("/cases/:id/graduation-reviews/:review/reject", h.decideGraduation(false))
+	r.Get("/graduation-reviews", h.proposedGraduations)
+}
+
+func (h *Handler) graduationReviews(c *fiber.Ctx) error {
+	out, err := h.svc.GraduationReviews(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+func (h *Handler) reviewGraduation(c *fiber.Ctx) error {
+	var in NewGraduationReview
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.ReviewGraduation(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	if err != nil {
+		return err
+	}
+	return api.Created(c, out)
+}
+
+// decideGraduation approves or rejects a proposed graduation: POST
+// .../graduation-reviews/{review}/approve, or .../reject {reason}.
+func (h *Handler) decideGraduation(approve bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var in struct {
+			Reason string `json:"reason"`
+		}
+		if len(c.Body()) > 0 {
+			if err := api.Decode(c, &in); err != nil {
+				return err
+			}
+		}
+		id, err := strconv.ParseInt(c.Params("review"), 10, 64)
+		if err != nil {
+			return domain.Errorf(domain.ErrNotFound, "Penilaian kelulusan tidak ditemukan.")
+		}
+		out, err := h.svc.DecideGraduation(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), id, approve, in.Reason)
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
+}
+
+func (h *Handler) proposedGraduations(c *fiber.Ctx) error {
+	out, err := h.svc.ProposedGraduations(c.UserContext(), access.ActorFrom(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": out})
 }
 
 // recompute adds a new version of a closed month: POST

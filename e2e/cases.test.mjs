@@ -126,3 +126,46 @@ test('the admin reads the reference figures with their source', async () => {
   await audit(page, 'reference data with errors');
   await page.context().close();
 });
+
+test('a caseworker proposes a graduation and a supervisor approves it, closing the case', async () => {
+  const page = await phone();
+  await login(page, 'staff@demo.sentrakreasi.id');
+  await page.goto(base + '/staf/kasus/baru');
+  await page.getByLabel('Nama lengkap').fill('Wagiman Siap Mandiri');
+  await page.getByLabel('Tanggal lahir').fill('1979-06-06');
+  await page.getByLabel('Kode provinsi').fill('32');
+  await page.getByLabel('Kode kabupaten/kota').fill('3275');
+  await page.getByLabel('Jumlah anggota rumah tangga').fill('3');
+  await page.locator('#cluster').selectOption('disabilitas');
+  await page.getByRole('button', { name: 'Simpan kasus' }).click();
+  await page.waitForURL(/\/staf\/kasus\/[0-9a-f-]{36}$/);
+  const caseURL = page.url();
+  const caseNo = (await page.textContent('h1')).match(/ATN-[0-9-]+/)[0];
+  const section = page.locator('#kelulusan');
+  await section.getByText('Belum ada penilaian kelulusan.').waitFor();
+  await section.getByLabel('Usulkan kelulusan kepada supervisor').check();
+  await section.getByRole('button', { name: 'Simpan penilaian' }).click();
+  await page.getByText('Penilaian kelulusan disimpan.').waitFor();
+  await section.getByText('Usulan kelulusan menunggu keputusan supervisor.').waitFor();
+  assert.equal(await section.getByRole('button', { name: 'Simpan penilaian' }).count(), 0, 'no second proposal while one waits');
+  await audit(page, 'case page with a proposed graduation');
+  await page.getByRole('button', { name: 'Keluar' }).click();
+
+  await login(page, 'supervisor@demo.sentrakreasi.id');
+  await page.getByRole('link', { name: 'Persetujuan' }).click();
+  const proposal = page.locator('section.card', { hasText: caseNo });
+  await proposal.waitFor();
+  await audit(page, 'approvals with a proposed graduation');
+  // A rejection needs a reason, told at its field.
+  await proposal.getByRole('button', { name: 'Tolak usulan' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.locator('section.card', { hasText: caseNo }).getByLabel('Alasan menolak').getAttribute('aria-invalid'), 'true');
+  await audit(page, 'approvals with a reason missing');
+  await page.locator('section.card', { hasText: caseNo }).getByRole('button', { name: 'Setujui kelulusan' }).click();
+  await page.getByText('Kelulusan disetujui; kasus ditutup.').waitFor();
+  assert.equal(await page.locator('section.card', { hasText: caseNo }).count(), 0, 'the decided proposal leaves the queue');
+  await page.goto(caseURL);
+  await page.locator('#kelulusan').getByText(/Kasus ditutup pada \d{4}-\d{2}-\d{2}: PM lulus\./).waitFor();
+  await page.locator('ol.timeline').getByText('graduation_approved').waitFor();
+  await page.context().close();
+});

@@ -77,6 +77,17 @@ type caseOutcomes struct {
 	Assessment  assessmentForm
 	Guardian    guardianForm
 	Today       string
+	// Graduation is the PM's graduation reviews, newest first; Proposed
+	// says one waits for a supervisor.
+	Graduation []graduationRow
+	Proposed   bool
+	ClosedOn   string // the day the case ended, empty while it is open
+}
+
+// graduationRow is a graduation review as the case page lists it.
+type graduationRow struct {
+	cases.GraduationReview
+	When string
 }
 
 // outcomesOf reads a case's last 12 months for the case page.
@@ -97,6 +108,14 @@ func (p *Pages) outcomesOf(c *fiber.Ctx, actor access.Actor, id string) (*caseOu
 		o.Household.Size = strconv.Itoa(months[n-1].HouseholdSize)
 	}
 	o.Chart = buildOutcomeChart(lang, months)
+	reviews, err := p.cases.GraduationReviews(c.UserContext(), actor, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reviews {
+		o.Graduation = append(o.Graduation, graduationRow{GraduationReview: r, When: r.ReviewedAt.In(jakarta).Format("2006-01-02")})
+		o.Proposed = o.Proposed || r.Status == cases.GraduationProposed
+	}
 	return o, nil
 }
 
@@ -197,11 +216,14 @@ func (p *Pages) withOutcomes(c *fiber.Ctx, actor access.Actor, d *caseData) erro
 	if err != nil {
 		return err
 	}
+	if d.Case.ClosedOn != nil {
+		o.ClosedOn = *d.Case.ClosedOn
+	}
 	d.Outcomes = o
 	return nil
 }
 
-var caseDone = []string{"service", "income", "household", "breakglass", "assessment", "guardian", "assigned", "named"}
+var caseDone = []string{"service", "income", "household", "breakglass", "assessment", "guardian", "assigned", "named", "graduation"}
 
 // caseEntry handles the case page's three forms: it posts to the service
 // and goes back to the case page, or shows it again with the form's field
@@ -232,6 +254,15 @@ func (p *Pages) caseEntry(prefix string, save func(c *fiber.Ctx, actor access.Ac
 		}
 		return p.render(c, fiber.StatusUnprocessableEntity, "case", "case.title", d, &view{Errors: errs, FormError: translate(language(c), "error.form")})
 	}
+}
+
+// reviewGraduation records the caseworker's graduation review from the
+// case page: continue, or propose graduation to a supervisor.
+func (p *Pages) reviewGraduation() fiber.Handler {
+	return p.caseEntry("graduation", func(c *fiber.Ctx, actor access.Actor, id string) error {
+		_, err := p.cases.ReviewGraduation(c.UserContext(), actor, id, cases.NewGraduationReview{Decision: cases.GraduationDecision(c.FormValue("graduation.decision"))})
+		return err
+	}, func(*fiber.Ctx, *caseOutcomes) {})
 }
 
 func (p *Pages) recordService() fiber.Handler {

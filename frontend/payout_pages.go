@@ -225,26 +225,6 @@ func (p *Pages) batchExport(format string) fiber.Handler {
 	}
 }
 
-// approvals is the supervisor's queue: draft batches of the unit waiting
-// for someone other than their maker.
-func (p *Pages) approvals(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
-	list, err := p.payouts.UnitBatches(c.UserContext(), actor, actor.UnitID, domain.Page{Limit: 100})
-	if err != nil {
-		return err
-	}
-	var drafts []payouts.Batch
-	for _, b := range list.Items {
-		if b.Status == payouts.Draft {
-			drafts = append(drafts, b)
-		}
-	}
-	return p.render(c, fiber.StatusOK, "payout_approvals", "payouts.approvals", map[string]any{"Batches": drafts}, nil)
-}
-
 // wib is Jakarta's time, in which staff date what they paid (no DST).
 var wib = time.FixedZone("WIB", 7*3600)
 
