@@ -628,13 +628,20 @@ func TestAuthorizationTable(t *testing.T) {
 	}
 }
 
-// canonical turns both "/cases/:id" and "/cases/{caseAudited}" into "/cases/:".
+// canonical turns both "/cases/:id" and "/cases/{caseAudited}" into
+// "/cases/:", keeping what follows a parameter in its segment, so
+// "/batches/:id.csv" and "/batches/{batch}.csv" are "/batches/:.csv".
 func canonical(path string) string {
 	path, _, _ = strings.Cut(path, "?")
 	parts := strings.Split(path, "/")
 	for i, p := range parts {
-		if strings.HasPrefix(p, ":") || strings.HasPrefix(p, "{") {
-			parts[i] = ":"
+		switch {
+		case strings.HasPrefix(p, "{"):
+			_, rest, _ := strings.Cut(p, "}")
+			parts[i] = ":" + rest
+		case strings.HasPrefix(p, ":"):
+			rest := strings.TrimLeft(p[1:], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+			parts[i] = ":" + rest
 		}
 	}
 	return strings.Join(parts, "/")

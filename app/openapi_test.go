@@ -57,8 +57,7 @@ var fiberParam = regexp.MustCompile(`:([A-Za-z0-9_]+)`)
 
 // openAPIPath turns a Fiber route path into an OpenAPI path template:
 // "/payout-batches/:id.csv" becomes "/payout-batches/{id}.csv". (canonical
-// would erase the ".csv" and the parameter names, so it is too coarse to
-// compare with.)
+// erases the parameter names, which the file must get right.)
 func openAPIPath(fiberPath string) string {
 	return fiberParam.ReplaceAllString(fiberPath, "{$1}")
 }
