@@ -45,3 +45,18 @@ export async function login(page, email) {
   await page.getByRole('button', { name: 'Masuk' }).click();
   await page.waitForURL(base + '/akun');
 }
+
+// openCase opens a new PM case in Kota Bekasi through the staff form and
+// answers the case page's address.
+export async function openCase(page, { name, birthDate, household, cluster }) {
+  await page.goto(base + '/staf/kasus/baru');
+  await page.getByLabel('Nama lengkap').fill(name);
+  await page.getByLabel('Tanggal lahir').fill(birthDate);
+  await page.getByLabel('Kode provinsi').fill('32');
+  await page.getByLabel('Kode kabupaten/kota').fill('3275');
+  await page.getByLabel('Jumlah anggota rumah tangga').fill(String(household));
+  await page.locator('#cluster').selectOption(cluster);
+  await page.getByRole('button', { name: 'Simpan kasus' }).click();
+  await page.waitForURL(/\/staf\/kasus\/[0-9a-f-]{36}$/);
+  return page.url();
+}

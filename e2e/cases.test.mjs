@@ -6,7 +6,7 @@
 // Run by `go test ./app -run Browser`, which serves the app and sets BASE_URL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, phone, audit, login } from './browser.mjs';
+import { base, phone, audit, login, openCase } from './browser.mjs';
 
 const rupiahOf = (text) => Number(text.replace(/\D/g, ''));
 
@@ -130,16 +130,7 @@ test('the admin reads the reference figures with their source', async () => {
 test('a caseworker proposes a graduation and a supervisor approves it, closing the case', async () => {
   const page = await phone();
   await login(page, 'staff@demo.sentrakreasi.id');
-  await page.goto(base + '/staf/kasus/baru');
-  await page.getByLabel('Nama lengkap').fill('Wagiman Siap Mandiri');
-  await page.getByLabel('Tanggal lahir').fill('1979-06-06');
-  await page.getByLabel('Kode provinsi').fill('32');
-  await page.getByLabel('Kode kabupaten/kota').fill('3275');
-  await page.getByLabel('Jumlah anggota rumah tangga').fill('3');
-  await page.locator('#cluster').selectOption('disabilitas');
-  await page.getByRole('button', { name: 'Simpan kasus' }).click();
-  await page.waitForURL(/\/staf\/kasus\/[0-9a-f-]{36}$/);
-  const caseURL = page.url();
+  const caseURL = await openCase(page, { name: 'Wagiman Siap Mandiri', birthDate: '1979-06-06', household: 3, cluster: 'disabilitas' });
   const caseNo = (await page.textContent('h1')).match(/ATN-[0-9-]+/)[0];
   const section = page.locator('#kelulusan');
   await section.getByText('Belum ada penilaian kelulusan.').waitFor();

@@ -4,7 +4,7 @@
 // Run by `go test ./app -run Browser`, which serves the app and sets BASE_URL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, phone, audit, login } from './browser.mjs';
+import { base, phone, audit, login, openCase } from './browser.mjs';
 
 test('staff log in, create a seller, open a case without and with its identity, log out', async () => {
   const page = await phone();
@@ -282,16 +282,7 @@ test('staff draft a payout, a supervisor approves it, lines are paid with a phot
 test('a closed case opens to a colleague only by breaking the glass with a reason', async () => {
   const page = await phone();
   await login(page, 'staff@demo.sentrakreasi.id');
-  await page.goto(base + '/staf/kasus/baru');
-  await page.getByLabel('Nama lengkap').fill('Melati Penyintas');
-  await page.getByLabel('Tanggal lahir').fill('1996-02-02');
-  await page.getByLabel('Kode provinsi').fill('32');
-  await page.getByLabel('Kode kabupaten/kota').fill('3275');
-  await page.getByLabel('Jumlah anggota rumah tangga').fill('2');
-  await page.locator('#cluster').selectOption('tuna_sosial_tppo');
-  await page.getByRole('button', { name: 'Simpan kasus' }).click();
-  await page.waitForURL(/\/staf\/kasus\/[0-9a-f-]{36}$/);
-  const caseURL = page.url();
+  const caseURL = await openCase(page, { name: 'Melati Penyintas', birthDate: '1996-02-02', household: 2, cluster: 'tuna_sosial_tppo' });
   await page.getByRole('button', { name: 'Keluar' }).click();
 
   await login(page, 'supervisor@demo.sentrakreasi.id');
