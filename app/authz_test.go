@@ -523,6 +523,7 @@ var authzTable = []route{
 	{"GET", "/staf/kasus", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"GET", "/staf/dasbor", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"GET", "/staf/dasbor/{unitA}/ekspor.csv", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"GET", "/staf/dasbor/{unitA}/ekspor-kasus.csv?from=2026-01&to=2026-11", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
 	{"GET", "/staf/dasbor/{unitA}/ekspor.xlsx?from=2026-06&to=2026-11", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/kasus/{caseAudited}/layanan", "service.component=vocational_entrepreneurship&service.date=2026-11-02&service.note=Pelatihan+{n}",
 		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},

@@ -104,6 +104,12 @@ test('a supervisor reads the unit dashboard with small cells hidden, and downloa
   const text = await res.text();
   assert.match(text, /^month,dimension,group,pm/);
   assert.match(text, /,pillar,all,/, 'the download has the rows by pillar too');
+  const perCase = await page.locator('a[href*="/ekspor-kasus.csv"]').first().getAttribute('href');
+  const cases = await (await page.request.get(base + perCase)).text();
+  assert.match(cases, /^case_no,month,version/, 'the per-case export for the ministry');
+  for (const name of ['Sari Wulandari', 'Slamet Riyadi', 'Rizky Pratama', '3275014507850001']) {
+    assert.ok(!cases.includes(name), 'the per-case export names no PM');
+  }
 
   await page.getByRole('link', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Unit dashboard', level: 1 }).waitFor();

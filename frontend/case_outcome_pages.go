@@ -521,6 +521,24 @@ func (p *Pages) dashboardExport(format string) fiber.Handler {
 	}
 }
 
+// caseOutcomesExport downloads the per-case export for the ministry's
+// case-management system: closed months of the unit's PM who consented to
+// the data bridge, by case number only.
+func (p *Pages) caseOutcomesExport(c *fiber.Ctx) error {
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	body, err := p.cases.CaseOutcomesCSV(c.UserContext(), actor, strings.Clone(c.Params("id")), strings.Clone(c.Query("from")), strings.Clone(c.Query("to")))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="hasil-per-kasus.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
+
 type wageForm struct{ Year, ProvinceCode, RegencyCode, Amount, Source string }
 
 type povertyForm struct{ Period, ProvinceCode, Amount, Source string }

@@ -80,6 +80,7 @@ func (p *Pages) Routes(app fiber.Router) {
 	app.Get("/staf/dasbor", p.dashboard)
 	app.Get("/staf/dasbor/:id/ekspor.csv", p.dashboardExport("csv"))
 	app.Get("/staf/dasbor/:id/ekspor.xlsx", p.dashboardExport("xlsx"))
+	app.Get("/staf/dasbor/:id/ekspor-kasus.csv", p.caseOutcomesExport)
 	app.Get("/admin/referensi", p.reference)
 	app.Post("/admin/referensi/upah-minimum", p.checkCSRF, p.addWage)
 	app.Post("/admin/referensi/garis-kemiskinan", p.checkCSRF, p.addPovertyLine)
