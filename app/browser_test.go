@@ -50,7 +50,9 @@ func TestBrowserPages(t *testing.T) {
 		<-served
 	}()
 
-	run, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	// A guard against a hung browser, not a speed check: the checks take
+	// about three minutes on a loaded 2-core machine.
+	run, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(run, node, "--test", "--test-reporter=spec", "e2e/")
 	cmd.Dir = root
