@@ -191,8 +191,8 @@ WITH c AS (
 ` + referenceCTEs + `,
 ev AS (
     SELECT e.case_id,
-        sum((e.data->>'attributed_idr')::bigint) FILTER (WHERE e.type = 'sale_completed') AS sales,
-        sum((e.data->>'attributed_idr')::bigint) FILTER (WHERE e.type = 'refund') AS refunds,
+        sum(e.attributed_idr) FILTER (WHERE e.type = 'sale_completed') AS sales,
+        sum(e.attributed_idr) FILTER (WHERE e.type = 'refund') AS refunds,
         sum((e.data->>'amount_idr')::bigint) FILTER (WHERE e.type = 'payout_paid') AS paid,
         count(*) FILTER (WHERE e.type = 'sale_completed') AS orders,
         count(*) FILTER (WHERE e.type = 'sale_completed' AND (e.data->>'assisted')::boolean) AS assisted,

@@ -137,8 +137,8 @@ WITH c AS (
 ),` + referenceCTEs + `,
 ev AS (
     SELECT e.case_id,
-        sum((e.data->>'attributed_idr')::bigint) FILTER (WHERE e.type = 'sale_completed') AS sales,
-        sum((e.data->>'attributed_idr')::bigint) FILTER (WHERE e.type = 'refund') AS refunds,
+        sum(e.attributed_idr) FILTER (WHERE e.type = 'sale_completed') AS sales,
+        sum(e.attributed_idr) FILTER (WHERE e.type = 'refund') AS refunds,
         count(*) FILTER (WHERE e.type = 'sale_completed') AS orders
     FROM case_events e
     WHERE e.type IN ('sale_completed', 'refund') AND e.occurred_at >= @start AND e.occurred_at < @end
