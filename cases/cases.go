@@ -67,6 +67,7 @@ type Service struct {
 	now          func() time.Time
 	consentHooks []ConsentHook
 	listings     Listings
+	live         liveUnitMonths
 	// outcomeSettings overrides DefaultOutcomeSettings when set.
 	outcomeSettings *OutcomeSettings
 }

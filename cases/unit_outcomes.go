@@ -238,13 +238,13 @@ func (s *Service) UnitOutcomes(ctx context.Context, actor access.Actor, unitID, 
 		cells[k] = cell
 	}
 	// Months not closed yet: the same rules as a PM's live month, summed
-	// for the unit's PM in one statement a month.
+	// for the unit's PM in one statement a month (or kept from a moment ago).
 	set := s.settings()
 	for m := first; !last.before(m); m = m.next() {
 		if closedMonths[m.String()] {
 			continue
 		}
-		cells, err := s.unitLiveMonth(ctx, m, unitID, set)
+		cells, err := s.live.get(ctx, s, m, unitID, set)
 		if err != nil {
 			return out, err
 		}
