@@ -19,7 +19,7 @@ func TestLiveUnitMonthIsKeptBrieflyButConsentsCountAtOnce(t *testing.T) {
 		c, err := f.svc.Create(ctx, f.staff, cases.NewCase{
 			Beneficiary: cases.NewBeneficiary{LegalName: "PM Agregat", BirthDate: "1970-02-03", Sex: "male", ProvinceCode: "32", RegencyCode: "3273", HouseholdSize: 1},
 			Cluster:     cases.ClusterDisabilitas, Pillar: "keluarga", UnitID: f.unit,
-			Consents:    []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}, {Purpose: cases.PurposeReporting, GivenBy: "self"}}})
+			Consents: []cases.ConsentInput{{Purpose: cases.PurposeCaseManagement, GivenBy: "self"}, {Purpose: cases.PurposeReporting, GivenBy: "self"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
