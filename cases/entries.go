@@ -283,17 +283,14 @@ func (s *Service) Services(ctx context.Context, actor access.Actor, caseID strin
 		return nil, fmt.Errorf("list services: %w", err)
 	}
 	out := make([]ServiceEntry, len(rows))
-	notes := 0
+	notes := s.notesOf("case_services", row.ID)
 	for i, r := range rows {
 		out[i] = ServiceEntry{ID: r.ID, Component: r.Component, Date: r.ServiceDate.Format(time.DateOnly), RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
-		if r.NoteEnc != nil {
-			if out[i].Note, err = s.vault.Open(r.NoteEnc, noteContext("case_services", r.CaseID)); err != nil {
-				return nil, fmt.Errorf("open service note: %w", err)
-			}
-			notes++
+		if out[i].Note, err = notes.open(r.NoteEnc); err != nil {
+			return nil, err
 		}
 	}
-	return out, s.auditNotes(ctx, actor, row.ID, "case_services", notes)
+	return out, notes.audit(ctx, actor)
 }
 
 // Incomes lists a case's income entries, newest month first, with their
@@ -309,20 +306,47 @@ func (s *Service) Incomes(ctx context.Context, actor access.Actor, caseID string
 	}
 	out := make([]Income, len(rows))
 	seen := map[string]bool{}
-	notes := 0
+	notes := s.notesOf("case_incomes", row.ID)
 	for i, r := range rows {
 		key := r.Month.Format("2006-01") + "/" + string(r.Kind)
 		out[i] = Income{ID: r.ID, Month: r.Month.Format("2006-01"), AmountIDR: r.AmountIDR, Kind: r.Kind, Verified: r.Verified,
 			Superseded: seen[key], RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
 		seen[key] = true
-		if r.NoteEnc != nil {
-			if out[i].Note, err = s.vault.Open(r.NoteEnc, noteContext("case_incomes", r.CaseID)); err != nil {
-				return nil, fmt.Errorf("open income note: %w", err)
-			}
-			notes++
+		if out[i].Note, err = notes.open(r.NoteEnc); err != nil {
+			return nil, err
 		}
 	}
-	return out, s.auditNotes(ctx, actor, row.ID, "case_incomes", notes)
+	return out, notes.audit(ctx, actor)
+}
+
+// sealedNotes opens the sealed notes of one table of a case, counting
+// them, so the read is audited once with how many were opened.
+type sealedNotes struct {
+	s             *Service
+	table, caseID string
+	opened        int
+}
+
+func (s *Service) notesOf(table, caseID string) *sealedNotes {
+	return &sealedNotes{s: s, table: table, caseID: caseID}
+}
+
+// open opens one sealed note; nil is no note.
+func (n *sealedNotes) open(sealed []byte) (string, error) {
+	if sealed == nil {
+		return "", nil
+	}
+	note, err := n.s.vault.Open(sealed, noteContext(n.table, n.caseID))
+	if err != nil {
+		return "", fmt.Errorf("open %s note: %w", n.table, err)
+	}
+	n.opened++
+	return note, nil
+}
+
+// audit records the read of the notes opened, if any.
+func (n *sealedNotes) audit(ctx context.Context, actor access.Actor) error {
+	return n.s.auditNotes(ctx, actor, n.caseID, n.table, n.opened)
 }
 
 func (s *Service) auditNotes(ctx context.Context, actor access.Actor, caseID, table string, n int) error {

@@ -193,17 +193,14 @@ func (s *Service) GraduationReviews(ctx context.Context, actor access.Actor, cas
 		return nil, fmt.Errorf("list graduation reviews: %w", err)
 	}
 	out := make([]GraduationReview, len(rows))
-	notes := 0
+	notes := s.notesOf("case_graduations", row.ID)
 	for i, r := range rows {
 		out[i] = r.review(row.CaseNo)
-		if r.ReasonEnc != nil {
-			if out[i].Reason, err = s.vault.Open(r.ReasonEnc, noteContext("case_graduations", r.CaseID)); err != nil {
-				return nil, fmt.Errorf("open graduation reason: %w", err)
-			}
-			notes++
+		if out[i].Reason, err = notes.open(r.ReasonEnc); err != nil {
+			return nil, err
 		}
 	}
-	return out, s.auditNotes(ctx, actor, row.ID, "case_graduations", notes)
+	return out, notes.audit(ctx, actor)
 }
 
 // ProposedGraduations lists the graduations waiting for a decision in the

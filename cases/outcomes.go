@@ -427,11 +427,7 @@ func (s *Service) Outcomes(ctx context.Context, actor access.Actor, caseID, from
 	if err != nil {
 		return nil, err
 	}
-	listed, err := s.activeListings(ctx, s.db.Gorm, []string{row.ID})
-	if err != nil {
-		return nil, err
-	}
-	listings := listed[row.ID]
+	var listings *int // counted once, for the first month computed live
 	out := []Outcome{}
 	var prev *carried // the live chain's state, when the month before was live too
 	for m := start; !last.before(m); m = m.next() {
@@ -448,7 +444,15 @@ func (s *Service) Outcomes(ctx context.Context, actor access.Actor, caseID, from
 				return nil, err
 			}
 		}
-		o, err := s.liveMonth(ctx, row.ID, m, prev, &listings, now)
+		if listings == nil {
+			listed, err := s.activeListings(ctx, s.db.Gorm, []string{row.ID})
+			if err != nil {
+				return nil, err
+			}
+			n := listed[row.ID]
+			listings = &n
+		}
+		o, err := s.liveMonth(ctx, row.ID, m, prev, listings, now)
 		if err != nil {
 			return nil, err
 		}

@@ -104,13 +104,14 @@ func (s *Service) Assessments(ctx context.Context, actor access.Actor, caseID st
 		return nil, fmt.Errorf("list assessments: %w", err)
 	}
 	out := make([]Assessment, len(rows))
+	notes := s.notesOf("case_assessments", row.ID)
 	for i, r := range rows {
 		out[i] = Assessment{ID: r.ID, Date: r.AssessedOn.Format(time.DateOnly), RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
-		if out[i].Note, err = s.vault.Open(r.NoteEnc, noteContext("case_assessments", r.CaseID)); err != nil {
-			return nil, fmt.Errorf("open assessment: %w", err)
+		if out[i].Note, err = notes.open(r.NoteEnc); err != nil {
+			return nil, err
 		}
 	}
-	return out, s.auditNotes(ctx, actor, row.ID, "case_assessments", len(out))
+	return out, notes.audit(ctx, actor)
 }
 
 // SetGuardian records who the PM's guardian is now; the older rows stay
