@@ -39,6 +39,23 @@ func (w *ProcessImageWorker) Work(ctx context.Context, job *river.Job[ProcessIma
 	return err
 }
 
+// ProcessNow processes a photo just uploaded while its uploader waits, so
+// the answer can give its URL and size (CONTRACT.md). When that fails the
+// photo stays processing, its queued job retries, and the answer says so.
+func (s *Service) ProcessNow(ctx context.Context, img Image) Image {
+	if err := s.ProcessImage(ctx, img.ID); err != nil {
+		return img
+	}
+	var row imageRow
+	if err := storage.Find(ctx, s.db.Gorm, &row, img.ID, "image"); err != nil {
+		return img
+	}
+	if ready, err := s.imageOf(row); err == nil {
+		return ready
+	}
+	return img
+}
+
 // ProcessImage makes a photo's variants and marks it ready. Running it
 // twice is harmless: keys are content-addressed and a ready photo is left.
 func (s *Service) ProcessImage(ctx context.Context, imageID string) error {
