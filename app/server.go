@@ -80,7 +80,6 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.cases.CountListingsWith(a.catalog)
 	// A Balai's dashboard sums the live month for every PM: views within
 	// half a minute share one sum (a consent still counts at once).
-	a.cases.KeepLiveUnitMonths(30 * time.Second)
 	a.orders = orders.NewService(db, a.catalog, a.cases, cfg.BaseURL, clock)
 	settings := payouts.DefaultSettings
 	settings.ReceiptDays = cfg.PayoutReceiptDays

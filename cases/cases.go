@@ -67,7 +67,6 @@ type Service struct {
 	now          func() time.Time
 	consentHooks []ConsentHook
 	listings     Listings
-	live         liveUnitMonths
 	// outcomeSettings overrides DefaultOutcomeSettings when set.
 	outcomeSettings *OutcomeSettings
 }

@@ -130,20 +130,15 @@ WITH c AS (
     SELECT c.id AS case_id, c.cluster, c.pillar, b.province_code, b.regency_code, b.household_size,
         coalesce(r.action = 'given', false) AS reporting
     FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id
-    LEFT JOIN (SELECT DISTINCT ON (k.case_id) k.case_id, k.action FROM consents k
-               WHERE k.purpose = 'aggregate_reporting' AND k.case_id IN (SELECT id FROM cases WHERE unit_id = @unit)
-               ORDER BY k.case_id, k.at DESC, k.id DESC) r ON r.case_id = c.id
+    -- The latest aggregate_reporting consent, from consents_latest_idx.
+    LEFT JOIN LATERAL (SELECT k.action FROM consents k WHERE k.purpose = 'aggregate_reporting' AND k.case_id = c.id
+               ORDER BY k.at DESC, k.id DESC LIMIT 1) r ON true
     WHERE c.unit_id = @unit AND c.opened_on < @month_end AND (c.closed_on IS NULL OR c.closed_on >= @month)
 ),` + referenceCTEs + `,
 ev AS (
-    SELECT e.case_id,
-        sum(e.attributed_idr) FILTER (WHERE e.type = 'sale_completed') AS sales,
-        sum(e.attributed_idr) FILTER (WHERE e.type = 'refund') AS refunds,
-        count(*) FILTER (WHERE e.type = 'sale_completed') AS orders
-    FROM case_events e
-    WHERE e.type IN ('sale_completed', 'refund') AND e.occurred_at >= @start AND e.occurred_at < @end
-      AND e.case_id IN (SELECT case_id FROM c)
-    GROUP BY e.case_id
+    -- Kept by the database with the events (migration 00020).
+    SELECT m.case_id, m.sales_idr AS sales, m.refunds_idr AS refunds, m.orders
+    FROM case_month_sales m WHERE m.month = @month AND m.unit_id = @unit
 ),` + incomeCTEs + `
 SELECT c.case_id, c.cluster, c.pillar, c.reporting,
     coalesce(ev.sales, 0) AS sales, coalesce(ev.refunds, 0) AS refunds, coalesce(ev.orders, 0) AS orders,
@@ -238,13 +233,13 @@ func (s *Service) UnitOutcomes(ctx context.Context, actor access.Actor, unitID, 
 		cells[k] = cell
 	}
 	// Months not closed yet: the same rules as a PM's live month, summed
-	// for the unit's PM in one statement a month (or kept from a moment ago).
+	// for the unit's PM in one statement a month.
 	set := s.settings()
 	for m := first; !last.before(m); m = m.next() {
 		if closedMonths[m.String()] {
 			continue
 		}
-		cells, err := s.live.get(ctx, s, m, unitID, set)
+		cells, err := s.unitLiveMonth(ctx, m, unitID, set)
 		if err != nil {
 			return out, err
 		}

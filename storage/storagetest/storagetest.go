@@ -75,6 +75,11 @@ func newDatabase(t testing.TB, ctx context.Context, options string) string {
 	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s %s", name, options)); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
+	if os.Getenv("ATENSI_KEEP_TEST_DB") != "" {
+		// For looking at a benchmark's data and plans after it ran.
+		t.Logf("keeping test database %s (ATENSI_KEEP_TEST_DB)", name)
+		return withDatabaseURL(AdminURL(), name)
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
