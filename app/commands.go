@@ -25,7 +25,9 @@ usage:
   atensi worker                   run background workers only
   atensi migrate                  apply pending migrations and exit
   atensi seed --demo              load demo data (idempotent)
-  atensi seed --scale N           load N products with shops, cases and orders for benchmarks
+  atensi seed --scale N [--cases C] [--order-lines L]
+                                  load N products with shops, cases and orders for benchmarks:
+                                  C PM cases and shops (default N/50), L completed order lines (default 2N)
   atensi admin create-user --email E --password P --name N --role R [--unit U]
 
 Configuration comes from environment variables; see README.md.
@@ -101,17 +103,22 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, args []string) error
 		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 		demo := fs.Bool("demo", false, "load the demo data set")
 		scale := fs.Int("scale", 0, "load N products with shops, cases and orders")
+		cases := fs.Int("cases", 0, "with --scale: C PM cases and their shops (default N/50)")
+		lines := fs.Int("order-lines", 0, "with --scale: L completed order lines (default 2N)")
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
 		if *demo == (*scale > 0) {
 			return fmt.Errorf("%w: seed needs exactly one of --demo or --scale N", errUsage)
 		}
+		if *cases < 0 || *lines < 0 || (*scale == 0 && (*cases > 0 || *lines > 0)) {
+			return fmt.Errorf("%w: --cases and --order-lines are positive and go with --scale N", errUsage)
+		}
 		return withServices(ctx, cfg, log, true, func(a *App) error {
 			if *demo {
 				return a.SeedDemo(ctx)
 			}
-			return a.SeedScale(ctx, *scale)
+			return a.SeedScale(ctx, ScaleSize{Products: *scale, Cases: *cases, OrderLines: *lines})
 		})
 	case "admin":
 		if len(args) == 0 || args[0] != "create-user" {

@@ -10,6 +10,7 @@ import (
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/orders"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -160,11 +161,32 @@ func (a *App) seedOnce(ctx context.Context, name string, load func() error) erro
 	return nil
 }
 
-// SeedScale loads a benchmark data set of n published products: ten Balai
-// with their LKS, one PM case and shop per 50 products, in bulk SQL.
-func (a *App) SeedScale(ctx context.Context, n int) error {
+// ScaleSize is the size of a benchmark data set (seed --scale).
+type ScaleSize struct {
+	Products int // published products
+	// Cases is the number of PM cases, each with its shop; 0 is one per 50
+	// products (at least one).
+	Cases int
+	// OrderLines is the number of completed order lines; 0 is two per product.
+	OrderLines int
+}
+
+// SeedScale loads a benchmark data set: ten Balai with their LKS, the PM
+// cases and their shops, the published products and the completed orders,
+// in bulk SQL. Running it again with the same number of products changes
+// nothing.
+func (a *App) SeedScale(ctx context.Context, size ScaleSize) error {
+	n := size.Products
 	return a.seedOnce(ctx, fmt.Sprintf("scale-%d", n), func() error {
 		start := time.Now()
+		shops := size.Cases
+		if shops <= 0 {
+			shops = max(1, n/50)
+		}
+		lines := size.OrderLines
+		if lines <= 0 {
+			lines = 2 * n
+		}
 		admin, err := a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: fmt.Sprintf("admin-skala-%d@skala.sentrakreasi.id", n),
 			Password: DemoPassword, Name: "Admin Skala", Role: access.Admin})
 		if err != nil {
@@ -183,7 +205,6 @@ func (a *App) SeedScale(ctx context.Context, n int) error {
 			}
 			staff = append(staff, u.ID)
 		}
-		shops := max(1, n/50)
 		sellers, err := a.accounts.SeedScaleSellers(ctx, units.Balai, shops, DemoPassword)
 		if err != nil {
 			return err
@@ -201,10 +222,21 @@ func (a *App) SeedScale(ctx context.Context, n int) error {
 		for i := range scaleShops {
 			scaleShops[i] = catalog.ScaleShop{UnitID: places[i].UnitID, CaseID: caseIDs[i], OwnerID: sellers[i]}
 		}
-		if err := a.catalog.SeedScale(ctx, scaleShops, n, nil); err != nil {
+		shopIDs, err := a.catalog.SeedScale(ctx, scaleShops, n, nil)
+		if err != nil {
 			return err
 		}
-		a.log.Info("scale data loaded", "products", n, "shops", shops, "took", time.Since(start))
+		a.log.Info("scale catalog loaded", "products", n, "shops", shops, "took", time.Since(start))
+		// A shop's transfers are confirmed by the staff of its Balai, the
+		// one who opened its case.
+		sold := make([]orders.ScaleShop, shops)
+		for i, id := range shopIDs {
+			sold[i] = orders.ScaleShop{ID: id, StaffID: places[i].StaffID, SellerID: sellers[i]}
+		}
+		if err := a.orders.SeedScale(ctx, sold, lines); err != nil {
+			return err
+		}
+		a.log.Info("scale data loaded", "products", n, "shops", shops, "order_lines", lines, "took", time.Since(start))
 		return nil
 	})
 }

@@ -19,8 +19,9 @@ type ScaleShop struct {
 // SeedScale creates the shops and n published products spread over them,
 // in set-based SQL so 100,000 products load in seconds. Titles combine word
 // lists so search has realistic Indonesian words to find; photos, when
-// given, are reused from already processed images.
-func (s *Service) SeedScale(ctx context.Context, shops []ScaleShop, n int, photos []Image) error {
+// given, are reused from already processed images. It returns the shop ids
+// in order.
+func (s *Service) SeedScale(ctx context.Context, shops []ScaleShop, n int, photos []Image) ([]string, error) {
 	now := s.now().UTC()
 	shopIDs := make([]string, len(shops))
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
@@ -56,6 +57,13 @@ func (s *Service) SeedScale(ctx context.Context, shops []ScaleShop, n int, photo
 		if err != nil {
 			return fmt.Errorf("seed products: %w", err)
 		}
+		// Each product is made by its shop's PM, as checkMakers records it
+		// when a PM shop names no makers; checkout freezes these shares.
+		if err := tx.DB.Exec(`INSERT INTO product_makers (product_id, case_id, share_bp)
+			SELECT p.id, s.case_id, 10000 FROM products p JOIN shops s ON s.id = p.shop_id WHERE s.id = ANY(?::uuid[])`,
+			pq.StringArray(shopIDs)).Error; err != nil {
+			return fmt.Errorf("seed product makers: %w", err)
+		}
 		if len(photos) == 0 {
 			return nil
 		}
@@ -75,8 +83,11 @@ func (s *Service) SeedScale(ctx context.Context, shops []ScaleShop, n int, photo
 			FROM products p WHERE p.shop_id = ANY(?::uuid[])`, pq.StringArray(variants), len(variants), pq.StringArray(shopIDs)).Error
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Fresh statistics, or the planner guesses badly on the new rows.
-	return s.db.Gorm.WithContext(ctx).Exec("ANALYZE shops, products, product_images").Error
+	if err := s.db.Gorm.WithContext(ctx).Exec("ANALYZE shops, products, product_makers, product_images").Error; err != nil {
+		return nil, err
+	}
+	return shopIDs, nil
 }
