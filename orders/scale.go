@@ -7,10 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/lib/pq"
+	"gorm.io/gorm"
 
 	"github.com/sentrakreasi/atensi/cases"
-	"github.com/sentrakreasi/atensi/storage"
 )
 
 // ScaleShop is a shop of a benchmark data set with the people who move its
@@ -23,10 +24,18 @@ type ScaleShop struct {
 const (
 	// scaleChunk is how many order lines one transaction loads: large
 	// enough for set-based SQL to pay off, small enough to keep a
-	// transaction's temporary tables and deferred ledger checks bounded.
+	// transaction's writes bounded.
 	scaleChunk = 1_000_000
+	// scaleLedgerBatch is how many orders' ledger transactions commit
+	// together, on a connection of their own. The balance trigger
+	// remembers each ledger transaction it checked in a setting of its
+	// own, which stays in the session, and PostgreSQL 15 sorts all of a
+	// session's settings again for each new one: a commit of n ledger
+	// transactions costs about n squared (20,000 took 97 s, 1,000 0.1 s),
+	// and each later commit in that session pays for all before it.
+	scaleLedgerBatch = 500
 	// maxScaleBuyers bounds the buyers whose keyed hashes are made in Go
-	// and sent with every chunk.
+	// and sent to the database.
 	maxScaleBuyers = 500_000
 )
 
@@ -37,7 +46,8 @@ const scaleID = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) pla
 	substring(int8send(floor(extract(epoch FROM %s) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid`
 
 // SeedScale loads lines completed order lines for a benchmark data set,
-// in set-based SQL a million lines per transaction. Each order is what a
+// in set-based SQL a million lines per transaction (their ledger in
+// batches of scaleLedgerBatch orders). Each order is what a
 // guest's bank-transfer checkout leaves once it has gone all the way: one
 // order per group (pickup or courier), the transfer confirmed by staff,
 // shipped and delivered by the seller, then confirmed by the buyer or
@@ -45,8 +55,10 @@ const scaleID = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) pla
 // payment and completion transactions, and the makers' sale_completed and
 // first_sale events (for cases without a sale before). Orders are spread
 // over the last twelve months up to ten days ago, in Asia/Jakarta daytime,
-// so every one is past its return window. Stock is left as it is: the products are taken to be restocked.
-// Buyer messages are not queued; they would have been sent long ago.
+// so every one is past its return window. Stock is left as it is: the
+// products are taken to be restocked. Buyer messages are not queued; they
+// would have been sent long ago. A failed load leaves what its committed
+// chunks wrote.
 func (s *Service) SeedScale(ctx context.Context, shops []ScaleShop, lines int) error {
 	if lines <= 0 || len(shops) == 0 {
 		return nil
@@ -77,31 +89,67 @@ func (s *Service) SeedScale(ctx context.Context, shops []ScaleShop, lines int) e
 	}
 	now := s.now().In(jakarta)
 	first, last := now.AddDate(-1, 0, 0), now.AddDate(0, 0, -10)
-	days := int(day(last).Sub(day(first)).Hours() / 24)
-	for done := 0; done < lines; done += scaleChunk {
-		chunk := scaleChunkArgs{target: min(scaleChunk, lines-done), done: done, lines: lines, firstDay: day(first).Format(time.DateOnly), days: days,
-			shops: ids, staff: staff, sellers: sellers, emails: emails, hashes: hashes, consented: consented}
-		if err := s.db.InTx(ctx, func(tx *storage.Tx) error { return loadScaleChunk(ctx, tx, chunk) }); err != nil {
-			return fmt.Errorf("seed orders (lines %d to %d): %w", done, done+chunk.target, err)
-		}
-	}
-	return s.db.InTx(ctx, func(tx *storage.Tx) error {
-		db := tx.DB.WithContext(ctx)
-		if err := db.Exec(`SET LOCAL statement_timeout = 0`).Error; err != nil {
+	args := map[string]any{"lines": lines, "first_day": day(first).Format(time.DateOnly), "days": int(day(last).Sub(day(first)).Hours() / 24),
+		"shops": ids, "staff": staff, "sellers": sellers, "emails": emails, "hashes": hashes, "consented": consented,
+		"window": interval(returnWindow), "on_time": interval(shipOnTime)}
+
+	// One connection throughout: the temporary tables live in its session,
+	// across the chunks' transactions.
+	return s.db.Gorm.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		defer func() {
+			conn.Exec(`DROP TABLE IF EXISTS scale_buyers, scale_shops, scale_products, scale_orders, scale_lines`)
+			conn.Exec(`RESET statement_timeout`)
+		}()
+		// A million lines take minutes, past the pool's per-statement ceiling.
+		if err := conn.Exec(`SET statement_timeout = 0`).Error; err != nil {
 			return err
 		}
-		// The other half of the case record's bulk write (see "case events"
-		// in scaleWrites): first_sale, a copy of a case's earliest
-		// sale_completed, for the cases that had none before this load.
-		// It waits for every chunk because completion times overlap at a
-		// chunk's end: a later chunk may hold a case's earliest sale.
-		if err := db.Exec(`INSERT INTO case_events (case_id, type, occurred_at, actor_id, on_behalf_of, data)
-			SELECT DISTINCT ON (case_id) case_id, 'first_sale', occurred_at, actor_id, on_behalf_of, data FROM case_events
-			WHERE case_id = ANY(?::uuid[]) AND type = 'sale_completed' ORDER BY case_id, occurred_at, id`, unsold).Error; err != nil {
-			return fmt.Errorf("seed orders: first sales: %w", err)
+		if err := conn.Transaction(func(tx *gorm.DB) error { return runScale(tx, scaleSetup, args) }); err != nil {
+			return fmt.Errorf("seed orders: %w", err)
 		}
-		// Fresh statistics, or the planner guesses badly on the new rows.
-		return db.Exec(`ANALYZE order_groups, orders, order_lines, order_history, ledger_accounts, ledger_transactions, ledger_entries, case_events`).Error
+		for done := 0; done < lines; done += scaleChunk {
+			target := min(scaleChunk, lines-done)
+			args["target"], args["done"] = target, done
+			var orders []string
+			err := conn.Transaction(func(tx *gorm.DB) error {
+				if err := runScale(tx, scaleChunkSteps, args); err != nil {
+					return err
+				}
+				var got int
+				if err := tx.Raw(`SELECT count(*) FROM scale_lines`).Scan(&got).Error; err != nil {
+					return err
+				}
+				if got != target {
+					return fmt.Errorf("%d order lines made of %d wanted: no published products in the shops?", got, target)
+				}
+				if err := tx.Raw(`SELECT id FROM scale_orders ORDER BY k`).Scan(&orders).Error; err != nil {
+					return err
+				}
+				return runScale(tx, scaleWrites, args)
+			})
+			for from := 0; err == nil && from < len(orders); from += scaleLedgerBatch {
+				err = s.postScaleLedger(ctx, orders[from:min(from+scaleLedgerBatch, len(orders))])
+			}
+			if err != nil {
+				return fmt.Errorf("seed orders (lines %d to %d): %w", done, done+target, err)
+			}
+		}
+		return conn.Transaction(func(tx *gorm.DB) error {
+			// The other half of the case record's bulk write (see "case
+			// events" in scaleWrites): first_sale, a copy of a case's
+			// earliest sale_completed, for the cases that had none before
+			// this load. It waits for every chunk because completion times
+			// overlap at a chunk's end: a later chunk may hold a case's
+			// earliest sale.
+			if err := tx.Exec(`INSERT INTO case_events (case_id, type, occurred_at, actor_id, on_behalf_of, data)
+				SELECT DISTINCT ON (case_id) case_id, 'first_sale', occurred_at, actor_id, on_behalf_of, data FROM case_events
+				WHERE case_id = ANY(?::uuid[]) AND type = 'sale_completed' ORDER BY case_id, occurred_at, id`, unsold).Error; err != nil {
+				return fmt.Errorf("seed orders: first sales: %w", err)
+			}
+			// Fresh statistics, or the planner guesses badly on the new rows.
+			return tx.Exec(`ANALYZE order_groups, orders, order_lines, order_history, ledger_accounts, ledger_transactions, ledger_entries,
+				case_events, case_month_sales`).Error
+		})
 	})
 }
 
@@ -142,134 +190,167 @@ func day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
 }
 
-// scaleChunkArgs is one transaction's share of SeedScale: target lines
-// after the done already loaded, of lines in all.
-type scaleChunkArgs struct {
-	target, done, lines int
-	firstDay            string // YYYY-MM-DD, Asia/Jakarta
-	days                int
-	shops, staff        pq.StringArray
-	sellers             pq.StringArray
-	emails, hashes      pq.StringArray
-	consented           pq.StringArray
-}
+// scaleStep is one statement of the load; its named parameters (@name)
+// come from the load's arguments.
+type scaleStep struct{ name, sql string }
 
-// loadScaleChunk writes one chunk. Temporary tables hold what the orders
-// are made of (ON COMMIT DROP: they live in this transaction's session
-// only), then each real table is filled from them in one statement.
-func loadScaleChunk(ctx context.Context, tx *storage.Tx, c scaleChunkArgs) error {
-	db := tx.DB.WithContext(ctx)
-	args := map[string]any{"target": c.target, "done": c.done, "lines": c.lines, "first_day": c.firstDay, "days": c.days,
-		"shops": c.shops, "staff": c.staff, "sellers": c.sellers, "emails": c.emails, "hashes": c.hashes, "consented": c.consented,
-		"window": interval(returnWindow), "on_time": interval(shipOnTime)}
-	steps := []struct{ name, sql string }{
-		// A million lines take minutes, past the pool's per-statement ceiling.
-		{"timeout", `SET LOCAL statement_timeout = 0`},
-		{"buyers", `CREATE TEMP TABLE scale_buyers ON COMMIT DROP AS
-			SELECT (b.n - 1)::int AS i, b.email, b.hash FROM unnest(CAST(@emails AS text[]), CAST(@hashes AS text[])) WITH ORDINALITY AS b(email, hash, n)`},
-		// The shops that have something on sale, numbered.
-		{"shops", `CREATE TEMP TABLE scale_shops ON COMMIT DROP AS
-			SELECT (row_number() OVER (ORDER BY s.id) - 1)::int AS no, s.id, v.staff_id, v.seller_id, s.courier_flat_idr,
-			       (SELECT count(*) FROM products p WHERE p.shop_id = s.id AND p.status = 'published')::int AS products,
-			       0::bigint AS pending_account, 0::bigint AS available_account
-			FROM unnest(CAST(@shops AS uuid[]), CAST(@staff AS uuid[]), CAST(@sellers AS uuid[])) AS v(id, staff_id, seller_id) JOIN shops s ON s.id = v.id
-			WHERE EXISTS (SELECT 1 FROM products p WHERE p.shop_id = s.id AND p.status = 'published')`},
-		// Products as catalog.Quote freezes them for checkout.
-		{"products", `CREATE TEMP TABLE scale_products ON COMMIT DROP AS
-			SELECT sh.no AS shop_no, (row_number() OVER (PARTITION BY p.shop_id ORDER BY p.id) - 1)::int AS no, p.id, p.title, p.price_idr,
-			       p.made_to_order,
-			       (SELECT coalesce(json_agg(json_build_object('case_id', m.case_id, 'share_bp', m.share_bp) ORDER BY m.case_id), '[]')
-			        FROM product_makers m WHERE m.product_id = p.id)::jsonb AS makers
-			FROM products p JOIN scale_shops sh ON sh.id = p.shop_id WHERE p.status = 'published'`},
-		{"analyze", `ANALYZE scale_buyers, scale_shops, scale_products`},
-		{"accounts", `INSERT INTO ledger_accounts (code, kind, shop_id)
-			SELECT 'clearing:bank_transfer', 'clearing', NULL
-			UNION ALL SELECT 'seller_pending:' || id, 'seller_pending', id FROM scale_shops
-			UNION ALL SELECT 'seller_available:' || id, 'seller_available', id FROM scale_shops
-			ORDER BY 1 ON CONFLICT (code) DO NOTHING`},
-		{"shop accounts", `UPDATE scale_shops sh SET pending_account = p.id, available_account = a.id
-			FROM ledger_accounts p, ledger_accounts a
-			WHERE p.code = 'seller_pending:' || sh.id AND a.code = 'seller_available:' || sh.id`},
-		// Orders: a shop each (a few shops sell much more than most, as in
-		// life), one to three distinct products of it, until the chunk has
-		// its lines; then the times of each step, the creation times rising
-		// with the line number across the year, in Jakarta daytime.
-		{"orders", fmt.Sprintf(`CREATE TEMP TABLE scale_orders ON COMMIT DROP AS
-			WITH g AS MATERIALIZED (
-				SELECT k, floor((SELECT count(*) FROM scale_shops) * power(random(), 1.5))::int AS shop_no,
-				       random() AS r_product, random() AS r_buyer, random() < 0.65 AS courier, random() < 0.6 AS auto,
-				       random() AS r_pay, random() AS r_ship, random() AS r_deliver, random() AS r_complete, random() AS r_carrier
-				FROM generate_series(1, CAST(@target AS int)) k
-			), c AS (
-				SELECT g.*, sh.id AS shop_id, sh.staff_id, sh.seller_id, sh.products, sh.courier_flat_idr, least(1 + g.k %% 3, sh.products) AS want
-				FROM g JOIN scale_shops sh ON sh.no = g.shop_no
-			), s AS (
-				SELECT c.*, sum(want) OVER (ORDER BY k) - want AS before FROM c
-			), w AS (
-				SELECT s.*, least(want, CAST(@target AS bigint) - before)::int AS n, (CAST(@done AS bigint) + before)::float8 / CAST(@lines AS bigint) * CAST(@days AS int) AS x,
-				       (5 + floor(r_pay * 25)) * interval '1 minute' AS to_paid,
-				       CASE WHEN courier THEN interval '3 hours' + r_ship * interval '57 hours' ELSE interval '1 hour' + r_ship * interval '23 hours' END AS to_shipped,
-				       CASE WHEN courier THEN interval '1 day' + r_deliver * interval '3 days' ELSE interval '1 hour' + r_deliver * interval '2 days' END AS to_delivered,
-				       CASE WHEN auto THEN CAST(@window AS interval) + r_complete * interval '1 hour'
-				            ELSE interval '10 minutes' + r_complete * interval '2 days' END AS to_completed
-				FROM s WHERE before < CAST(@target AS bigint)
-			), t AS (
-				SELECT w.*, ((CAST(@first_day AS date) + floor(x)::int)::timestamp + interval '8 hours' + (x - floor(x)) * interval '13 hours')
-				            AT TIME ZONE 'Asia/Jakarta' AS created_at
-				FROM w
-			)
-			SELECT k, %s AS id, %s AS group_id, shop_no, shop_id, staff_id, seller_id, n, products, floor(r_product * products)::int AS base,
-			       floor(r_buyer * (SELECT count(*) FROM scale_buyers))::int AS buyer, courier, auto,
-			       'ATN' || upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, 20)) AS payment_ref,
-			       0::bigint AS subtotal_idr, (CASE WHEN courier THEN courier_flat_idr ELSE 0 END)::bigint AS shipping_idr, 0::bigint AS total_idr,
-			       CASE WHEN courier THEN (ARRAY['JNE', 'J&T Express', 'SiCepat', 'Pos Indonesia'])[1 + floor(r_carrier * 4)::int] ELSE '' END AS carrier,
-			       CASE WHEN courier THEN upper(substr(md5(random()::text), 1, 12)) ELSE '' END AS tracking_no,
-			       created_at, created_at + to_paid AS paid_at, created_at + to_paid + to_shipped AS shipped_at,
-			       created_at + to_paid + to_shipped + to_delivered AS delivered_at,
-			       created_at + to_paid + to_shipped + to_delivered + to_completed AS completed_at
-			FROM t`, fmt.Sprintf(scaleID, "created_at"), fmt.Sprintf(scaleID, "created_at"))},
-		{"analyze orders", `ANALYZE scale_orders`},
-		{"lines", fmt.Sprintf(`CREATE TEMP TABLE scale_lines ON COMMIT DROP AS
-			SELECT %s AS id, o.id AS order_id, p.id AS product_id, p.title, p.price_idr AS unit_price_idr,
-			       CASE WHEN random() < 0.8 THEN 1 ELSE 2 + floor(random() * 3)::int END AS quantity, p.makers, NOT p.made_to_order AS stock_reserved
-			FROM scale_orders o CROSS JOIN LATERAL generate_series(0, o.n - 1) j
-			JOIN scale_products p ON p.shop_no = o.shop_no AND p.no = (o.base + j) %% o.products`,
-			fmt.Sprintf(scaleID, "o.created_at"))},
-		{"totals", `UPDATE scale_orders o SET subtotal_idr = l.subtotal, total_idr = l.subtotal + o.shipping_idr
-			FROM (SELECT order_id, sum(unit_price_idr * quantity) AS subtotal FROM scale_lines GROUP BY order_id) l WHERE l.order_id = o.id`},
-		{"analyze lines", `ANALYZE scale_orders, scale_lines`},
-	}
-	// GORM appends arguments a statement does not name to its end, so
-	// only statements with named parameters get them.
-	exec := func(q string) error {
-		if strings.Contains(q, "@") {
-			return db.Exec(q, args).Error
-		}
-		return db.Exec(q).Error
-	}
+// runScale runs steps in order. GORM appends arguments a statement does
+// not name to its end, so only statements with named parameters get them.
+func runScale(tx *gorm.DB, steps []scaleStep, args map[string]any) error {
 	for _, st := range steps {
-		if err := exec(st.sql); err != nil {
-			return fmt.Errorf("%s: %w", st.name, err)
+		var err error
+		if strings.Contains(st.sql, "@") {
+			err = tx.Exec(st.sql, args).Error
+		} else {
+			err = tx.Exec(st.sql).Error
 		}
-	}
-	var got int
-	if err := db.Raw(`SELECT count(*) FROM scale_lines`).Scan(&got).Error; err != nil {
-		return err
-	}
-	if got != c.target {
-		return fmt.Errorf("%d order lines made of %d wanted: no published products in the shops?", got, c.target)
-	}
-	for _, st := range scaleWrites {
-		if err := exec(st.sql); err != nil {
+		if err != nil {
 			return fmt.Errorf("%s: %w", st.name, err)
 		}
 	}
 	return nil
 }
 
+// scaleSetup makes the temporary tables every chunk draws on: the buyers
+// with their keyed hashes, the shops that have something on sale
+// (numbered) and their products as catalog.Quote freezes them for
+// checkout; and the shops' ledger accounts.
+var scaleSetup = []scaleStep{
+	// Left by a load that failed on this connection before.
+	{"clean", `DROP TABLE IF EXISTS scale_buyers, scale_shops, scale_products, scale_orders, scale_lines`},
+	{"buyers", `CREATE TEMP TABLE scale_buyers AS
+		SELECT (b.n - 1)::int AS i, b.email, b.hash FROM unnest(CAST(@emails AS text[]), CAST(@hashes AS text[])) WITH ORDINALITY AS b(email, hash, n)`},
+	// The shops that have something on sale, numbered.
+	{"shops", `CREATE TEMP TABLE scale_shops AS
+		SELECT (row_number() OVER (ORDER BY s.id) - 1)::int AS no, s.id, v.staff_id, v.seller_id, s.courier_flat_idr,
+		       (SELECT count(*) FROM products p WHERE p.shop_id = s.id AND p.status = 'published')::int AS products
+		FROM unnest(CAST(@shops AS uuid[]), CAST(@staff AS uuid[]), CAST(@sellers AS uuid[])) AS v(id, staff_id, seller_id) JOIN shops s ON s.id = v.id
+		WHERE EXISTS (SELECT 1 FROM products p WHERE p.shop_id = s.id AND p.status = 'published')`},
+	// Products as catalog.Quote freezes them for checkout.
+	{"products", `CREATE TEMP TABLE scale_products AS
+		SELECT sh.no AS shop_no, (row_number() OVER (PARTITION BY p.shop_id ORDER BY p.id) - 1)::int AS no, p.id, p.title, p.price_idr,
+		       p.made_to_order,
+		       (SELECT coalesce(json_agg(json_build_object('case_id', m.case_id, 'share_bp', m.share_bp) ORDER BY m.case_id), '[]')
+		        FROM product_makers m WHERE m.product_id = p.id)::jsonb AS makers
+		FROM products p JOIN scale_shops sh ON sh.id = p.shop_id WHERE p.status = 'published'`},
+	{"analyze", `ANALYZE scale_buyers, scale_shops, scale_products`},
+	{"accounts", `INSERT INTO ledger_accounts (code, kind, shop_id)
+		SELECT 'clearing:bank_transfer', 'clearing', NULL
+		UNION ALL SELECT 'seller_pending:' || id, 'seller_pending', id FROM scale_shops
+		UNION ALL SELECT 'seller_available:' || id, 'seller_available', id FROM scale_shops
+		ORDER BY 1 ON CONFLICT (code) DO NOTHING`},
+}
+
+// scaleChunkSteps make one chunk's orders and lines in temporary tables.
+var scaleChunkSteps = []scaleStep{
+	{"clean", `DROP TABLE IF EXISTS scale_orders, scale_lines`},
+	// Orders: a shop each (a few shops sell much more than most, as in
+	// life), one to three distinct products of it, until the chunk has
+	// its lines; then the times of each step, the creation times rising
+	// with the line number across the year, in Jakarta daytime.
+	{"orders", fmt.Sprintf(`CREATE TEMP TABLE scale_orders AS
+		WITH g AS MATERIALIZED (
+			SELECT k, floor((SELECT count(*) FROM scale_shops) * power(random(), 1.5))::int AS shop_no,
+			       random() AS r_product, random() AS r_buyer, random() < 0.65 AS courier, random() < 0.6 AS auto,
+			       random() AS r_pay, random() AS r_ship, random() AS r_deliver, random() AS r_complete, random() AS r_carrier
+			FROM generate_series(1, CAST(@target AS int)) k
+		), c AS (
+			SELECT g.*, sh.id AS shop_id, sh.staff_id, sh.seller_id, sh.products, sh.courier_flat_idr,
+			       least(1 + g.k %% 3, sh.products) AS want
+			FROM g JOIN scale_shops sh ON sh.no = g.shop_no
+		), s AS (
+			SELECT c.*, sum(want) OVER (ORDER BY k) - want AS before FROM c
+		), w AS (
+			SELECT s.*, least(want, CAST(@target AS bigint) - before)::int AS n, (CAST(@done AS bigint) + before)::float8 / CAST(@lines AS bigint) * CAST(@days AS int) AS x,
+			       (5 + floor(r_pay * 25)) * interval '1 minute' AS to_paid,
+			       CASE WHEN courier THEN interval '3 hours' + r_ship * interval '57 hours' ELSE interval '1 hour' + r_ship * interval '23 hours' END AS to_shipped,
+			       CASE WHEN courier THEN interval '1 day' + r_deliver * interval '3 days' ELSE interval '1 hour' + r_deliver * interval '2 days' END AS to_delivered,
+			       CASE WHEN auto THEN CAST(@window AS interval) + r_complete * interval '1 hour'
+			            ELSE interval '10 minutes' + r_complete * interval '2 days' END AS to_completed
+			FROM s WHERE before < CAST(@target AS bigint)
+		), t AS (
+			SELECT w.*, ((CAST(@first_day AS date) + floor(x)::int)::timestamp + interval '8 hours' + (x - floor(x)) * interval '13 hours')
+			            AT TIME ZONE 'Asia/Jakarta' AS created_at
+			FROM w
+		)
+		SELECT k, %s AS id, %s AS group_id, shop_no, shop_id, staff_id, seller_id, n, products, floor(r_product * products)::int AS base,
+		       floor(r_buyer * (SELECT count(*) FROM scale_buyers))::int AS buyer, courier, auto,
+		       'ATN' || upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, 20)) AS payment_ref,
+		       0::bigint AS subtotal_idr, (CASE WHEN courier THEN courier_flat_idr ELSE 0 END)::bigint AS shipping_idr, 0::bigint AS total_idr,
+		       CASE WHEN courier THEN (ARRAY['JNE', 'J&T Express', 'SiCepat', 'Pos Indonesia'])[1 + floor(r_carrier * 4)::int] ELSE '' END AS carrier,
+		       CASE WHEN courier THEN upper(substr(md5(random()::text), 1, 12)) ELSE '' END AS tracking_no,
+		       created_at, created_at + to_paid AS paid_at, created_at + to_paid + to_shipped AS shipped_at,
+		       created_at + to_paid + to_shipped + to_delivered AS delivered_at,
+		       created_at + to_paid + to_shipped + to_delivered + to_completed AS completed_at
+		FROM t`, fmt.Sprintf(scaleID, "created_at"), fmt.Sprintf(scaleID, "created_at"))},
+	{"analyze orders", `ANALYZE scale_orders`},
+	{"lines", fmt.Sprintf(`CREATE TEMP TABLE scale_lines AS
+		SELECT %s AS id, o.id AS order_id, p.id AS product_id, p.title, p.price_idr AS unit_price_idr,
+		       CASE WHEN random() < 0.8 THEN 1 ELSE 2 + floor(random() * 3)::int END AS quantity, p.makers, NOT p.made_to_order AS stock_reserved
+		FROM scale_orders o CROSS JOIN LATERAL generate_series(0, o.n - 1) j
+		JOIN scale_products p ON p.shop_no = o.shop_no AND p.no = (o.base + j) %% o.products`,
+		fmt.Sprintf(scaleID, "o.created_at"))},
+	{"totals", `UPDATE scale_orders o SET subtotal_idr = l.subtotal, total_idr = l.subtotal + o.shipping_idr
+		FROM (SELECT order_id, sum(unit_price_idr * quantity) AS subtotal FROM scale_lines GROUP BY order_id) l WHERE l.order_id = o.id`},
+	{"analyze lines", `ANALYZE scale_orders, scale_lines`},
+}
+
+// postScaleLedger posts the payment (clearing to the shop's pending) and
+// the completion (pending to available) of completed orders, as apply
+// posts them on Pay and Complete, read from the orders as written; the
+// deferred trigger checks each balances at commit. The cached balances
+// move with the entries; pending nets to zero for a completed order. It
+// runs on a connection that is closed afterwards (see scaleLedgerBatch).
+func (s *Service) postScaleLedger(ctx context.Context, orderIDs []string) error {
+	pooled, err := s.db.Pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	conn := pooled.Hijack()
+	defer conn.Close(ctx)
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `WITH o AS MATERIALIZED (
+				SELECT o.id, o.total_idr, g.paid_at, o.updated_at AS completed_at, p.id AS pending, a.id AS available
+				FROM orders o JOIN order_groups g ON g.id = o.group_id
+				JOIN ledger_accounts p ON p.code = 'seller_pending:' || o.shop_id JOIN ledger_accounts a ON a.code = 'seller_available:' || o.shop_id
+				WHERE o.id = ANY($1::uuid[]) AND o.status = 'completed'
+			), t AS (
+				INSERT INTO ledger_transactions (kind, ref, at)
+				SELECT kind, ref, at FROM (
+					SELECT 'payment' AS kind, id::text AS ref, paid_at AS at FROM o
+					UNION ALL SELECT 'complete', id::text, completed_at FROM o
+				) x ORDER BY at, ref
+				RETURNING id, kind, ref
+			)
+			INSERT INTO ledger_entries (transaction_id, account_id, amount_idr)
+			SELECT t.id, e.account_id, e.amount
+			FROM t JOIN o ON o.id::text = t.ref,
+			LATERAL (VALUES
+				('payment', (SELECT id FROM ledger_accounts WHERE code = 'clearing:bank_transfer'), o.total_idr),
+				('payment', o.pending, -o.total_idr),
+				('complete', o.available, -o.total_idr),
+				('complete', o.pending, o.total_idr)
+			) AS e(kind, account_id, amount)
+			WHERE e.kind = t.kind
+			ORDER BY t.id`, orderIDs); err != nil {
+			return fmt.Errorf("ledger: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE ledger_accounts a SET balance_idr = a.balance_idr + v.amount
+			FROM (
+				SELECT 'seller_available:' || shop_id AS code, -sum(total_idr) AS amount FROM orders
+				WHERE id = ANY($1::uuid[]) AND status = 'completed' GROUP BY shop_id
+				UNION ALL SELECT 'clearing:bank_transfer', sum(total_idr) FROM orders WHERE id = ANY($1::uuid[]) AND status = 'completed'
+			) v
+			WHERE a.code = v.code`, orderIDs); err != nil {
+			return fmt.Errorf("ledger balances: %w", err)
+		}
+		return nil
+	})
+}
+
 // scaleWrites fill the real tables from the chunk's temporary ones, as
 // Checkout, ConfirmTransfer and apply write them for each move.
-var scaleWrites = []struct{ name, sql string }{
+var scaleWrites = []scaleStep{
 	{"order groups", `INSERT INTO order_groups (id, buyer_name, buyer_email, buyer_phone, shipping_method, shipping_address, payment_method,
 			payment_status, payment_ref, total_idr, access_hash, expires_at, paid_at, created_at)
 		SELECT o.group_id, 'Pembeli ' || (b.i + 1), b.email, '0812' || lpad(b.i::text, 8, '0'),
@@ -298,36 +379,6 @@ var scaleWrites = []struct{ name, sql string }{
 			(5, 'delivered', 'completed', 'complete', NULL, CASE WHEN o.auto THEN 'otomatis setelah masa pengembalian' ELSE '' END, o.completed_at)
 		) AS h(step, from_status, to_status, event, actor_id, note, at)
 		ORDER BY o.k, h.step`},
-	// The payment (clearing to the shop's pending) and the completion
-	// (pending to available) of each order, as apply posts them on Pay and
-	// Complete; the deferred trigger checks each balances at commit.
-	{"ledger", `WITH t AS (
-			INSERT INTO ledger_transactions (kind, ref, at)
-			SELECT kind, ref, at FROM (
-				SELECT 'payment' AS kind, id::text AS ref, paid_at AS at, k FROM scale_orders
-				UNION ALL SELECT 'complete', id::text, completed_at, k FROM scale_orders
-			) x ORDER BY at, k
-			RETURNING id, kind, ref
-		)
-		INSERT INTO ledger_entries (transaction_id, account_id, amount_idr)
-		SELECT t.id, e.account_id, e.amount
-		FROM t JOIN scale_orders o ON o.id::text = t.ref JOIN scale_shops sh ON sh.id = o.shop_id,
-		LATERAL (VALUES
-			('payment', (SELECT id FROM ledger_accounts WHERE code = 'clearing:bank_transfer'), o.total_idr),
-			('payment', sh.pending_account, -o.total_idr),
-			('complete', sh.available_account, -o.total_idr),
-			('complete', sh.pending_account, o.total_idr)
-		) AS e(kind, account_id, amount)
-		WHERE e.kind = t.kind
-		ORDER BY t.id`},
-	// The cached balances move with the entries; pending nets to zero for
-	// a completed order.
-	{"balances", `UPDATE ledger_accounts a SET balance_idr = a.balance_idr + v.amount
-		FROM (
-			SELECT sh.available_account AS id, -sum(o.total_idr) AS amount FROM scale_orders o JOIN scale_shops sh ON sh.id = o.shop_id GROUP BY 1
-			UNION ALL SELECT (SELECT id FROM ledger_accounts WHERE code = 'clearing:bank_transfer'), sum(total_idr) FROM scale_orders
-		) v
-		WHERE a.id = v.id`},
 	// The case record's side of completion, as writeSaleEvents writes it
 	// through cases.AppendEvent: with first_sale at the end of SeedScale,
 	// the one place the seed writes case_events itself, because an event
