@@ -109,6 +109,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: a.logPanic}),
 		securityHeaders(a.secure()),
 		compress.New(compress.Config{Level: compress.LevelDefault}),
+		refuseBrokenText,
 		a.authenticate,
 	)
 	a.jobs()
