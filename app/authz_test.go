@@ -511,7 +511,7 @@ var authzTable = []route{
 	{"POST", "/akun/kata-sandi", "current_password=salah-sekali&new_password=sandi-baru-panjang", expect(422, map[string]int{"anon": 303}), false},
 	{"POST", "/atur-ulang/{badToken}", "password=sandi-baru-panjang", expect(422, map[string]int{"anon": 422}), false},
 	{"POST", "/staf/pengguna", "name=Penjual+{n}&email=hal{n}%40uji.id&role=seller&password=" + worldPassword,
-		expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
+		expect(404, merge(unitStaff(303), map[string]int{"anon": 303, "staffB": 303})), false},
 	{"POST", "/staf/pengguna/{seller}/tautan-sandi", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/kasus/baru", "beneficiary.legal_name=Warga+{n}&beneficiary.birth_date=1970-01-01&beneficiary.sex=male&beneficiary.province_code=32&beneficiary.regency_code=3275&beneficiary.household_size=2&cluster=lansia&pillar=keluarga&consent=case_management&given_by=self",
 		expect(404, merge(unitStaff(303), map[string]int{"anon": 303, "staffB": 303})), false},

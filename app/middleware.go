@@ -20,6 +20,11 @@ var plainID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 // withRequestID gives every request an id, echoed in the response and in
 // every log line and problem document about it.
 func withRequestID(c *fiber.Ctx) error {
+	setRequestID(c)
+	return c.Next()
+}
+
+func setRequestID(c *fiber.Ctx) {
 	id := c.Get(requestIDHeader)
 	if !plainID.MatchString(id) {
 		var b [12]byte
@@ -30,7 +35,6 @@ func withRequestID(c *fiber.Ctx) error {
 	}
 	c.Locals(requestIDHeader, id)
 	c.Set(requestIDHeader, id)
-	return c.Next()
 }
 
 func requestID(c *fiber.Ctx) string {
@@ -66,23 +70,28 @@ func withAccessLog(log *slog.Logger) fiber.Handler {
 	}
 }
 
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; " +
+	"frame-ancestors 'none'"
+
 // securityHeaders sets the headers every answer carries. The CSP allows no
 // inline script at all: pages load their JavaScript from files.
 func securityHeaders(hsts bool) fiber.Handler {
-	const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-		"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; " +
-		"frame-ancestors 'none'"
 	return func(c *fiber.Ctx) error {
-		h := &c.Response().Header
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "geolocation=(), microphone=(), payment=()")
-		if hsts {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-		}
+		setSecurityHeaders(c, hsts)
 		return c.Next()
+	}
+}
+
+func setSecurityHeaders(c *fiber.Ctx, hsts bool) {
+	h := &c.Response().Header
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "geolocation=(), microphone=(), payment=()")
+	if hsts {
+		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 	}
 }

@@ -16,7 +16,11 @@ func (a *App) pages() error {
 	}
 	p.Routes(a.http)
 	a.pageErrors = func(c *fiber.Ctx, pr Problem) error {
-		return p.ErrorPage(c, pr.Status, pr.Detail, pr.RequestID)
+		detail := pr.Detail
+		if pr.Status == fiber.StatusRequestEntityTooLarge {
+			detail = "" // the page's own text says it, in the reader's language
+		}
+		return p.ErrorPage(c, pr.Status, detail, pr.RequestID)
 	}
 	return nil
 }

@@ -68,6 +68,10 @@ func problemFor(err error) (p Problem, internal bool) {
 	case errors.Is(err, domain.ErrForbidden):
 		return Problem{Type: "about:blank", Title: "Forbidden", Status: http.StatusForbidden,
 			Detail: detail(err, "Anda tidak berwenang melakukan ini.")}, false
+	case errors.As(err, &fe) && fe.Code == http.StatusRequestEntityTooLarge:
+		// fasthttp refuses a body over the limit while reading it, before any route.
+		return Problem{Type: "/problems/too-large", Title: "Content Too Large", Status: http.StatusRequestEntityTooLarge,
+			Detail: fmt.Sprintf("Data yang dikirim lebih dari %d MB. Foto paling besar 10 MB.", bodyLimit>>20)}, false
 	case errors.As(err, &fe):
 		return Problem{Type: "about:blank", Title: http.StatusText(fe.Code), Status: fe.Code, Detail: fe.Message}, fe.Code >= 500
 	default:
@@ -82,8 +86,14 @@ type PageErrors func(c *fiber.Ctx, p Problem) error
 // errorHandler answers every error returned by a handler or middleware:
 // problem JSON for the API and for clients that want JSON, a friendly page
 // for browsers when pages is set.
-func errorHandler(log *slog.Logger, pages *PageErrors) fiber.ErrorHandler {
+func errorHandler(log *slog.Logger, pages *PageErrors, hsts bool) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
+		if requestID(c) == "" {
+			// fasthttp refused the request before the middleware ran (a
+			// body over the limit): it still gets an id and the headers.
+			setRequestID(c)
+			setSecurityHeaders(c, hsts)
+		}
 		p, internal := problemFor(err)
 		p.RequestID = requestID(c)
 		if internal {

@@ -97,7 +97,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		ErrorHandler:          errorHandler(log, &a.pageErrors),
+		ErrorHandler:          errorHandler(log, &a.pageErrors, a.secure()),
 		DisableStartupMessage: true,
 	})
 	a.http.Use(

@@ -17,6 +17,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -152,6 +153,10 @@ type view struct {
 	Flash     string
 	Errors    map[string]string // field -> message
 	FormError string
+	// FormToken keys the forms of the page that move money or stock
+	// (field _form): fresh at every render, so a form sent twice is done
+	// once and a new page's form is a new request.
+	FormToken string
 	Data      any
 }
 
@@ -163,7 +168,11 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 	v.Lang = language(c)
 	v.Actor = access.ActorFrom(c.UserContext())
 	v.CSRF = p.csrfToken(c)
-	v.Path = c.Path()
+	v.Path = "/" // the language link's target: never another site's
+	if path, ok := localPath(c.Path()); ok {
+		v.Path = path
+	}
+	v.FormToken = newFormToken()
 	v.Data = data
 	lang := v.Lang
 	v.Title = translate(lang, title)
@@ -236,10 +245,43 @@ func statusOf(err error) int {
 // ErrorPage renders a friendly page for an error status.
 func (p *Pages) ErrorPage(c *fiber.Ctx, status int, detail, requestID string) error {
 	key := fmt.Sprintf("error.%d", status)
-	if translate(LangID, key) == key {
+	switch {
+	case translate(LangID, key) != key:
+	case status < 500: // the visitor's request, never "a server error"
+		key = "error.request"
+	default:
 		key = "error.500"
 	}
-	return p.render(c, status, "error", "error.title", map[string]string{"Message": key, "Detail": detail, "RequestID": requestID}, nil)
+	return p.render(c, status, "error", "error.title", map[string]string{"Message": key, "Detail": detail, "RequestID": requestID, "Back": backTo(c)}, nil)
+}
+
+// backTo is the page of this site the request came from (its Referer), for
+// a way back to the form from an error page without script; else "".
+func backTo(c *fiber.Ctx) string {
+	ref, err := url.Parse(c.Get(fiber.HeaderReferer))
+	if err != nil || ref.Host != c.Hostname() {
+		return ""
+	}
+	path, _ := localPath(ref.RequestURI())
+	return path
+}
+
+func newFormToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// formToken is the one-time token a form sent back (view.FormToken), or ""
+// when it carries none or a malformed one.
+func formToken(c *fiber.Ctx) string {
+	t := c.FormValue("_form")
+	if len(t) < 16 || len(t) > 64 || strings.ContainsFunc(t, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_')
+	}) {
+		return ""
+	}
+	return strings.Clone(t)
 }
 
 // csrfCookie holds a random value; forms carry an HMAC of it. A forged

@@ -36,21 +36,17 @@ func (p *Pages) checkoutForm(c *fiber.Ctx) error {
 	return p.render(c, fiber.StatusOK, "checkout", "checkout.title", d, nil)
 }
 
-// checkout places the cart's orders; the cart empties only when they exist.
+// checkout places the cart's orders, once per form: the cart is locked,
+// checked out and emptied in one transaction keyed by the form's token, so
+// a double tap or a reload shows the first order instead of a second.
 func (p *Pages) checkout(c *fiber.Ctx) error {
 	f := checkoutForm{Name: c.FormValue("buyer.name"), Email: c.FormValue("buyer.email"), Phone: c.FormValue("buyer.phone"),
 		Method: c.FormValue("shipping.method"), Address: c.FormValue("shipping.address")}
-	owner := cartOwner(c)
-	items, err := p.orders.CheckoutItems(c.UserContext(), owner)
-	if err != nil {
-		return err
-	}
 	var in orders.CheckoutInput
-	in.Items = items
 	in.Buyer.Name, in.Buyer.Email, in.Buyer.Phone = f.Name, f.Email, f.Phone
 	in.Shipping.Method, in.Shipping.Address = f.Method, f.Address
 	in.PaymentMethod = c.FormValue("payment_method")
-	g, cerr := p.orders.Checkout(c.UserContext(), actorOf(c), in)
+	g, cerr := p.orders.CheckoutCart(c.UserContext(), cartOwner(c), in, formToken(c))
 	if cerr != nil {
 		d, err := p.checkoutData(c, f)
 		if err != nil {
@@ -63,10 +59,10 @@ func (p *Pages) checkout(c *fiber.Ctx) error {
 		if errors.As(cerr, &short) { // someone bought it first: say which, keep the form
 			return p.render(c, fiber.StatusConflict, "checkout", "checkout.title", d, &view{FormError: short.Error() + "."})
 		}
+		if msg, ok := userMessage(cerr); ok { // the cart changed in another tab
+			return p.render(c, statusOf(cerr), "checkout", "checkout.title", d, &view{FormError: msg})
+		}
 		return cerr
-	}
-	if err := p.orders.ClearCart(c.UserContext(), owner); err != nil {
-		return err
 	}
 	if g.Payment.CheckoutURL != "" {
 		return c.Redirect(g.Payment.CheckoutURL, fiber.StatusSeeOther)
@@ -87,8 +83,15 @@ type shopOrders struct {
 	Orders []orders.Order
 }
 
+// sellDone are the flash messages a finished move may ask for.
+var sellDone = []string{string(orders.Ship), string(orders.Deliver)}
+
 // sellOrders lists the orders of the shops the actor sells for, newest first.
 func (p *Pages) sellOrders(c *fiber.Ctx) error {
+	return p.sellOrdersPage(c, fiber.StatusOK, nil, doneFlash(c, "sellorders.done.", sellDone))
+}
+
+func (p *Pages) sellOrdersPage(c *fiber.Ctx, status int, failed *shipForm, v *view) error {
 	actor, ok, err := requireLogin(c)
 	if !ok {
 		return err
@@ -105,20 +108,39 @@ func (p *Pages) sellOrders(c *fiber.Ctx) error {
 		}
 		d = append(d, shopOrders{Shop: sh, Orders: list.Items})
 	}
-	return p.render(c, fiber.StatusOK, "sell_orders", "sellorders.title", map[string]any{"Shops": d}, nil)
+	return p.render(c, status, "sell_orders", "sellorders.title", map[string]any{"Shops": d, "Failed": failed}, v)
 }
 
+// shipForm is the ship form of one order answered again: what was typed,
+// and the fields to mark.
+type shipForm struct {
+	OrderID, Carrier, TrackingNo string
+}
+
+// moveOrder ships or delivers an order from the incoming orders page; a
+// move refused for what was typed (a courier order without a tracking
+// number) shows the page again with that order's fields marked.
 func (p *Pages) moveOrder(e orders.Event) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		actor, ok, err := requireLogin(c)
 		if !ok {
 			return err
 		}
-		m := orders.Move{Event: e, Carrier: c.FormValue("carrier"), TrackingNo: c.FormValue("tracking_no")}
-		if _, err := p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), m); err != nil {
-			return err
+		id := strings.Clone(c.Params("id"))
+		m := orders.Move{Event: e, Carrier: c.FormValue("carrier"), TrackingNo: c.FormValue("tracking_no"), FormToken: formToken(c)}
+		_, merr := p.orders.MoveOrder(c.UserContext(), actor, id, m)
+		if merr == nil {
+			return c.Redirect("/jual/pesanan?ok="+string(e), fiber.StatusSeeOther)
 		}
-		return c.Redirect("/jual/pesanan", fiber.StatusSeeOther)
+		fields, other := formErrors(merr)
+		if other != nil {
+			if msg, ok := userMessage(other); ok {
+				return p.sellOrdersPage(c, statusOf(other), nil, &view{FormError: msg})
+			}
+			return other
+		}
+		f := &shipForm{OrderID: id, Carrier: m.Carrier, TrackingNo: m.TrackingNo}
+		return p.sellOrdersPage(c, fiber.StatusUnprocessableEntity, f, &view{Errors: fields, FormError: translate(language(c), "error.form")})
 	}
 }
 
@@ -140,7 +162,7 @@ func (p *Pages) myOrders(c *fiber.Ctx) error {
 func (p *Pages) buyerMove(e orders.Event) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		token := c.FormValue("token")
-		o, err := p.orders.MoveOrder(c.UserContext(), actorOf(c), strings.Clone(c.Params("order")), orders.Move{Event: e, Token: token})
+		o, err := p.orders.MoveOrder(c.UserContext(), actorOf(c), strings.Clone(c.Params("order")), orders.Move{Event: e, Token: token, FormToken: formToken(c)})
 		if err != nil {
 			return err
 		}

@@ -127,16 +127,55 @@ func requireLogin(c *fiber.Ctx) (access.Actor, bool, error) {
 
 type loginForm struct{ Email, Next string }
 
-// safeNext keeps a redirect on this site: a path, never //host or a scheme.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/akun"
+// localPath is target as a path on this site, for a redirect or a link
+// built from input, or false. Browsers drop tabs and newlines from a URL
+// and read a backslash as a slash, so "/\t/evil.example" and
+// "/\evil.example" lead off the site as "//evil.example" does, and a CR
+// or LF in a Location header would start a header of its own: a path with
+// a scheme, a host, a control character or a backslash, raw or decoded, is
+// refused.
+func localPath(target string) (string, bool) {
+	u, err := url.Parse(target)
+	if err != nil || !strings.HasPrefix(target, "/") || u.Scheme != "" || u.Host != "" || u.User != nil ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "", false
 	}
-	return next
+	query, err := url.QueryUnescape(u.RawQuery)
+	if err != nil {
+		return "", false
+	}
+	for _, s := range []string{target, u.Path, query, u.Fragment} {
+		if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+			return "", false
+		}
+	}
+	return u.String(), true
+}
+
+// homeOf is where a role starts: the page of its daily work.
+func homeOf(r access.Role) string {
+	switch r {
+	case access.Staff, access.Supervisor:
+		return "/staf/kasus"
+	case access.Seller, access.Pendamping, access.LKSManager:
+		return "/jual"
+	case access.Admin:
+		return "/admin/referensi"
+	}
+	return "/akun"
+}
+
+// safeNext is where a login goes on: next when it is a path on this site,
+// else the role's home.
+func safeNext(next string, role access.Role) string {
+	if path, ok := localPath(next); ok {
+		return path
+	}
+	return homeOf(role)
 }
 
 func (p *Pages) loginForm(c *fiber.Ctx) error {
-	return p.render(c, fiber.StatusOK, "login", "login.title", loginForm{Next: c.Query("next")}, nil)
+	return p.render(c, fiber.StatusOK, "login", "login.title", loginForm{Next: c.Query("next")}, doneFlash(c, "reset.", []string{"done"}))
 }
 
 func (p *Pages) login(c *fiber.Ctx) error {
@@ -158,7 +197,7 @@ func (p *Pages) login(c *fiber.Ctx) error {
 		return p.render(c, status, "login", "login.title", form, &view{FormError: msg})
 	}
 	c.Cookie(accounts.SessionCookieFor(token, u.Role, p.cfg.Secure))
-	return c.Redirect(safeNext(form.Next), fiber.StatusSeeOther)
+	return c.Redirect(safeNext(form.Next, u.Role), fiber.StatusSeeOther)
 }
 
 type registerForm struct{ Name, Email string }
@@ -262,7 +301,7 @@ func (p *Pages) reset(c *fiber.Ctx) error {
 	if err := p.accounts.RedeemPasswordLink(c.UserContext(), token, c.FormValue("password")); err != nil {
 		return p.formFailed(c, "reset", "reset.title", map[string]string{"Token": token}, err)
 	}
-	return p.render(c, fiber.StatusOK, "login", "login.title", loginForm{}, &view{Flash: translate(language(c), "reset.done")})
+	return c.Redirect("/masuk?ok=done", fiber.StatusSeeOther)
 }
 
 type usersData struct {
@@ -301,7 +340,14 @@ func (p *Pages) users(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return p.render(c, fiber.StatusOK, "users", "users.title", d, nil)
+	v := &view{}
+	created := c.Query("dibuat") // after the form: the account made, if it is the unit's
+	for _, u := range d.Users {
+		if created != "" && u.ID == created {
+			v.Flash = translate(language(c), "users.created", u.Email)
+		}
+	}
+	return p.render(c, fiber.StatusOK, "users", "users.title", d, v)
 }
 
 func (p *Pages) createUser(c *fiber.Ctx) error {
@@ -316,18 +362,12 @@ func (p *Pages) createUser(c *fiber.Ctx) error {
 	}
 	in := accounts.NewUser{Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"), Role: access.Role(c.FormValue("role"))}
 	u, cerr := p.accounts.CreateUser(c.UserContext(), actor, in)
-	if cerr == nil {
-		d, err = p.usersData(c, actor) // with the new account in the list
-		if err != nil {
-			return err
-		}
-	}
 	if cerr != nil {
 		in.Password = ""
 		d.Form = in
 		return p.formFailed(c, "users", "users.title", d, cerr)
 	}
-	return p.render(c, fiber.StatusOK, "users", "users.title", d, &view{Flash: translate(language(c), "users.created", u.Email)})
+	return c.Redirect("/staf/pengguna?dibuat="+url.QueryEscape(u.ID), fiber.StatusSeeOther)
 }
 
 func (p *Pages) passwordLink(c *fiber.Ctx) error {

@@ -84,15 +84,20 @@ func (p *Pages) search(c *fiber.Ctx) error {
 }
 
 func (p *Pages) product(c *fiber.Ctx) error {
-	v, err := p.catalog.ReadProduct(c.UserContext(), access.ActorFrom(c.UserContext()), strings.Clone(c.Params("id")))
+	return p.productPage(c, fiber.StatusOK, strings.Clone(c.Params("id")), "1", &view{})
+}
+
+// productPage shows a product with quantity in its cart form.
+func (p *Pages) productPage(c *fiber.Ctx, status int, id, quantity string, v *view) error {
+	read, err := p.catalog.ReadProduct(c.UserContext(), access.ActorFrom(c.UserContext()), id)
 	if err != nil {
 		return err
 	}
-	pub, ok := v.(catalog.PublicProduct)
+	pub, ok := read.(catalog.PublicProduct)
 	if !ok { // a draft its seller side is looking at: the seller pages show it
-		return c.Redirect("/jual/produk/"+c.Params("id"), fiber.StatusSeeOther)
+		return c.Redirect("/jual/produk/"+id, fiber.StatusSeeOther)
 	}
-	return p.render(c, fiber.StatusOK, "product", "shop.products", map[string]any{"Product": pub}, &view{})
+	return p.render(c, status, "product", "shop.products", map[string]any{"Product": pub, "Quantity": quantity}, v)
 }
 
 func (p *Pages) shop(c *fiber.Ctx) error {
@@ -114,6 +119,17 @@ func cartOwner(c *fiber.Ctx) orders.CartOwner {
 }
 
 func (p *Pages) cart(c *fiber.Ctx) error {
+	v := &view{}
+	if c.Query("ok") == "1" {
+		v.Flash = translate(language(c), "cart.added")
+	}
+	return p.cartPage(c, fiber.StatusOK, nil, v)
+}
+
+// cartLine is a cart line's quantity form answered again: what was typed.
+type cartLine struct{ ProductID, Quantity string }
+
+func (p *Pages) cartPage(c *fiber.Ctx, status int, failed *cartLine, v *view) error {
 	owner := cartOwner(c)
 	if !owner.Actor.Anonymous() && owner.Token != "" {
 		if err := p.orders.MergeGuestCart(c.UserContext(), owner.Actor, owner.Token); err != nil {
@@ -126,25 +142,52 @@ func (p *Pages) cart(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &view{}
-	if c.Query("ok") == "1" {
-		v.Flash = translate(language(c), "cart.added")
-	}
-	return p.render(c, fiber.StatusOK, "cart", "cart.title", map[string]any{"Cart": cart}, v)
+	return p.render(c, status, "cart", "cart.title", map[string]any{"Cart": cart, "Failed": failed}, v)
 }
 
+// setCart puts a quantity of a product in the cart. A quantity refused
+// (negative, too many, not a number) shows the form it came from again
+// with the field marked: the cart's line, or the product page.
 func (p *Pages) setCart(c *fiber.Ctx) error {
-	qty, err := strconv.Atoi(c.FormValue("quantity"))
+	f := cartLine{ProductID: strings.Clone(c.FormValue("product_id")), Quantity: strings.TrimSpace(c.FormValue("quantity"))}
+	var cart orders.Cart
+	qty, err := strconv.Atoi(f.Quantity)
 	if err != nil {
-		return domain.Invalid("quantity", "jumlah harus angka")
+		err = domain.Invalid("quantity", "jumlah harus angka")
+	} else {
+		cart, err = p.orders.SetCartItem(c.UserContext(), cartOwner(c), f.ProductID, qty)
 	}
-	cart, err := p.orders.SetCartItem(c.UserContext(), cartOwner(c), c.FormValue("product_id"), qty)
 	if err != nil {
-		return err
+		fields, other := formErrors(err)
+		if other != nil {
+			return other
+		}
+		msg, _ := userMessage(err)
+		v := &view{Errors: fields, FormError: msg}
+		if _, unknown := fields["product_id"]; !unknown && !p.inCart(c, f.ProductID) {
+			return p.productPage(c, fiber.StatusUnprocessableEntity, f.ProductID, f.Quantity, v)
+		}
+		return p.cartPage(c, fiber.StatusUnprocessableEntity, &f, v)
 	}
 	if cart.Token != "" {
 		c.Cookie(&fiber.Cookie{Name: orders.CartCookie, Value: cart.Token, Path: "/", HTTPOnly: true, Secure: p.cfg.Secure,
 			SameSite: fiber.CookieSameSiteLaxMode, MaxAge: 30 * 24 * 3600})
 	}
 	return c.Redirect("/keranjang?ok=1", fiber.StatusSeeOther)
+}
+
+// inCart tells whether the visitor's cart has a line of the product.
+func (p *Pages) inCart(c *fiber.Ctx, productID string) bool {
+	cart, err := p.orders.ReadCart(c.UserContext(), cartOwner(c))
+	if err != nil {
+		return false
+	}
+	for _, sh := range cart.Shops {
+		for _, l := range sh.Lines {
+			if l.ProductID == productID {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -77,7 +77,7 @@ func (p *Pages) staffCancel(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	_, err = p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), orders.Move{Event: orders.Cancel, Reason: c.FormValue("reason")})
+	_, err = p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), orders.Move{Event: orders.Cancel, Reason: c.FormValue("reason"), FormToken: formToken(c)})
 	return p.staffOrdersAfter(c, err, "cancelled")
 }
 
@@ -88,7 +88,7 @@ func (p *Pages) staffRefund(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	m := orders.Move{Event: orders.Refund, Reason: c.FormValue("reason")}
+	m := orders.Move{Event: orders.Refund, Reason: c.FormValue("reason"), FormToken: formToken(c)}
 	if raw := strings.TrimSpace(c.FormValue("amount_idr")); raw != "" {
 		n, perr := parseRupiah(raw)
 		if perr != nil || n <= 0 {
@@ -110,9 +110,25 @@ type posForm struct {
 }
 
 // pointOfSale is the counter of the Sentra: what is in stock, a quantity
-// for each, how it was paid.
+// for each, how it was paid; after a sale (?sale=), its receipt.
 func (p *Pages) pointOfSale(c *fiber.Ctx) error {
-	return p.posPage(c, fiber.StatusOK, posForm{Method: "cash"}, nil, nil)
+	id := c.Query("sale")
+	if id == "" {
+		return p.posPage(c, fiber.StatusOK, posForm{Method: "cash"}, nil, nil)
+	}
+	actor, ok, err := requireLogin(c)
+	if !ok {
+		return err
+	}
+	g, err := p.orders.ReadSale(c.UserContext(), actor, strings.Clone(id))
+	if err != nil {
+		return err
+	}
+	method := strings.Clone(c.Query("method"))
+	if !slices.Contains(storeMethods, method) {
+		method = "cash"
+	}
+	return p.posPage(c, fiber.StatusOK, posForm{Method: method}, &g, &view{Flash: translate(language(c), "pos.recorded", g.PaymentRef)})
 }
 
 func (p *Pages) posPage(c *fiber.Ctx, status int, f posForm, sale *orders.GroupView, v *view) error {
@@ -134,7 +150,7 @@ func (p *Pages) recordSale(c *fiber.Ctx) error {
 		return err
 	}
 	f := posForm{Method: c.FormValue("payment_method"), Quantities: map[string]string{}}
-	in := orders.SaleInput{PaymentMethod: f.Method}
+	in := orders.SaleInput{PaymentMethod: f.Method, FormToken: formToken(c)}
 	bad := false
 	c.Request().PostArgs().VisitAll(func(k, val []byte) {
 		id, isQty := strings.CutPrefix(string(k), "qty.")
@@ -169,5 +185,7 @@ func (p *Pages) recordSale(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return p.posPage(c, fiber.StatusCreated, posForm{Method: f.Method}, &g, &view{Flash: translate(lang, "pos.recorded", g.PaymentRef)})
+	// The receipt is a page of its own: reloading it records nothing, and
+	// the form sent again is answered with this sale (its token).
+	return c.Redirect("/staf/kasir?sale="+g.ID+"&method="+url.QueryEscape(f.Method), fiber.StatusSeeOther)
 }

@@ -104,6 +104,13 @@ func quantities(v *domain.ValidationError, items []Item) map[string]int {
 // given back if the group is not paid within 30 minutes), one order per
 // shop, prices frozen. Stock short anywhere fails the whole checkout.
 func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutInput) (Group, error) {
+	return s.checkout(ctx, actor, in, nil)
+}
+
+// checkout is Checkout with first, when set, run at the start of its
+// transaction with the new group's id and private link token (CheckoutCart
+// claims its form and empties the cart there).
+func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutInput, first func(tx *storage.Tx, groupID, token string) error) (Group, error) {
 	v := &domain.ValidationError{}
 	q := quantities(v, in.Items)
 	in.Buyer.Name = strings.TrimSpace(in.Buyer.Name)
@@ -152,6 +159,11 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	}
 	var refs []OrderRef
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if first != nil {
+			if err := first(tx, g.ID, token); err != nil {
+				return err
+			}
+		}
 		sellables, err := s.catalog.Quote(ctx, tx, q)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -20,6 +21,9 @@ type Move struct {
 	TrackingNo string
 	AmountIDR  domain.IDR
 	Reason     string
+	// FormToken is the page form's one-time token: the same form sent
+	// again is answered with the order as the first move left it.
+	FormToken string
 }
 
 // MoveOrder checks who asks, then applies the move in one transaction.
@@ -56,13 +60,28 @@ func (s *Service) MoveOrder(ctx context.Context, actor access.Actor, orderID str
 	if party == Seller && actor.Role == access.Pendamping && sh.CaseID != nil {
 		c.onBehalfOf = *sh.CaseID
 	}
-	if err := s.refundCard(ctx, g, o, m); err != nil {
-		return Order{}, err
+	key := ""
+	if m.FormToken != "" {
+		key = "move:" + orderID + ":" + string(m.Event) + ":" + m.FormToken
 	}
-	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		_, err := s.apply(ctx, tx, orderID, c)
-		return err
-	})
+	// A repeat must not reach the card provider again: its refund key
+	// changes with what the first refund booked.
+	err = s.db.Done(ctx, key)
+	if err == nil {
+		err = s.refundCard(ctx, g, o, m)
+	}
+	if err == nil {
+		err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+			if err := tx.Once(ctx, key, ""); err != nil {
+				return err
+			}
+			_, err := s.apply(ctx, tx, orderID, c)
+			return err
+		})
+	}
+	if errors.As(err, new(*storage.Repeated)) {
+		err = nil
+	}
 	if err != nil {
 		return Order{}, err
 	}

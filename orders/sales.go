@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/sentrakreasi/atensi/access"
@@ -14,6 +15,9 @@ type SaleInput struct {
 	Items         []Item `json:"items"`
 	PaymentMethod string `json:"payment_method"` // cash | qris | bank_transfer
 	UnitID        string `json:"unit_id"`        // the Sentra; the actor's unit when empty
+	// FormToken is the till page's one-time token: the same form sent
+	// again answers the first sale (the API uses Idempotency-Key instead).
+	FormToken string `json:"-"`
 }
 
 // RecordSale records what store staff sold over the counter: paid at once
@@ -45,7 +49,14 @@ func (s *Service) RecordSale(ctx context.Context, actor access.Actor, in SaleInp
 	g := groupRow{ID: domain.NewID(), BuyerName: "Pembeli di Sentra", BuyerEmail: "", BuyerPhone: "", ShippingMethod: "pickup",
 		PaymentMethod: method, PaymentStatus: "pending", PaymentRef: "TOKO" + newReference()[3:], AccessHash: hashToken(newToken()),
 		SoldBy: &actor.UserID, StoreUnitID: &unit, ExpiresAt: now, CreatedAt: now}
+	key := ""
+	if in.FormToken != "" {
+		key = "sale:" + actor.UserID + ":" + in.FormToken
+	}
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.Once(ctx, key, g.ID); err != nil {
+			return err
+		}
 		sellables, err := s.catalog.Quote(ctx, tx, q)
 		if err != nil {
 			return err
@@ -93,8 +104,25 @@ func (s *Service) RecordSale(ctx context.Context, actor access.Actor, in SaleInp
 		}
 		return nil
 	})
+	var rep *storage.Repeated
+	if errors.As(err, &rep) {
+		return s.groupView(ctx, rep.Result)
+	}
 	if err != nil {
 		return GroupView{}, err
 	}
 	return s.groupView(ctx, g.ID)
+}
+
+// ReadSale shows an in-store sale to the staff of its Sentra (the till's
+// receipt); to anyone else it does not exist.
+func (s *Service) ReadSale(ctx context.Context, actor access.Actor, groupID string) (GroupView, error) {
+	g, err := s.group(ctx, groupID)
+	if err != nil {
+		return GroupView{}, err
+	}
+	if g.StoreUnitID == nil || access.Can(actor, access.RecordSale, access.Resource{UnitID: *g.StoreUnitID}, s.now()) != nil {
+		return GroupView{}, fmt.Errorf("sale %s: %w", groupID, domain.ErrNotFound)
+	}
+	return s.groupView(ctx, groupID)
 }
