@@ -37,6 +37,15 @@ SELECT NULL, 'shop.owner_cleared', 'shop', shop_id::text, 'ok',
     jsonb_build_object('former_owner_id', pendamping_id, 'delegation_id', delegation_id, 'migration', '00022')
 FROM moved_shops;
 
+-- Cash over PAYOUT_CASH_PROOF_OVER_IDR is paid with a proof photo or by two
+-- people: the first one's record of the handover waits here for the second.
+ALTER TABLE payout_lines ADD COLUMN cash_recorded_by uuid REFERENCES users (id),
+    ADD COLUMN cash_recorded_reference text,
+    ADD COLUMN cash_recorded_at timestamptz,
+    ADD CHECK ((cash_recorded_by IS NULL) = (cash_recorded_reference IS NULL) AND (cash_recorded_by IS NULL) = (cash_recorded_at IS NULL)),
+    ADD CHECK (cash_recorded_by IS NULL OR paid_by IS NULL OR cash_recorded_by <> paid_by);
+
 -- +goose Down
+ALTER TABLE payout_lines DROP COLUMN cash_recorded_by, DROP COLUMN cash_recorded_reference, DROP COLUMN cash_recorded_at;
 -- The owners cleared above are not restored: a pendamping never owns a shop.
 ALTER TABLE shops DROP CONSTRAINT shops_workshop_owner_check;
