@@ -102,8 +102,8 @@ test('staff set a shop\'s payout route, it waits masked, and another supervisor 
   await page.goto(routeURL);
   const compare = page.getByRole('table', { name: /Periksa sebelum mengonfirmasi/ });
   await compare.waitFor();
-  assert.match(await compare.getByRole('row', { name: /Nomor rekening/ }).textContent(), /012345678901/);
-  assert.match(await compare.getByRole('row', { name: /Nama pemilik rekening/ }).textContent(), /Ibu Sumiati/);
+  assert.match(await compare.locator('tbody', { hasText: 'Nomor rekening' }).textContent(), /012345678901/);
+  assert.match(await compare.locator('tbody', { hasText: 'Nama pemilik rekening' }).textContent(), /Ibu Sumiati/);
   await audit(page, 'payout route page a supervisor confirms on');
   await screenshot(page, 'payout-route-confirm-id');
   await page.getByRole('link', { name: 'English' }).click();
@@ -129,7 +129,7 @@ test('staff set a shop\'s payout route, it waits masked, and another supervisor 
   // Confirming what was shown is refused; the page shows the change waiting now.
   await page.getByRole('button', { name: 'Konfirmasi perubahan rute' }).click();
   await page.getByRole('alert').getByText(/sudah diganti sejak halaman ini dibuka/).waitFor();
-  assert.match(await compare.getByRole('row', { name: /Nomor rekening/ }).textContent(), /099900008901/);
+  assert.match(await compare.locator('tbody', { hasText: 'Nomor rekening' }).textContent(), /099900008901/);
   await audit(page, 'payout route page after a replaced change');
   await page.getByRole('button', { name: 'Konfirmasi perubahan rute' }).click();
   await page.getByText('Perubahan rute dikonfirmasi dan sekarang dipakai.').waitFor();
@@ -144,7 +144,7 @@ test('staff set a shop\'s payout route, it waits masked, and another supervisor 
   await page.getByRole('button', { name: 'Simpan rute baru' }).click();
   await page.getByText('Rute baru disimpan dan menunggu konfirmasi supervisor.').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Konfirmasi perubahan rute' }).count(), 0);
-  await page.getByText(/supervisor yang bukan pengubahnya/).waitFor();
+  await page.getByText(/hanya bisa dikonfirmasi oleh supervisor yang bukan pengubahnya/).waitFor();
   await audit(page, 'payout route page with one\'s own change');
   await page.context().close();
 });
