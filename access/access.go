@@ -210,7 +210,9 @@ var rules = map[Action]rule{
 		}
 		return domain.ErrForbidden
 	},
-	ManageDelegations: staffOfUnit,
+	// Who may open the case (its tier and clearance respected) manages
+	// its delegations: listing them tells which pendamping works for the PM.
+	ManageDelegations: readCase,
 	NameCaseStaff:     supervisorOfUnit,
 	AssignCase:        supervisorOfUnit,
 	// A supervisor who may open the case decides its graduation; that the
@@ -260,7 +262,10 @@ var rules = map[Action]rule{
 			return staffOfUnit(a, r, now)
 		case a.Role == LKSManager && a.UnitID == r.UnitID:
 			return nil
-		case r.OwnerID != "" && r.OwnerID == a.UserID:
+		// Only a seller owns a shop (the PM's own account, or a guardian's):
+		// a pendamping acts through a delegation, its scopes, expiry and
+		// revocation, never as an owner.
+		case a.Role == Seller && r.OwnerID != "" && r.OwnerID == a.UserID:
 			return nil
 		case a.Role == Pendamping && a.DelegatedFor(r.CaseID, r.Scope, now):
 			return nil

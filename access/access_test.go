@@ -29,6 +29,9 @@ func TestCan(t *testing.T) {
 		listingsC1  = Resource{UnitID: "A", CaseID: "c1", Scope: ScopeListings}
 		earningsC1  = Resource{UnitID: "A", CaseID: "c1", Scope: ScopeEarnings}
 		sellersShop = Resource{UnitID: "A", CaseID: "c9", OwnerID: "se", Scope: ScopeListings}
+		// A shop recorded with a pendamping as its owner (before migration
+		// 00022 moved them): owning it gives the pendamping nothing.
+		pendampingsShop = Resource{UnitID: "A", CaseID: "c9", OwnerID: "p2", Scope: ScopeEarnings}
 	)
 	tests := []struct {
 		name   string
@@ -68,8 +71,14 @@ func TestCan(t *testing.T) {
 		{"seller cannot act for another PM", seller, ActForPM, listingsC1, domain.ErrNotFound},
 		{"lks manager acts in own LKS", lksL, ActForPM, Resource{UnitID: "L", CaseID: "c4"}, nil},
 		{"staff act for PM of their unit", staffA2, ActForPM, listingsC1, nil},
+		{"pendamping owning a shop needs a delegation all the same", expired, ActForPM, pendampingsShop, domain.ErrNotFound},
 		{"staff manage delegations of their unit", staffA, ManageDelegations, audited, nil},
 		{"staff of another unit cannot", staffB, ManageDelegations, audited, domain.ErrNotFound},
+		{"closed case: its caseworker manages delegations", staffA, ManageDelegations, closed, nil},
+		{"closed case: uncleared staff do not", staffA2, ManageDelegations, closed, domain.ErrForbidden},
+		{"closed case: nor an uncleared supervisor", supA, ManageDelegations, closed, domain.ErrForbidden},
+		{"closed case: named staff do", staffA2, ManageDelegations, Resource{UnitID: "A", CaseID: "c3", Sensitivity: TierClosed, AssignedStaffID: "s1", Cleared: true}, nil},
+		{"protected case: other staff do not", staffA2, ManageDelegations, protected, domain.ErrForbidden},
 	}
 	for _, tt := range tests {
 		err := Can(tt.actor, tt.action, tt.res, now)

@@ -429,8 +429,8 @@ var authzTable = []route{
 	// Payouts: the world's PM shop has a confirmed bank route and a draft batch {batch} made by staffA.
 	{"GET", "/api/v1/shops/{shopPM}/payout-route", "", expect(404, merge(unitStaff(200), map[string]int{"seller": 200})), false},
 	{"PUT", "/api/v1/shops/{shopPM}/payout-route", `{"payee_kind":"guardian","method":"cash","account_name":"Wali Uji"}`, expect(404, unitStaff(200)), false},
-	// The last change above is supA's own: nobody here may confirm it.
-	{"POST", "/api/v1/shops/{shopPM}/payout-route/confirm", "", expect(404, unitStaff(403)), false},
+	// The last change above is supA's own: nobody here may confirm it (whatever change they name).
+	{"POST", "/api/v1/shops/{shopPM}/payout-route/confirm", `{"route_id":"{staleRoute}"}`, expect(404, unitStaff(403)), false},
 	{"POST", "/api/v1/shops/{shopPM}/cash-sales", `{"amount_idr":5000,"reference":"kas-{n}"}`, expect(404, unitStaff(201)), false},
 	{"POST", "/api/v1/payout-batches", `{"unit_id":"{unitA}"}`, expect(404, unitStaff(409)), false}, // the world's batch took all there was
 	{"GET", "/api/v1/payout-batches/{batch}", "", expect(404, unitStaff(200)), false},
@@ -545,7 +545,7 @@ var authzTable = []route{
 	{"POST", "/staf/toko/{shopPM}/pembayaran", "payee_kind=beneficiary&method=bank_transfer&account_name=Rekening+Uji&bank=BRI&account_no=0099887766554",
 		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
 	// The last change above is supA's own, and staff are not checkers: nobody here may confirm it.
-	{"POST", "/staf/toko/{shopPM}/pembayaran/konfirmasi", "", expect(404, merge(unitStaff(403), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/toko/{shopPM}/pembayaran/konfirmasi", "route_id={staleRoute}", expect(404, merge(unitStaff(403), map[string]int{"anon": 303})), false},
 	// The case record beyond identity: notes and the guardian open with the sensitive right only.
 	{"POST", "/api/v1/cases/{caseAudited}/assessments", `{"date":"2025-01-02","note":"Catatan asesmen uji"}`, expect(404, unitStaff(201)), false},
 	{"GET", "/api/v1/cases/{caseAudited}/assessments", "", expect(404, merge(unitStaff(200), map[string]int{"staffA2": 403})), false},

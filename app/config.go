@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/payouts"
 )
 
@@ -41,7 +42,10 @@ type Config struct {
 	// PayoutReceiptDays is how long a payout paid to an LKS or guardian may
 	// wait for the PM's receipt before staff see it flagged.
 	PayoutReceiptDays int
-	LogLevel          string
+	// PayoutCashProofOverIDR: a payout line paid in cash above it needs a
+	// proof photo or a second person (0: every cash line).
+	PayoutCashProofOverIDR domain.IDR
+	LogLevel               string
 }
 
 // devDataKey only ever protects demo data: LoadConfig refuses it outside
@@ -164,6 +168,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			bad("PAYOUT_RECEIPT_DAYS", "want a whole number of days from 1 to 365, got %q", v)
 		} else {
 			c.PayoutReceiptDays = n
+		}
+	}
+	c.PayoutCashProofOverIDR = payouts.DefaultSettings.CashProofOverIDR
+	if v := getenv("PAYOUT_CASH_PROOF_OVER_IDR"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 || n > 1_000_000_000 {
+			bad("PAYOUT_CASH_PROOF_OVER_IDR", "want whole rupiah from 0 to 1000000000, got %q", v)
+		} else {
+			c.PayoutCashProofOverIDR = domain.IDR(n)
 		}
 	}
 	switch c.LogLevel {

@@ -35,12 +35,24 @@ func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{map[string]string{"PAYOUT_RECEIPT_DAYS": "0"}, "PAYOUT_RECEIPT_DAYS"},
 		{map[string]string{"PAYOUT_RECEIPT_DAYS": "dua minggu"}, "PAYOUT_RECEIPT_DAYS"},
+		{map[string]string{"PAYOUT_CASH_PROOF_OVER_IDR": "-1"}, "PAYOUT_CASH_PROOF_OVER_IDR"},
+		{map[string]string{"PAYOUT_CASH_PROOF_OVER_IDR": "Rp1.000.000"}, "PAYOUT_CASH_PROOF_OVER_IDR"},
 	}
 	for _, tt := range tests {
 		_, err := LoadConfig(func(k string) string { return tt.env[k] })
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("LoadConfig(%v) = %v, want an error naming %s", tt.env, err, tt.want)
 		}
+	}
+}
+
+func TestLoadConfigCashProofThreshold(t *testing.T) {
+	cfg, err := LoadConfig(func(k string) string { return map[string]string{"PAYOUT_CASH_PROOF_OVER_IDR": "250000"}[k] })
+	if err != nil || cfg.PayoutCashProofOverIDR != 250000 {
+		t.Fatalf("PAYOUT_CASH_PROOF_OVER_IDR=250000: %d %v", cfg.PayoutCashProofOverIDR, err)
+	}
+	if cfg, _ := LoadConfig(func(string) string { return "" }); cfg.PayoutCashProofOverIDR != 1_000_000 {
+		t.Fatalf("default threshold %d, want 1000000", cfg.PayoutCashProofOverIDR)
 	}
 }
 

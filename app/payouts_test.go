@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/orders"
 	"github.com/sentrakreasi/atensi/payouts"
 )
@@ -34,13 +35,15 @@ func (w *world) payoutWorld(t *testing.T) {
 			t.Fatalf("%s: %v", e, err)
 		}
 	}
-	if _, err := w.a.payouts.SetRoute(ctx, staffA, w.ids["shopPM"], payouts.RouteInput{PayeeKind: payouts.PayeePM, Method: payouts.BankTransfer,
-		AccountName: "Rekening Uji", Bank: "BRI", AccountNo: "0099887766554"}); err != nil {
+	v, err := w.a.payouts.SetRoute(ctx, staffA, w.ids["shopPM"], payouts.RouteInput{PayeeKind: payouts.PayeePM, Method: payouts.BankTransfer,
+		AccountName: "Rekening Uji", Bank: "BRI", AccountNo: "0099887766554"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.a.payouts.ConfirmRoute(ctx, supA, w.ids["shopPM"]); err != nil {
+	if _, err := w.a.payouts.ConfirmRoute(ctx, supA, w.ids["shopPM"], payouts.ConfirmInput{RouteID: v.Pending.ID}); err != nil {
 		t.Fatal(err)
 	}
+	w.ids["staleRoute"] = v.Pending.ID // confirmed: naming it again later is naming a change no longer pending
 	b, err := w.a.payouts.Draft(ctx, staffA, payouts.DraftInput{UnitID: w.ids["unitA"]})
 	if err != nil {
 		t.Fatal(err)
@@ -89,5 +92,74 @@ func TestSellerSeesNoAccountNumberNorIdentity(t *testing.T) {
 	var b payouts.Batch
 	if err := json.Unmarshal(body, &b); err != nil || len(b.Lines) != 1 || b.Lines[0].AmountIDR != 50000 {
 		t.Fatalf("batch: %s", body)
+	}
+}
+
+// TestConfirmRouteOverHTTP: the confirmation names the change shown; a
+// change replaced meanwhile is 409 and nothing changes, no route_id is 422,
+// the maker is 403; the confirming page shows the new full number (an
+// audited read) and carries the change's id.
+func TestConfirmRouteOverHTTP(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	unitA := w.ids["unitA"]
+	sup2, err := w.a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: "supa2@uji.id", Password: worldPassword, Name: "Supervisor Dua",
+		Role: access.Supervisor, UnitID: &unitA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ids["supA2"], w.tokens["supA2"] = sup2.ID, w.login(t, "supA2")
+	shop := w.ids["shopPM"]
+	route := "/api/v1/shops/" + shop + "/payout-route"
+	put := func(actor, no string) string {
+		t.Helper()
+		status, body := w.do(t, actor, "PUT", route, `{"payee_kind":"beneficiary","method":"bank_transfer","account_name":"Rekening Uji","bank":"BRI","account_no":"`+no+`"}`)
+		var v payouts.RouteView
+		if status != 200 || json.Unmarshal(body, &v) != nil || v.Pending == nil {
+			t.Fatalf("PUT as %s = %d %s", actor, status, body)
+		}
+		return v.Pending.ID
+	}
+	current := func() string {
+		var id string
+		w.a.db.Gorm.Raw("SELECT id FROM payout_routes WHERE shop_id = ? AND status = 'confirmed'", shop).Scan(&id)
+		return id
+	}
+	shown := put("staffA", "1111000011116554")
+	put("staffA2", "2222000022226554") // the swap: same holder, same last four digits
+
+	// The page a supervisor confirms on: the new full number beside the current one, read under audit.
+	var reads int64
+	status, page := w.do(t, "supA", "GET", "/staf/toko/"+shop+"/pembayaran", "")
+	w.a.db.Gorm.Raw("SELECT count(*) FROM audit_log WHERE action = 'payout_route.read_account_no' AND actor_id = ?", w.ids["supA"]).Scan(&reads)
+	if status != 200 || !strings.Contains(string(page), "2222000022226554") || !strings.Contains(string(page), "0099887766554") ||
+		strings.Contains(string(page), "1111000011116554") || reads != 1 {
+		t.Fatalf("confirming page = %d, audited reads %d:\n%s", status, reads, page)
+	}
+
+	if status, body := w.do(t, "supA", "POST", route+"/confirm", `{"route_id":"`+shown+`"}`); status != 409 {
+		t.Fatalf("confirming the replaced change = %d %s, want 409", status, body)
+	}
+	if got := current(); got != w.ids["staleRoute"] {
+		t.Fatalf("a stale confirmation changed the route in use to %s", got)
+	}
+	for _, body := range []string{"", `{}`} {
+		if status, b := w.do(t, "supA", "POST", route+"/confirm", body); status != 422 || !strings.Contains(string(b), "route_id") {
+			t.Fatalf("confirm with body %q = %d %s, want 422 on route_id", body, status, b)
+		}
+	}
+	if status, _ := w.do(t, "supA", "POST", "/staf/toko/"+shop+"/pembayaran/konfirmasi", "route_id="+shown); status != 409 {
+		t.Fatalf("the page confirming the replaced change = %d, want 409", status)
+	}
+	mine := put("supA", "3333000033336554")
+	if status, _ := w.do(t, "supA", "POST", route+"/confirm", `{"route_id":"`+mine+`"}`); status != 403 {
+		t.Fatalf("the maker confirming = %d, want 403", status)
+	}
+	if current() != w.ids["staleRoute"] {
+		t.Fatal("the route in use changed before a proper confirmation")
+	}
+	status, body := w.do(t, "supA2", "POST", route+"/confirm", `{"route_id":"`+mine+`"}`)
+	if status != 200 || current() != mine {
+		t.Fatalf("another supervisor confirming the change shown = %d %s", status, body)
 	}
 }

@@ -83,6 +83,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.orders = orders.NewService(db, a.catalog, a.cases, cfg.BaseURL, clock)
 	settings := payouts.DefaultSettings
 	settings.ReceiptDays = cfg.PayoutReceiptDays
+	settings.CashProofOverIDR = cfg.PayoutCashProofOverIDR
 	a.payouts = payouts.NewService(db, objects, v, a.catalog, a.accounts, a.cases, a.orders, settings, clock)
 	a.outbox = &notify.Outbox{DB: db, Now: clock}
 	if a.cards == nil && cfg.StripeSecretKey != "" {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/audit"
 )
 
 // caseExportColumns are the columns of the per-case export, in order. A PM
@@ -46,10 +47,20 @@ func (s *Service) CaseOutcomesCSV(ctx context.Context, actor access.Actor, unitI
 		return nil, fmt.Errorf("case export: %w", err)
 	}
 	allowed := make([]caseRow, 0, len(rows))
+	ids := make([]string, 0, len(rows))
 	for _, r := range rows {
-		if access.Can(actor, access.ReadOutcomes, resourceOf(r), now) == nil {
-			allowed = append(allowed, r)
+		res, err := s.resourceFor(ctx, actor, r)
+		if err != nil {
+			return nil, err
 		}
+		if access.Can(actor, access.ReadOutcomes, res, now) == nil {
+			allowed, ids = append(allowed, r), append(ids, r.ID)
+		}
+	}
+	// The file leaves the platform: who took which cases' figures is kept.
+	if err := audit.Record(ctx, db, audit.Entry{ActorID: actor.UserID, Action: "unit.export_case_outcomes", ResourceKind: "unit", ResourceID: unitID,
+		Detail: map[string]any{"from": first.String(), "to": last.String(), "case_ids": ids}}); err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)

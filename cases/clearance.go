@@ -75,6 +75,15 @@ func (s *Service) NameStaff(ctx context.Context, actor access.Actor, caseID, use
 	if err != nil || (role != access.Staff && role != access.Supervisor) || unit != row.UnitID {
 		return domain.Invalid("user_id", "harus staf unit kasus ini")
 	}
+	// A supervisor naming themselves opens the case to themselves with no
+	// second person: like breaking the glass, the other supervisors are told.
+	self := userID == actor.UserID
+	var emails []string
+	if self {
+		if emails, err = s.people.SupervisorEmails(ctx, row.UnitID); err != nil {
+			return err
+		}
+	}
 	now := s.now().UTC()
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		res := tx.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
@@ -85,8 +94,20 @@ func (s *Service) NameStaff(ctx context.Context, actor access.Actor, caseID, use
 		if res.RowsAffected == 0 {
 			return nil
 		}
-		return audit.Record(ctx, tx.DB, audit.Entry{ActorID: actor.UserID, Action: string(access.NameCaseStaff),
-			ResourceKind: "case", ResourceID: row.ID, Detail: map[string]any{"user_id": userID}})
+		if err := audit.Record(ctx, tx.DB, audit.Entry{ActorID: actor.UserID, Action: string(access.NameCaseStaff),
+			ResourceKind: "case", ResourceID: row.ID, Detail: map[string]any{"user_id": userID, "self": self}}); err != nil {
+			return err
+		}
+		// The notice names the case number and who, never the PM.
+		body := fmt.Sprintf("%s menunjuk dirinya sendiri untuk membuka kasus tertutup %s pada %s WIB.\n\nPeriksa log akses kasus ini.",
+			actor.Name, row.CaseNo, now.In(jakarta).Format("2006-01-02 15:04"))
+		for _, to := range emails {
+			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: "Supervisor menunjuk diri untuk kasus " + row.CaseNo, Body: body,
+				Kind: "case_named_self", Ref: row.ID + "/" + userID}, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -166,4 +167,153 @@ func TestRecomputeNeedsAnAdminAndAReason(t *testing.T) {
 	if logged != 1 {
 		t.Fatalf("recompute audit entries: %d", logged)
 	}
+}
+
+// TestDelegationsFollowTheCaseAndTheUnit: a closed case's delegations are
+// listed and granted only by who may open it; a pendamping of another unit
+// is refused; the caseworker grants within the unit.
+func TestDelegationsFollowTheCaseAndTheUnit(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	colleague, sup := f.user(t, "c2@uji.id", access.Staff), f.user(t, "sq@uji.id", access.Supervisor)
+	ours := f.user(t, "pd@uji.id", access.Pendamping)
+	otherUnit, err := f.people.CreateUnit(ctx, access.Actor{UserID: f.admin, Role: access.Admin},
+		accounts.NewUnit{Kind: accounts.Balai, Name: "Balai Lain", ProvinceCode: "31", RegencyCode: "3171"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := f.people.CreateUserAsOperator(ctx, accounts.NewUser{Email: "px@uji.id", Password: "sandi-uji-panjang", Name: "PSM Lain", Role: access.Pendamping, UnitID: &otherUnit.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed, err := f.newCase("Melati Penyintas", "", "1995-03-03", cases.ClusterTPPO, false, cases.ConsentInput{Purpose: cases.PurposeCaseManagement, GivenBy: "self"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grant := func(a access.Actor, pendamping string) error {
+		_, err := f.svc.Delegate(ctx, a, cases.NewDelegation{PendampingID: pendamping, CaseID: closed.ID, Scopes: []access.Scope{access.ScopeListings},
+			ExpiresAt: f.clock.Now().Add(30 * 24 * time.Hour)})
+		return err
+	}
+	for name, a := range map[string]access.Actor{"an uncleared colleague": colleague, "an uncleared supervisor": sup} {
+		if err := grant(a, ours.UserID); !errors.Is(err, domain.ErrForbidden) {
+			t.Errorf("%s granting: %v, want forbidden", name, err)
+		}
+		if _, err := f.svc.CaseDelegations(ctx, a, closed.ID); !errors.Is(err, domain.ErrForbidden) {
+			t.Errorf("%s listing: %v, want forbidden", name, err)
+		}
+	}
+	var v *domain.ValidationError
+	if err := grant(f.staff, theirs.ID); !errors.As(err, &v) || v.Fields[0].Field != "pendamping_user_id" {
+		t.Fatalf("another unit's pendamping: %v, want refused on pendamping_user_id", err)
+	}
+	if err := grant(f.staff, ours.UserID); err != nil {
+		t.Fatalf("the caseworker granting to the unit's pendamping: %v", err)
+	}
+	if ds, err := f.svc.CaseDelegations(ctx, f.staff, closed.ID); err != nil || len(ds) != 1 || ds[0].PendampingID != ours.UserID {
+		t.Fatalf("the caseworker's list: %+v %v", ds, err)
+	}
+	if err := f.svc.NameStaff(ctx, sup, closed.ID, colleague.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CaseDelegations(ctx, colleague, closed.ID); err != nil {
+		t.Fatalf("named staff listing: %v", err)
+	}
+}
+
+// TestSupervisorNamingThemselvesIsTold: a supervisor who names themselves
+// for a closed case is audited as such and every supervisor of the unit
+// is told, as when the glass is broken; naming a colleague tells nobody.
+func TestSupervisorNamingThemselvesIsTold(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	sup, colleague := f.user(t, "s1@uji.id", access.Supervisor), f.user(t, "c3@uji.id", access.Staff)
+	f.user(t, "s2@uji.id", access.Supervisor) // told too
+	closed, err := f.newCase("Melati Penyintas", "", "1995-03-03", cases.ClusterTPPO, false, cases.ConsentInput{Purpose: cases.PurposeCaseManagement, GivenBy: "self"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.NameStaff(ctx, sup, closed.ID, colleague.UserID); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	f.db.Gorm.Raw(`SELECT count(*) FROM notifications WHERE kind = 'case_named_self'`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("naming a colleague sent %d notices", n)
+	}
+	if err := f.svc.NameStaff(ctx, sup, closed.ID, sup.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Read(ctx, sup, closed.ID, false); err != nil {
+		t.Fatalf("the supervisor after naming themselves: %v", err)
+	}
+	var notices []struct{ ToEmail, Body string }
+	f.db.Gorm.Raw(`SELECT to_email, body FROM notifications WHERE kind = 'case_named_self' ORDER BY to_email`).Scan(&notices)
+	if len(notices) != 2 || notices[0].ToEmail != "s1@uji.id" || notices[1].ToEmail != "s2@uji.id" ||
+		!strings.Contains(notices[1].Body, closed.CaseNo) || !strings.Contains(notices[1].Body, sup.Name) || strings.Contains(notices[1].Body, "Melati") {
+		t.Fatalf("notices: %+v", notices)
+	}
+	f.db.Gorm.Raw(`SELECT count(*) FROM audit_log WHERE action = 'case.name_staff' AND actor_id = ? AND detail->>'user_id' = ? AND detail->>'self' = 'true'`,
+		sup.UserID, sup.UserID).Scan(&n)
+	if n != 1 {
+		t.Fatalf("self-naming audit rows: %d", n)
+	}
+}
+
+// TestOpenIdentityFollowsTheLegalNameRule: what names a PM outside the case
+// opens to who may read the legal name (tier and clearance respected), and
+// each opening is in the case's audit log; a refusal writes nothing.
+func TestOpenIdentityFollowsTheLegalNameRule(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	colleague, sup := f.user(t, "c4@uji.id", access.Staff), f.user(t, "s4@uji.id", access.Supervisor)
+	mk := func(cluster cases.Cluster) cases.Case {
+		c, err := f.newCase("Nama Rahasia", "", "1990-03-03", cluster, false, cases.ConsentInput{Purpose: cases.PurposeCaseManagement, GivenBy: "self"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	audited, protected, closed := mk(cases.ClusterDisabilitas), mk(cases.ClusterNapza), mk(cases.ClusterTPPO)
+	tests := []struct {
+		name  string
+		actor access.Actor
+		c     cases.Case
+		want  bool
+	}{
+		{"caseworker, audited", f.staff, audited, true},
+		{"colleague, audited", colleague, audited, false},
+		{"supervisor, audited", sup, audited, true},
+		{"supervisor, protected", sup, protected, true},
+		{"colleague, protected", colleague, protected, false},
+		{"caseworker, closed", f.staff, closed, true},
+		{"supervisor, closed, uncleared", sup, closed, false},
+	}
+	for _, tt := range tests {
+		before := f.auditCount(t, tt.c.ID)
+		ok, err := f.svc.OpenIdentity(ctx, tt.actor, tt.c.ID, "payout_account_name", map[string]any{"shop_id": "x"})
+		if err != nil || ok != tt.want {
+			t.Errorf("%s: %v %v, want %v", tt.name, ok, err, tt.want)
+		}
+		if wrote := f.auditCount(t, tt.c.ID) - before; (wrote == 1) != tt.want || wrote > 1 {
+			t.Errorf("%s: %d audit rows written", tt.name, wrote)
+		}
+	}
+	if err := f.svc.NameStaff(ctx, sup, closed.ID, colleague.UserID); err != nil {
+		t.Fatal(err)
+	}
+	// Named, the colleague may open the case but is still no caseworker of it.
+	if ok, err := f.svc.OpenIdentity(ctx, colleague, closed.ID, "payout_account_name", nil); ok || err != nil {
+		t.Fatalf("a named colleague: %v %v", ok, err)
+	}
+}
+
+func (f fixture) auditCount(t *testing.T, caseID string) int64 {
+	t.Helper()
+	var n int64
+	if err := f.db.Gorm.Raw(`SELECT count(*) FROM audit_log WHERE action = 'case.read_sensitive' AND resource_id = ? AND detail->'fields' ? 'payout_account_name'`,
+		caseID).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -68,8 +68,12 @@ func (s *Service) Delegate(ctx context.Context, actor access.Actor, in NewDelega
 	}
 	now := s.now().UTC()
 	v := &domain.ValidationError{}
-	if role, _, err := s.people.Membership(ctx, in.PendampingID); err != nil || role != access.Pendamping {
+	// A pendamping works for the PM of their own unit: another unit's staff
+	// neither vetted them nor see what they do.
+	if role, unit, err := s.people.Membership(ctx, in.PendampingID); err != nil || role != access.Pendamping {
 		v.Add("pendamping_user_id", "harus akun pendamping")
+	} else if unit != row.UnitID {
+		v.Add("pendamping_user_id", "harus pendamping unit kasus ini")
 	}
 	if len(in.Scopes) == 0 {
 		v.Add("scopes", "pilih minimal satu cakupan")

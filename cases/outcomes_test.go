@@ -553,6 +553,13 @@ func TestCaseOutcomeExportOnlyBridgedPMByCaseNumber(t *testing.T) {
 			t.Errorf("the export holds %q:\n%s", never, text)
 		}
 	}
+	// Every export is in the audit log, with the cases it holds.
+	var exports []struct{ ActorID, Detail string }
+	f.db.Gorm.Raw(`SELECT actor_id, detail::text AS detail FROM audit_log WHERE action = 'unit.export_case_outcomes' AND resource_id = ?`, f.unit).Scan(&exports)
+	if len(exports) != 1 || exports[0].ActorID != f.staff.UserID || !strings.Contains(exports[0].Detail, bridged.ID) ||
+		strings.Contains(exports[0].Detail, other.ID) || !strings.Contains(exports[0].Detail, `"from": "2026-09"`) {
+		t.Fatalf("export audit: %+v", exports)
+	}
 	// Staff of another unit learn nothing.
 	if _, err := f.svc.CaseOutcomesCSV(ctx, access.Actor{UserID: f.staff.UserID, Role: access.Staff, UnitID: "00000000-0000-0000-0000-000000000001"}, f.unit, "", ""); !errors.Is(err, domain.ErrNotFound) {
 		t.Fatalf("another unit's staff: %v", err)

@@ -340,6 +340,49 @@ func resourceOf(row caseRow) access.Resource {
 	return r
 }
 
+// resourceFor describes a case to the policy for actor, with whether they
+// are cleared for it when it is closed.
+func (s *Service) resourceFor(ctx context.Context, actor access.Actor, row caseRow) (access.Resource, error) {
+	res := resourceOf(row)
+	if row.Sensitivity == access.TierClosed && !actor.Anonymous() {
+		var err error
+		if res.Cleared, err = s.cleared(ctx, row.ID, actor.UserID); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// OpenIdentity is the one rule for anything that names a case's PM outside
+// the case record (a payout account holder's name, a signed payout slip):
+// the reader must have the right to the legal name (access.ReadCaseSensitive,
+// the case's tier and the reader's clearance respected). It answers true and
+// writes the read into the case's audit log, naming what was read, or false
+// with nothing written; the caller then shows the thing masked or not at all.
+func (s *Service) OpenIdentity(ctx context.Context, actor access.Actor, caseID string, what string, detail map[string]any) (bool, error) {
+	if actor.Anonymous() {
+		return false, nil
+	}
+	row, err := s.load(ctx, caseID)
+	if err != nil {
+		return false, err
+	}
+	res, err := s.resourceFor(ctx, actor, row)
+	if err != nil {
+		return false, err
+	}
+	if access.Can(actor, access.ReadCaseSensitive, res, s.now()) != nil {
+		return false, nil
+	}
+	d := map[string]any{"fields": []string{what}}
+	for k, v := range detail {
+		d[k] = v
+	}
+	err = audit.Record(ctx, s.db.Gorm, audit.Entry{ActorID: actor.UserID, Action: string(access.ReadCaseSensitive),
+		ResourceKind: "case", ResourceID: row.ID, Detail: d})
+	return err == nil, err
+}
+
 // authorize loads a case and checks the actor may do action on it. A denial
 // on an existing case is audited: someone tried to open a case not theirs.
 func (s *Service) authorize(ctx context.Context, actor access.Actor, action access.Action, id string) (caseRow, error) {
@@ -347,11 +390,9 @@ func (s *Service) authorize(ctx context.Context, actor access.Actor, action acce
 	if err != nil {
 		return row, err
 	}
-	res := resourceOf(row)
-	if row.Sensitivity == access.TierClosed && !actor.Anonymous() {
-		if res.Cleared, err = s.cleared(ctx, row.ID, actor.UserID); err != nil {
-			return row, err
-		}
+	res, err := s.resourceFor(ctx, actor, row)
+	if err != nil {
+		return row, err
 	}
 	if err := access.Can(actor, action, res, s.now()); err != nil {
 		if !actor.Anonymous() {

@@ -381,3 +381,47 @@ func TestClosedShopLeavesThePublicPages(t *testing.T) {
 		t.Fatalf("reopening a closed shop: %v", err)
 	}
 }
+
+// TestPendampingNeverOwnsAShop: a PM's shop with a pendamping as its owner
+// is refused on the owner field, so no pendamping acts outside a
+// delegation's scopes, expiry and revocation.
+func TestPendampingNeverOwnsAShop(t *testing.T) {
+	f := newShopFixture(t)
+	ctx := context.Background()
+	people := accounts.NewService(f.db, func() time.Time { return f.clockNow })
+	p, err := people.CreateUserAsOperator(ctx, accounts.NewUser{Email: "psm@uji.id", Password: "sandi-psm-uji-1", Name: "PSM", Role: access.Pendamping, UnitID: &f.unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.cases.Create(ctx, f.staff, cases.NewCase{
+		Beneficiary: cases.NewBeneficiary{LegalName: "PM Kedua", BirthDate: "1971-01-01", Sex: "male", ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 2},
+		Cluster:     cases.ClusterLansia, Pillar: "keluarga", UnitID: f.unit,
+		Consents: []cases.ConsentInput{{Purpose: cases.PurposeSelling, GivenBy: "self"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.CreateShop(ctx, f.staff, catalog.NewShop{Kind: catalog.BeneficiaryShop, DisplayName: "Toko Pak Kedua", UnitID: f.unit, CaseID: &c.ID, OwnerUserID: p.ID})
+	var v *domain.ValidationError
+	if !errors.As(err, &v) || len(v.Fields) != 1 || v.Fields[0].Field != "owner_user_id" {
+		t.Fatalf("a pendamping as owner: %v, want refused on owner_user_id", err)
+	}
+	var n int64
+	f.db.Gorm.Raw("SELECT count(*) FROM shops WHERE case_id = ?", c.ID).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d shops made with a pendamping as owner", n)
+	}
+	// Migration 00022 leaves such a shop without an owner: it still reads,
+	// and staff still work on it.
+	if err := f.db.Gorm.Exec("UPDATE shops SET owner_user_id = NULL WHERE id = ?", f.shopID).Error; err != nil {
+		t.Fatal(err)
+	}
+	sh, err := f.svc.ShopOf(ctx, f.shopID)
+	if err != nil || sh.OwnerUserID != "" {
+		t.Fatalf("a shop without an owner: %+v %v", sh, err)
+	}
+	if _, err := f.svc.CreateProduct(ctx, f.staff, f.shopID, catalog.ProductInput{Title: ptr("Kue Tanpa Pemilik"), Category: ptr("kue_kering"),
+		PriceIDR: ptr(domain.IDR(10000)), Stock: ptr(1)}); err != nil {
+		t.Fatalf("staff listing in a shop without an owner: %v", err)
+	}
+}

@@ -89,7 +89,11 @@ func (s *Service) CreateShop(ctx context.Context, actor access.Actor, in NewShop
 	switch {
 	case err != nil:
 		v.Add("owner_user_id", "pengguna tidak ditemukan")
-	case in.Kind == BeneficiaryShop && role != access.Seller && role != access.Pendamping:
+	case in.Kind == BeneficiaryShop && role == access.Pendamping:
+		// Owning the shop would let the pendamping act with no scope, expiry
+		// or revocation: they act for the PM through a delegation only.
+		v.Add("owner_user_id", "pendamping tidak bisa menjadi pemilik toko; beri pendamping delegasi untuk kasus PM ini")
+	case in.Kind == BeneficiaryShop && role != access.Seller:
 		v.Add("owner_user_id", "pemilik toko PM adalah akun penjual PM atau walinya")
 	case in.Kind == WorkshopShop && (role != access.LKSManager || unit != in.UnitID):
 		v.Add("owner_user_id", "pemilik toko bengkel adalah pengelola LKS ini")
@@ -223,6 +227,12 @@ func (s *Service) ShopsFor(ctx context.Context, actor access.Actor) ([]Shop, err
 	switch actor.Role {
 	case access.Staff, access.Supervisor, access.LKSManager:
 		q = q.Where("unit_id = ? OR owner_user_id = ?", actor.UnitID, actor.UserID)
+	case access.Pendamping:
+		// A pendamping owns nothing: only delegations bring them to a shop.
+		if len(cases) == 0 {
+			return []Shop{}, nil
+		}
+		q = q.Where("case_id IN ?", cases)
 	default:
 		if len(cases) == 0 {
 			cases = []string{"00000000-0000-0000-0000-000000000000"}

@@ -97,20 +97,62 @@ test('staff set a shop\'s payout route, it waits masked, and another supervisor 
   await audit(page, 'payout route page with the full number');
   await logout(page);
 
+  // The supervisor confirms on a page showing the new full number beside the current route.
   await login(page, 'supervisor@demo.sentrakreasi.id');
   await page.goto(routeURL);
+  const compare = page.getByRole('table', { name: /Periksa sebelum mengonfirmasi/ });
+  await compare.waitFor();
+  assert.match(await compare.locator('tbody', { hasText: 'Nomor rekening' }).textContent(), /012345678901/);
+  assert.match(await compare.locator('tbody', { hasText: 'Nama pemilik rekening' }).textContent(), /Ibu Sumiati/);
+  await audit(page, 'payout route page a supervisor confirms on');
+  await screenshot(page, 'payout-route-confirm-id');
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.getByRole('table', { name: /Check before confirming/ }).waitFor();
+  await audit(page, 'payout route page a supervisor confirms on, in English');
+  await screenshot(page, 'payout-route-confirm-en');
+  await page.getByRole('link', { name: 'Bahasa Indonesia' }).click();
+  await compare.waitFor();
+
+  // Meanwhile staff swap the account for another with the same holder and last four digits.
+  const staffPage = await phone();
+  await login(staffPage, 'staff@demo.sentrakreasi.id');
+  await staffPage.goto(routeURL);
+  await staffPage.getByLabel('Wali').check();
+  await staffPage.getByLabel('Transfer bank').check();
+  await staffPage.getByLabel('Nama pemilik rekening').fill('Ibu Sumiati');
+  await staffPage.getByLabel(/^Bank atau dompet digital/).fill('BRI');
+  await staffPage.getByLabel(/^Nomor rekening/).fill('0999 0000 8901');
+  await staffPage.getByRole('button', { name: 'Simpan rute baru' }).click();
+  await staffPage.getByText('Rute baru disimpan dan menunggu konfirmasi supervisor.').waitFor();
+  await staffPage.context().close();
+
+  // Confirming what was shown is refused; the page shows the change waiting now.
+  await page.getByRole('button', { name: 'Konfirmasi perubahan rute' }).click();
+  await page.getByRole('alert').getByText(/sudah diganti sejak halaman ini dibuka/).waitFor();
+  assert.match(await compare.locator('tbody', { hasText: 'Nomor rekening' }).textContent(), /099900008901/);
+  await audit(page, 'payout route page after a replaced change');
   await page.getByRole('button', { name: 'Konfirmasi perubahan rute' }).click();
   await page.getByText('Perubahan rute dikonfirmasi dan sekarang dipakai.').waitFor();
   const current = page.locator('section', { has: page.getByRole('heading', { name: 'Rute yang dipakai sekarang' }) });
-  assert.match(await current.textContent(), /Wali[\s\S]*Transfer bank[\s\S]*Ibu Sumiati[\s\S]*8901/);
+  // The holder's name may be the PM's legal name: masked until the full details are asked for.
+  assert.match(await current.textContent(), /Wali[\s\S]*Transfer bank[\s\S]*I\*+ S\*+[\s\S]*8901/);
   assert.equal(await page.getByRole('heading', { name: 'Perubahan menunggu konfirmasi' }).count(), 0);
 
-  // The supervisor's own change waits for someone else.
+  // The supervisor's own change waits for someone else: no button to confirm it.
   await page.getByLabel('Tunai di Balai').check();
+  await page.getByLabel('Nama pemilik rekening').fill('Ibu Sumiati');
   await page.getByRole('button', { name: 'Simpan rute baru' }).click();
   await page.getByText('Rute baru disimpan dan menunggu konfirmasi supervisor.').waitFor();
-  await page.getByRole('button', { name: 'Konfirmasi perubahan rute' }).click();
-  await page.getByRole('alert').getByText(/supervisor yang bukan pengubahnya/).waitFor();
-  await audit(page, 'payout route page refusing one\'s own change');
+  assert.equal(await page.getByRole('button', { name: 'Konfirmasi perubahan rute' }).count(), 0);
+  await page.getByText(/hanya bisa dikonfirmasi oleh supervisor yang bukan pengubahnya/).waitFor();
+  await audit(page, 'payout route page with one\'s own change');
   await page.context().close();
 });
+
+// screenshot keeps a full-page picture when SCREENS_DIR is set, for
+// looking at a page on a phone's width.
+async function screenshot(page, name) {
+  if (process.env.SCREENS_DIR) {
+    await page.screenshot({ path: `${process.env.SCREENS_DIR}/${name}.png`, fullPage: true });
+  }
+}

@@ -74,6 +74,12 @@ func init() {
 		"payroute.accountnohint":        "Hanya angka. Kosongkan untuk tunai.",
 		"payroute.changed":              "Diubah",
 		"payroute.confirmed":            "Dikonfirmasi",
+		"payroute.confirm.stale":        "Perubahan rute sudah diganti sejak halaman ini dibuka. Periksa perubahan terbaru di bawah, lalu konfirmasi lagi bila benar.",
+		"payroute.compare":              "Periksa sebelum mengonfirmasi: rekening sekarang dan rekening baru",
+		"payroute.compare.now":          "Sekarang",
+		"payroute.compare.new":          "Baru",
+		"payroute.compare.hint":         "Nomor lengkap ditampilkan supaya Anda bisa mencocokkannya dengan buku tabungan atau surat dari bank. Pembukaan ini dicatat.",
+		"payroute.namemasked":           "Nama lengkap hanya untuk pekerja sosial kasus ini dan supervisor yang boleh membuka kasusnya.",
 	}
 	en := map[string]string{
 		"earnings.nav":               "My earnings",
@@ -146,6 +152,12 @@ func init() {
 		"payroute.accountnohint":        "Digits only. Leave empty for cash.",
 		"payroute.changed":              "Changed",
 		"payroute.confirmed":            "Confirmed",
+		"payroute.confirm.stale":        "The route change was replaced since this page was opened. Check the newest change below, then confirm again if it is right.",
+		"payroute.compare":              "Check before confirming: the current account and the new one",
+		"payroute.compare.now":          "Now",
+		"payroute.compare.new":          "New",
+		"payroute.compare.hint":         "The full numbers are shown so you can match them with the savings book or the bank's letter. This opening is recorded.",
+		"payroute.namemasked":           "The full name is only for this case's caseworker and the supervisors who may open the case.",
 	}
 	addTexts(id, en)
 }

@@ -19,7 +19,7 @@ import (
 var payoutMethods = []payouts.Method{payouts.BankTransfer, payouts.Cash, payouts.EWallet}
 
 // payoutsDone are the flash messages a finished payout action may ask for.
-var payoutsDone = []string{"drafted", "approved", "cancelled", "paid", "received"}
+var payoutsDone = []string{"drafted", "approved", "cancelled", "paid", "received", "cashrecorded"}
 
 func payoutFlash(c *fiber.Ctx) *view { return doneFlash(c, "payouts.done.", payoutsDone) }
 
@@ -156,7 +156,10 @@ func (p *Pages) linePaid(c *fiber.Ctx) error {
 		}
 	}
 	in := payouts.PaidInput{Reference: c.FormValue("reference"), Method: payouts.Method(c.FormValue("method")), PaidOn: c.FormValue("paid_on")}
-	_, err = p.payouts.MarkPaid(ctx, actor, batchID, lineID, in)
+	l, err := p.payouts.MarkPaid(ctx, actor, batchID, lineID, in)
+	if err == nil && l.AwaitingSecond {
+		return p.batchAfter(c, nil, "cashrecorded")
+	}
 	return p.batchAfter(c, err, "paid")
 }
 

@@ -46,11 +46,12 @@ type payoutRouteData struct {
 	Full bool
 	// HasNumber is true when a route holds an account number to show.
 	HasNumber bool
-	// Staff may change the route; a supervisor may also confirm a change.
-	Staff, Supervisor bool
-	Form              routeForm
-	Payees            []payouts.PayeeKind
-	Methods           []payouts.Method
+	// Staff may change the route; a supervisor may also confirm a change,
+	// and Confirming is set when there is one this supervisor may confirm.
+	Staff, Supervisor, Confirming bool
+	Form                          routeForm
+	Payees                        []payouts.PayeeKind
+	Methods                       []payouts.Method
 }
 
 // payoutRoute shows where a shop's money goes (staff of the unit): the route
@@ -72,13 +73,23 @@ func (p *Pages) payoutRoutePage(c *fiber.Ctx, status int, form *routeForm, full 
 	if err != nil {
 		return err
 	}
+	// A supervisor who may confirm sees the new account number beside the
+	// current one before confirming (an audited read): a swap for another
+	// account with the same holder and last four digits shows.
+	confirming := actor.Role == access.Supervisor && rv.Pending != nil && rv.Pending.ChangedBy != actor.UserID
+	if confirming && !full {
+		full = true
+		if rv, err = p.payouts.ReadRoute(ctx, actor, shopID, true); err != nil {
+			return err
+		}
+	}
 	sh, err := p.catalog.ShopOf(ctx, shopID)
 	if err != nil {
 		return err
 	}
 	d := payoutRouteData{ShopID: sh.ID, ShopName: sh.DisplayName, Full: full, Current: p.routeShown(ctx, rv.Current),
 		Staff:      actor.Role == access.Staff || actor.Role == access.Supervisor,
-		Supervisor: actor.Role == access.Supervisor, Payees: routePayees, Methods: routeMethods}
+		Supervisor: actor.Role == access.Supervisor, Confirming: confirming, Payees: routePayees, Methods: routeMethods}
 	d.HasNumber = rv.Current.AccountNoMasked != ""
 	if rv.Pending != nil {
 		pending := p.routeShown(ctx, *rv.Pending)
@@ -90,8 +101,8 @@ func (p *Pages) payoutRoutePage(c *fiber.Ctx, status int, form *routeForm, full 
 	} else {
 		cur := rv.Current
 		d.Form = routeForm{PayeeKind: string(cur.PayeeKind), Method: string(cur.Method), Bank: cur.Bank}
-		if d.Staff {
-			d.Form.AccountName = cur.AccountName // staff see it unmasked: they know who they pay
+		if d.Staff && !cur.AccountNameMasked {
+			d.Form.AccountName = cur.AccountName // only a name shown in full is filled back in
 		}
 	}
 	return p.render(c, status, "payout_route", "payroute.title", d, v)
@@ -156,7 +167,7 @@ func (p *Pages) confirmPayoutRoute(c *fiber.Ctx) error {
 		return err
 	}
 	shopID := strings.Clone(c.Params("id"))
-	_, err = p.payouts.ConfirmRoute(c.UserContext(), actor, shopID)
+	_, err = p.payouts.ConfirmRoute(c.UserContext(), actor, shopID, payouts.ConfirmInput{RouteID: c.FormValue("route_id")})
 	lang := language(c)
 	switch {
 	case err == nil:
@@ -164,8 +175,14 @@ func (p *Pages) confirmPayoutRoute(c *fiber.Ctx) error {
 	case errors.Is(err, domain.ErrForbidden):
 		// Staff who are not supervisors, and the supervisor who made the change.
 		return p.payoutRoutePage(c, fiber.StatusForbidden, nil, false, &view{FormError: translate(lang, "payroute.confirm.forbidden")})
-	case errors.Is(err, domain.ErrConflict):
-		return p.payoutRoutePage(c, fiber.StatusConflict, nil, false, &view{FormError: translate(lang, "payroute.confirm.nothing")})
+	case errors.Is(err, domain.ErrConflict), errors.Is(err, domain.ErrInvalid):
+		// Replaced since the page was opened (or nothing named): the page
+		// shows the change waiting now, to be checked again.
+		key := "payroute.confirm.stale"
+		if rv, rerr := p.payouts.ReadRoute(c.UserContext(), actor, shopID, false); rerr == nil && rv.Pending == nil {
+			key = "payroute.confirm.nothing"
+		}
+		return p.payoutRoutePage(c, statusOf(err), nil, false, &view{FormError: translate(lang, key)})
 	}
 	return err
 }

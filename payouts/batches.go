@@ -70,31 +70,38 @@ func (Batch) TableName() string { return "payout_batches" }
 
 // Line is one shop's payout in a batch.
 type Line struct {
-	ID           string     `json:"id"`
-	BatchID      string     `json:"batch_id"`
-	ShopID       string     `json:"shop_id"`
-	ShopName     string     `json:"shop_name" gorm:"-"`
-	PayeeKind    PayeeKind  `json:"payee_kind"`
-	Method       Method     `json:"method"`
-	RouteID      *string    `json:"route_id,omitempty"`
-	AmountIDR    domain.IDR `json:"amount_idr"`
-	Status       LineStatus `json:"status"`
-	Reference    *string    `json:"reference,omitempty"`
-	PaidMethod   *Method    `json:"paid_method,omitempty"`
-	PaidOn       *string    `json:"paid_on,omitempty" gorm:"-"`
-	PaidBy       *string    `json:"paid_by,omitempty"`
-	PaidAt       *time.Time `json:"paid_at,omitempty"`
-	ReceivedBy   *string    `json:"received_by,omitempty"`
-	ReceivedAt   *time.Time `json:"received_at,omitempty"`
-	HasProof     bool       `json:"has_proof" gorm:"-"`
-	NeedsReceipt bool       `json:"needs_receipt" gorm:"-"`
+	ID         string     `json:"id"`
+	BatchID    string     `json:"batch_id"`
+	ShopID     string     `json:"shop_id"`
+	ShopName   string     `json:"shop_name" gorm:"-"`
+	PayeeKind  PayeeKind  `json:"payee_kind"`
+	Method     Method     `json:"method"`
+	RouteID    *string    `json:"route_id,omitempty"`
+	AmountIDR  domain.IDR `json:"amount_idr"`
+	Status     LineStatus `json:"status"`
+	Reference  *string    `json:"reference,omitempty"`
+	PaidMethod *Method    `json:"paid_method,omitempty"`
+	PaidOn     *string    `json:"paid_on,omitempty" gorm:"-"`
+	PaidBy     *string    `json:"paid_by,omitempty"`
+	PaidAt     *time.Time `json:"paid_at,omitempty"`
+	ReceivedBy *string    `json:"received_by,omitempty"`
+	ReceivedAt *time.Time `json:"received_at,omitempty"`
+	// CashRecordedBy is the first of the two people a cash line over the
+	// proof threshold needs, when no proof photo came: the line stays
+	// pending (AwaitingSecond) until someone else records the same handover.
+	CashRecordedBy *string    `json:"cash_recorded_by,omitempty"`
+	CashRecordedAt *time.Time `json:"cash_recorded_at,omitempty"`
+	AwaitingSecond bool       `json:"awaiting_second" gorm:"-"`
+	HasProof       bool       `json:"has_proof" gorm:"-"`
+	NeedsReceipt   bool       `json:"needs_receipt" gorm:"-"`
 	// Flagged: paid to an LKS or guardian and not acknowledged within the
 	// receipt window.
 	Flagged bool    `json:"flagged" gorm:"-"`
 	Shares  []Share `json:"shares" gorm:"-"`
 
-	PaidOnDate *time.Time `json:"-" gorm:"column:paid_on"`
-	ProofKey   *string    `json:"-"`
+	PaidOnDate            *time.Time `json:"-" gorm:"column:paid_on"`
+	ProofKey              *string    `json:"-"`
+	CashRecordedReference *string    `json:"-"`
 }
 
 func (Line) TableName() string { return "payout_lines" }
@@ -477,6 +484,7 @@ func (s *Service) decorate(l *Line) {
 		l.PaidOn = &d
 	}
 	l.HasProof = l.ProofKey != nil
+	l.AwaitingSecond = l.Status == LinePending && l.CashRecordedBy != nil
 	l.NeedsReceipt = l.PayeeKind.needsReceipt()
 	l.Flagged = l.Status == LinePaid && l.NeedsReceipt && l.PaidAt != nil &&
 		s.now().Sub(*l.PaidAt) > time.Duration(s.settings.ReceiptDays)*24*time.Hour

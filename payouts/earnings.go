@@ -43,9 +43,13 @@ func (s *Service) Earnings(ctx context.Context, actor access.Actor) (MyEarnings,
 			cases = append(cases, d.CaseID)
 		}
 	}
+	owner := actor.UserID
+	if actor.Role == access.Pendamping {
+		owner = "" // a pendamping owns no shop: only delegations count
+	}
 	db := s.db.Gorm.WithContext(ctx)
-	if err := db.Raw(`SELECT id, display_name, status FROM shops WHERE owner_user_id = ? OR case_id = ANY(?::uuid[]) ORDER BY display_name, id`,
-		actor.UserID, cases).Scan(&out.Shops).Error; err != nil {
+	if err := db.Raw(`SELECT id, display_name, status FROM shops WHERE owner_user_id = NULLIF(?, '')::uuid OR case_id = ANY(?::uuid[]) ORDER BY display_name, id`,
+		owner, cases).Scan(&out.Shops).Error; err != nil {
 		return out, fmt.Errorf("earning shops: %w", err)
 	}
 	ids := make([]string, len(out.Shops))

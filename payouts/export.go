@@ -41,6 +41,9 @@ func (s *Service) exportRows(ctx context.Context, actor access.Actor, batchID, f
 			routes[r.ID] = r
 		}
 	}
+	// The holder's name may be the PM's legal name: in full only for an
+	// exporter with the right to it, case by case (and audited there).
+	names := map[string]bool{}
 	out := [][]string{exportHeader}
 	for _, l := range b.Lines {
 		if l.Status == LineCancelled {
@@ -48,8 +51,18 @@ func (s *Service) exportRows(ctx context.Context, actor access.Actor, batchID, f
 		}
 		name, bank, account := l.ShopName, "", ""
 		if l.RouteID != nil {
-			r := routes[*l.RouteID]
-			full, err := s.routeOf(r, true, true)
+			open, seen := names[l.ShopID]
+			if !seen {
+				sh, err := s.shops.ShopOf(ctx, l.ShopID)
+				if err != nil {
+					return nil, err
+				}
+				if open, err = s.openNames(ctx, actor, sh, "payout_account_name"); err != nil {
+					return nil, err
+				}
+				names[l.ShopID] = open
+			}
+			full, err := s.routeOf(routes[*l.RouteID], true, true, open)
 			if err != nil {
 				return nil, err
 			}

@@ -63,7 +63,14 @@ func (h *Handler) setRoute(c *fiber.Ctx) error {
 }
 
 func (h *Handler) confirmRoute(c *fiber.Ctx) error {
-	v, err := h.svc.ConfirmRoute(c.UserContext(), actor(c), api.Param(c, "id"))
+	var in ConfirmInput
+	// No body at all is a missing route_id, told after who asks is checked.
+	if len(c.Body()) > 0 {
+		if err := api.Decode(c, &in); err != nil {
+			return err
+		}
+	}
+	v, err := h.svc.ConfirmRoute(c.UserContext(), actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -146,6 +153,9 @@ func (h *Handler) paid(c *fiber.Ctx) error {
 	id, line := api.Param(c, "id"), api.Param(c, "line")
 	return api.Idempotent(c, h.svc.db, "payout_paid:"+line, func() (int, any, error) {
 		l, err := h.svc.MarkPaid(c.UserContext(), actor(c), id, line, in)
+		if l.AwaitingSecond {
+			return fiber.StatusAccepted, l, err // recorded, not paid: a second person must record it too
+		}
 		return fiber.StatusOK, l, err
 	})
 }

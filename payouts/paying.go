@@ -3,6 +3,7 @@ package payouts
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,13 @@ type PaidInput struct {
 // reference is a conflict. The batch row is locked first, so concurrent
 // calls for a batch run one after another and the loser sees the winner's
 // reference.
+//
+// Cash leaves no bank line behind, so a line paid in cash above
+// Settings.CashProofOverIDR needs a proof photo attached first, or two
+// people: the first call records the handover and leaves the line pending
+// (AwaitingSecond); a second person recording the same reference pays it.
+// The first person again is answered the waiting line, or with another
+// reference a conflict.
 func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lineID string, in PaidInput) (Line, error) {
 	in.Reference = strings.TrimSpace(in.Reference)
 	v := &domain.ValidationError{}
@@ -81,8 +89,39 @@ func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lin
 		}
 		now := s.now().UTC()
 		db := tx.DB.WithContext(ctx)
-		if err := db.Model(&Line{}).Where("id = ?", l.ID).Updates(map[string]any{"status": LinePaid, "reference": in.Reference,
-			"paid_method": method, "paid_on": paidOn, "paid_by": actor.UserID, "paid_at": now}).Error; err != nil {
+		first := l.CashRecordedBy != nil && *l.CashRecordedBy == actor.UserID
+		witness := ""
+		if method == Cash && l.AmountIDR > s.settings.CashProofOverIDR && l.ProofKey == nil {
+			switch {
+			case l.CashRecordedBy == nil:
+				if err := db.Model(&Line{}).Where("id = ?", l.ID).Updates(map[string]any{"cash_recorded_by": actor.UserID,
+					"cash_recorded_reference": in.Reference, "cash_recorded_at": now}).Error; err != nil {
+					return fmt.Errorf("record cash: %w", err)
+				}
+				if err := s.step(ctx, tx.DB, actor, "payout_line.cash_recorded", b.ID, "", map[string]any{"line_id": l.ID,
+					"reference": in.Reference, "amount_idr": l.AmountIDR}); err != nil {
+					return err
+				}
+				out, err = s.lockLine(ctx, tx, batchID, lineID)
+				return err
+			case first && *l.CashRecordedReference == in.Reference:
+				out = l // a repeat: still waiting for the second person
+				return nil
+			case first:
+				return domain.Errorf(domain.ErrConflict, "Pembayaran tunai di atas %s dicatat oleh orang kedua atau dengan foto bukti.", rupiah(s.settings.CashProofOverIDR))
+			case *l.CashRecordedReference != in.Reference:
+				return domain.Errorf(domain.ErrConflict, "Orang kedua mencatat serah terima yang sama: referensinya %q.", *l.CashRecordedReference)
+			}
+			witness = *l.CashRecordedBy
+		}
+		paid := map[string]any{"status": LinePaid, "reference": in.Reference,
+			"paid_method": method, "paid_on": paidOn, "paid_by": actor.UserID, "paid_at": now}
+		if first {
+			// Paid alone after all (with a proof, or as a bank transfer): the
+			// half-done record of a cash handover goes.
+			paid["cash_recorded_by"], paid["cash_recorded_reference"], paid["cash_recorded_at"] = nil, nil, nil
+		}
+		if err := db.Model(&Line{}).Where("id = ?", l.ID).Updates(paid).Error; err != nil {
 			return fmt.Errorf("pay line: %w", err)
 		}
 		if err := ledger.Post(ctx, tx, "payout_paid", l.ID, now,
@@ -95,8 +134,11 @@ func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lin
 		if err := s.shareEvents(ctx, tx, actor, l.ID, "payout_paid", now, data); err != nil {
 			return err
 		}
-		if err := s.step(ctx, tx.DB, actor, "payout_line.paid", b.ID, "", map[string]any{"line_id": l.ID, "reference": in.Reference,
-			"method": method, "amount_idr": l.AmountIDR}); err != nil {
+		detail := map[string]any{"line_id": l.ID, "reference": in.Reference, "method": method, "amount_idr": l.AmountIDR, "with_proof": l.ProofKey != nil}
+		if witness != "" {
+			detail["witness_id"] = witness
+		}
+		if err := s.step(ctx, tx.DB, actor, "payout_line.paid", b.ID, "", detail); err != nil {
 			return err
 		}
 		if err := s.closeIfSettled(ctx, tx, b.ID); err != nil {
@@ -186,6 +228,19 @@ func (s *Service) pendampingFor(ctx context.Context, db *gorm.DB, actor access.A
 		}
 	}
 	return "", fmt.Errorf("payout line %s: %w", l.ID, domain.ErrNotFound)
+}
+
+// rupiah writes an amount the Indonesian way: Rp1.000.000.
+func rupiah(v domain.IDR) string {
+	digits := strconv.FormatInt(int64(v), 10)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(d)
+	}
+	return "Rp" + b.String()
 }
 
 func (s *Service) lockLine(ctx context.Context, tx *storage.Tx, batchID, lineID string) (Line, error) {

@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
@@ -31,10 +32,13 @@ type Units interface {
 	Network(ctx context.Context, unitID string) ([]string, error)
 }
 
-// CaseFacts tells whether a PM's case takes marketplace events (the
-// data_bridge_to_case_record consent).
+// CaseFacts is what payouts asks of a PM's case (the cases package):
+// whether it takes marketplace events (the data_bridge_to_case_record
+// consent), and whether a reader may see what names the PM (an account
+// holder's name, a signed slip), which the case audits.
 type CaseFacts interface {
 	Facts(ctx context.Context, caseID string) (cases.Facts, error)
+	OpenIdentity(ctx context.Context, actor access.Actor, caseID, what string, detail map[string]any) (bool, error)
 }
 
 // Earnings says what each maker of a workshop shop earned into its
@@ -51,10 +55,13 @@ type Settings struct {
 	ReceiptDays int
 	// ProofLinkTTL is how long a presigned link to a proof photo works.
 	ProofLinkTTL time.Duration
+	// CashProofOverIDR: a line paid in cash above it needs a proof photo,
+	// or a second person recording the same handover (0: every cash line).
+	CashProofOverIDR domain.IDR
 }
 
 // DefaultSettings are the settings used when none are given.
-var DefaultSettings = Settings{ReceiptDays: 14, ProofLinkTTL: 5 * time.Minute}
+var DefaultSettings = Settings{ReceiptDays: 14, ProofLinkTTL: 5 * time.Minute, CashProofOverIDR: 1_000_000}
 
 // Service is the payouts domain.
 type Service struct {

@@ -67,7 +67,10 @@ func (s *Service) AttachProof(ctx context.Context, actor access.Actor, batchID, 
 }
 
 // ProofLink is a short-lived presigned link to a line's proof photo, for
-// staff of the batch's unit only.
+// staff of the batch's unit. A signed slip or a transfer receipt names the
+// PM, so for a PM's shop it opens only to a reader with the right to the
+// PM's legal name (the case audits it); every link given is in the
+// batch's history.
 func (s *Service) ProofLink(ctx context.Context, actor access.Actor, batchID, lineID string) (string, error) {
 	b, err := s.batchRow(ctx, batchID)
 	if err != nil {
@@ -82,6 +85,20 @@ func (s *Service) ProofLink(ctx context.Context, actor access.Actor, batchID, li
 	}
 	if l.ProofKey == nil {
 		return "", fmt.Errorf("proof of line %s: %w", lineID, domain.ErrNotFound)
+	}
+	sh, err := s.shops.ShopOf(ctx, l.ShopID)
+	if err != nil {
+		return "", err
+	}
+	open, err := s.openNames(ctx, actor, sh, "payout_proof")
+	if err != nil {
+		return "", err
+	}
+	if !open {
+		return "", domain.Errorf(domain.ErrForbidden, "Foto bukti menampilkan identitas PM: hanya pekerja sosial kasusnya dan supervisor yang boleh membukanya.")
+	}
+	if err := s.step(ctx, s.db.Gorm, actor, "payout_line.proof_read", b.ID, deref(sh.CaseID), map[string]any{"line_id": l.ID}); err != nil {
+		return "", err
 	}
 	return s.objects.PresignGet(ctx, *l.ProofKey, s.settings.ProofLinkTTL)
 }

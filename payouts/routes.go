@@ -31,21 +31,25 @@ type RouteInput struct {
 
 // Route is a payout route as staff and the seller side see it. AccountNo
 // is filled only for staff who asked for it (and the read is audited);
-// everyone else gets the masked number, and a seller the masked name too.
+// everyone else gets the masked number. The account holder's name may be
+// the PM's legal name: it is given in full only on that same request, and
+// only to a reader with the right to the PM's legal name (the case audits
+// it); everyone else gets it masked.
 type Route struct {
-	ID              string     `json:"id"`
-	ShopID          string     `json:"shop_id"`
-	PayeeKind       PayeeKind  `json:"payee_kind"`
-	Method          Method     `json:"method"`
-	AccountName     string     `json:"account_name"`
-	Bank            string     `json:"bank,omitempty"`
-	AccountNoMasked string     `json:"account_no_masked,omitempty"`
-	AccountNo       string     `json:"account_no,omitempty"`
-	Status          string     `json:"status"` // pending | confirmed | default
-	ChangedBy       string     `json:"changed_by,omitempty"`
-	ChangedAt       *time.Time `json:"changed_at,omitempty"`
-	ConfirmedBy     *string    `json:"confirmed_by,omitempty"`
-	ConfirmedAt     *time.Time `json:"confirmed_at,omitempty"`
+	ID                string     `json:"id"`
+	ShopID            string     `json:"shop_id"`
+	PayeeKind         PayeeKind  `json:"payee_kind"`
+	Method            Method     `json:"method"`
+	AccountName       string     `json:"account_name"`
+	AccountNameMasked bool       `json:"account_name_masked"`
+	Bank              string     `json:"bank,omitempty"`
+	AccountNoMasked   string     `json:"account_no_masked,omitempty"`
+	AccountNo         string     `json:"account_no,omitempty"`
+	Status            string     `json:"status"` // pending | confirmed | default
+	ChangedBy         string     `json:"changed_by,omitempty"`
+	ChangedAt         *time.Time `json:"changed_at,omitempty"`
+	ConfirmedBy       *string    `json:"confirmed_by,omitempty"`
+	ConfirmedAt       *time.Time `json:"confirmed_at,omitempty"`
 }
 
 // RouteView is GET /shops/{id}/payout-route: the route in use and a change
@@ -186,9 +190,18 @@ func (s *Service) SetRoute(ctx context.Context, actor access.Actor, shopID strin
 	return s.readRoute(ctx, actor, sh, false, false)
 }
 
-// ConfirmRoute makes the pending route of a shop the one in use: a
-// supervisor of the unit who is not the person who changed it.
-func (s *Service) ConfirmRoute(ctx context.Context, actor access.Actor, shopID string) (RouteView, error) {
+// ConfirmInput is the body of POST /shops/{id}/payout-route/confirm.
+type ConfirmInput struct {
+	// RouteID is the pending change the supervisor was shown.
+	RouteID string `json:"route_id"`
+}
+
+// ConfirmRoute makes a shop's pending route the one in use: a supervisor
+// of the unit who is not the person who made the change, naming the change
+// they were shown. A change replaced meanwhile (staff may swap the account
+// for one with the same holder and last four digits) is a conflict, and
+// nothing moves; confirming the same change again answers the route view.
+func (s *Service) ConfirmRoute(ctx context.Context, actor access.Actor, shopID string, in ConfirmInput) (RouteView, error) {
 	sh, err := s.shops.ShopOf(ctx, shopID)
 	if err != nil {
 		return RouteView{}, err
@@ -196,12 +209,23 @@ func (s *Service) ConfirmRoute(ctx context.Context, actor access.Actor, shopID s
 	if err := s.staffForShop(ctx, actor, access.ApprovePayouts, sh); err != nil {
 		return RouteView{}, err
 	}
+	in.RouteID = strings.TrimSpace(in.RouteID)
+	if in.RouteID == "" {
+		return RouteView{}, domain.Invalid("route_id", "sebutkan perubahan yang dikonfirmasi (pending.id)")
+	}
+	if !domain.ValidID(in.RouteID) {
+		return RouteView{}, domain.Invalid("route_id", "perubahan rute tidak dikenal")
+	}
 	now := s.now().UTC()
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		db := tx.DB.WithContext(ctx)
 		var row routeRow
 		err := db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("shop_id = ? AND status = 'pending'", sh.ID).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
+			var done routeRow
+			if db.Where("id = ? AND shop_id = ? AND status = 'confirmed' AND confirmed_by = ?", in.RouteID, sh.ID, actor.UserID).Take(&done).Error == nil {
+				return nil // a repeat of this supervisor's confirmation
+			}
 			return domain.Errorf(domain.ErrConflict, "Tidak ada perubahan rute pembayaran yang menunggu konfirmasi.")
 		}
 		if err != nil {
@@ -209,6 +233,9 @@ func (s *Service) ConfirmRoute(ctx context.Context, actor access.Actor, shopID s
 		}
 		if row.ChangedBy == actor.UserID {
 			return domain.Errorf(domain.ErrForbidden, "Perubahan rute pembayaran dikonfirmasi oleh supervisor lain, bukan pengubahnya.")
+		}
+		if row.ID != in.RouteID {
+			return domain.Errorf(domain.ErrConflict, "Perubahan rute pembayaran sudah diganti sejak halaman dibuka; periksa perubahan terbaru lalu konfirmasi lagi.")
 		}
 		if err := db.Model(&routeRow{}).Where("shop_id = ? AND status = 'confirmed'", sh.ID).Update("status", "superseded").Error; err != nil {
 			return fmt.Errorf("supersede route: %w", err)
@@ -227,8 +254,10 @@ func (s *Service) ConfirmRoute(ctx context.Context, actor access.Actor, shopID s
 }
 
 // ReadRoute answers a shop's payout route: to staff of the unit, with the
-// full account number only when asked for (and audited), and to the seller
-// side (the seller, or a pendamping with the earnings scope) masked.
+// full account number only when asked for (and audited) and the holder's
+// name in full on that request only with the right to the PM's legal name;
+// to the seller side (the seller, or a pendamping with the earnings scope)
+// masked.
 func (s *Service) ReadRoute(ctx context.Context, actor access.Actor, shopID string, full bool) (RouteView, error) {
 	sh, err := s.shops.ShopOf(ctx, shopID)
 	if err != nil {
@@ -252,8 +281,18 @@ func (s *Service) readRoute(ctx context.Context, actor access.Actor, sh catalog.
 		return RouteView{}, fmt.Errorf("read route: %w", err)
 	}
 	view := RouteView{Current: defaultRoute(sh)}
+	if len(rows) == 0 {
+		return view, nil
+	}
+	names := false
+	if full {
+		var err error
+		if names, err = s.openNames(ctx, actor, sh, "payout_account_name"); err != nil {
+			return RouteView{}, err
+		}
+	}
 	for _, r := range rows {
-		out, err := s.routeOf(r, staff, full)
+		out, err := s.routeOf(r, staff, full, names)
 		if err != nil {
 			return RouteView{}, err
 		}
@@ -263,13 +302,32 @@ func (s *Service) readRoute(ctx context.Context, actor access.Actor, sh catalog.
 			view.Pending = &out
 		}
 	}
-	if full && len(rows) > 0 {
+	if full {
+		fields := []string{"account_no"}
+		if names {
+			fields = append(fields, "account_name")
+		}
 		if err := audit.Record(ctx, s.db.Gorm, audit.Entry{ActorID: actor.UserID, OnBehalfOf: deref(sh.CaseID), Action: "payout_route.read_account_no",
-			ResourceKind: "shop", ResourceID: sh.ID, Detail: map[string]any{"fields": []string{"account_no"}}}); err != nil {
+			ResourceKind: "shop", ResourceID: sh.ID, Detail: map[string]any{"fields": fields}}); err != nil {
 			return RouteView{}, err
 		}
 	}
 	return view, nil
+}
+
+// openNames tells whether actor may see in full what names the PM of a
+// shop (what: the account holder's name, a proof photo). For a PM's shop it
+// is the case's legal-name rule, tier and clearance respected, and the case
+// audits the read; a workshop's payee is its LKS, which staff of the unit
+// know.
+func (s *Service) openNames(ctx context.Context, actor access.Actor, sh catalog.Shop, what string) (bool, error) {
+	if sh.CaseID == nil {
+		return s.staffForShop(ctx, actor, access.ManagePayouts, sh) == nil, nil
+	}
+	if s.cases == nil {
+		return false, nil
+	}
+	return s.cases.OpenIdentity(ctx, actor, *sh.CaseID, what, map[string]any{"shop_id": sh.ID})
 }
 
 // defaultRoute is DOMAIN.md's rule with no route: the PM, or the LKS for a
@@ -282,7 +340,9 @@ func defaultRoute(sh catalog.Shop) Route {
 	return r
 }
 
-func (s *Service) routeOf(r routeRow, staff, full bool) (Route, error) {
+// routeOf shows a stored route: to staff with who changed it, with the
+// account number when full, and with the holder's name in full when names.
+func (s *Service) routeOf(r routeRow, staff, full, names bool) (Route, error) {
 	out := Route{ID: r.ID, ShopID: r.ShopID, PayeeKind: r.PayeeKind, Method: r.Method, Bank: r.Bank, Status: r.Status,
 		ConfirmedBy: r.ConfirmedBy, ConfirmedAt: r.ConfirmedAt}
 	if r.AccountNoLast4 != "" {
@@ -292,11 +352,13 @@ func (s *Service) routeOf(r routeRow, staff, full bool) (Route, error) {
 	if err != nil {
 		return out, fmt.Errorf("open account name: %w", err)
 	}
-	out.AccountName = maskName(name)
+	out.AccountName, out.AccountNameMasked = maskName(name), true
+	if names {
+		out.AccountName, out.AccountNameMasked = name, false
+	}
 	if staff {
-		// Staff know who they pay; only the number is held back unless asked.
 		at := r.ChangedAt
-		out.AccountName, out.ChangedBy, out.ChangedAt = name, r.ChangedBy, &at
+		out.ChangedBy, out.ChangedAt = r.ChangedBy, &at
 	}
 	if full && r.AccountNoEnc != nil {
 		if out.AccountNo, err = s.vault.Open(r.AccountNoEnc, sealContext(r.ID, "account_no")); err != nil {
@@ -307,7 +369,7 @@ func (s *Service) routeOf(r routeRow, staff, full bool) (Route, error) {
 }
 
 // maskName keeps the first letter of each word: the account holder's name
-// may be the PM's legal name, which the seller side never gets back.
+// may be the PM's legal name, which only its rightful readers get back.
 func maskName(name string) string {
 	words := strings.Fields(name)
 	for i, w := range words {
