@@ -78,6 +78,9 @@ func TestCommandRejectsBadConfiguration(t *testing.T) {
 	}{
 		{"DATA_KEY=tooshort", "DATA_KEY"},
 		{"DATABASE_URL=postgres://x:y@h:bad/db", "DATABASE_URL"},
+		// A real binary under APP_ENV=test is not go test: the public
+		// development key is refused.
+		{"APP_ENV=test", "APP_ENV=test uses the public development key only under go test"},
 	}
 	for _, tt := range tests {
 		code, out := runBinary(t, []string{tt.env}, "migrate")
@@ -98,9 +101,15 @@ func TestServeExitsZeroOnSIGTERM(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	mln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := mln.Addr().String()
+	mln.Close()
 	_, s3 := storagetest.Objects(t)
 	cmd := exec.Command(binary(t))
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+storagetest.DatabaseURL(t), "HTTP_ADDR="+addr,
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+storagetest.DatabaseURL(t), "HTTP_ADDR="+addr, "METRICS_ADDR="+metricsAddr,
 		"S3_BUCKET="+s3.Bucket, "SHUTDOWN_TIMEOUT=5s")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -119,6 +128,16 @@ func TestServeExitsZeroOnSIGTERM(t *testing.T) {
 			t.Fatalf("server did not become ready: %s", out.String())
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	for url, want := range map[string]int{"http://" + metricsAddr + "/metrics": 200, "http://" + addr + "/metrics": 404} {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d", url, resp.StatusCode, want)
+		}
 	}
 	start := time.Now()
 	_ = cmd.Process.Signal(syscall.SIGTERM)
