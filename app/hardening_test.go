@@ -283,6 +283,23 @@ func TestRotateKeys(t *testing.T) {
 		t.Fatalf("a second run must find nothing to do: %v\n%s", err, out.String())
 	}
 
+	// No sealed column anywhere is left under an old key: every bytea
+	// column named *_enc, the stored answers and the pinned hash key.
+	var cols []struct{ Table, Column string }
+	if err := w.a.db.Gorm.Raw(`SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
+		WHERE table_schema = 'public' AND data_type = 'bytea' AND (column_name LIKE '%\_enc' OR (table_name, column_name) IN
+		(('idempotency_keys', 'body'), ('vault_keys', 'sealed')))`).Scan(&cols).Error; err != nil || len(cols) < 10 {
+		t.Fatalf("sealed columns: %v %v", cols, err)
+	}
+	current := vault.KeyID(vault.DeriveKey(newKey, "seal"))
+	for _, c := range cols {
+		var stale int64
+		w.a.db.Gorm.Raw(fmt.Sprintf("SELECT count(*) FROM %s WHERE %s IS NOT NULL AND substring(%s FROM 2 FOR 8) <> ?", c.Table, c.Column, c.Column), current).Scan(&stale)
+		if stale > 0 {
+			t.Errorf("%s.%s: %d values still under an old key after rotate-keys", c.Table, c.Column, stale)
+		}
+	}
+
 	// Only the new key from now on.
 	only := w.a.cfg
 	only.DataKey, only.OldDataKeys = newKey, nil
