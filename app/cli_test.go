@@ -156,3 +156,29 @@ func TestServeExitsZeroOnSIGTERM(t *testing.T) {
 		t.Fatalf("shutdown took %v, over SHUTDOWN_TIMEOUT", took)
 	}
 }
+
+func TestRotateKeysCommand(t *testing.T) {
+	t.Parallel()
+	url := storagetestURL(t)
+	_, s3 := storagetest.Objects(t)
+	base := []string{"DATABASE_URL=" + url, "S3_BUCKET=" + s3.Bucket}
+	// A user is created under the development key, which pins the hash key.
+	if code, out := runBinary(t, base, "admin", "create-user", "--email", "ops@uji.id", "--password", "sandi-operator-2026", "--name", "Tim Ops", "--role", "admin"); code != 0 {
+		t.Fatalf("create-user: exit %d: %s", code, out)
+	}
+	rotated := append(base, "DATA_KEY=QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=", "DATA_KEYS_OLD="+devDataKey)
+	code, out := runBinary(t, rotated, "admin", "rotate-keys", "--batch", "10")
+	if code != 0 || !strings.Contains(out, "vault_keys.sealed: 1/1 re-sealed") || !strings.Contains(out, "every sealed value is under the current key") {
+		t.Fatalf("rotate-keys: exit %d: %s", code, out)
+	}
+	if code, out := runBinary(t, rotated, "admin", "rotate-keys", "--batch", "0"); code != 2 || !strings.Contains(out, "--batch") {
+		t.Fatalf("rotate-keys --batch 0: exit %d: %s", code, out)
+	}
+	// Without the old key the new one alone starts, the old one alone does not.
+	if code, out := runBinary(t, append(base, "DATA_KEY=QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk="), "admin", "rotate-keys"); code != 0 {
+		t.Fatalf("the new key alone: exit %d: %s", code, out)
+	}
+	if code, out := runBinary(t, base, "admin", "rotate-keys"); code == 0 || !strings.Contains(out, "DATA_KEYS_OLD") {
+		t.Fatalf("the retired key alone: exit %d: %s", code, out)
+	}
+}

@@ -14,15 +14,15 @@ var sealedColumns = []vault.Column{
 		Context: func(id string) string { return sealContext(id, "legal_name") }},
 	{Table: "beneficiaries", Key: "id", Column: "nik_enc", ContextOf: "id",
 		Context: func(id string) string { return sealContext(id, "nik") }},
-	notesOf("case_services", "note_enc"),
-	notesOf("case_incomes", "note_enc"),
-	notesOf("case_assessments", "note_enc"),
-	notesOf("case_guardians", "name_enc"),
-	notesOf("case_guardians", "phone_enc"),
-	notesOf("case_graduations", "reason_enc"),
+	noteColumn("case_services", "note_enc"),
+	noteColumn("case_incomes", "note_enc"),
+	noteColumn("case_assessments", "note_enc"),
+	noteColumn("case_guardians", "name_enc"),
+	noteColumn("case_guardians", "phone_enc"),
+	noteColumn("case_graduations", "reason_enc"),
 }
 
-func notesOf(table, column string) vault.Column {
+func noteColumn(table, column string) vault.Column {
 	return vault.Column{Table: table, Key: "id", Column: column, ContextOf: "case_id",
 		Context: func(caseID string) string { return noteContext(table, caseID) }}
 }
