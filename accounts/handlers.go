@@ -54,9 +54,9 @@ func meOf(u User) me {
 	return me{ID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, UnitID: u.UnitID}
 }
 
-// ClientOf describes the caller for login records.
+// ClientOf describes the caller for login records and throttling.
 func ClientOf(c *fiber.Ctx) Client {
-	return Client{IP: c.IP(), UserAgent: string(c.Request().Header.UserAgent())}
+	return Client{IP: api.ClientAddr(c), UserAgent: string(c.Request().Header.UserAgent())}
 }
 
 func (h *Handler) login(c *fiber.Ctx) error {
@@ -96,11 +96,13 @@ func (h *Handler) register(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	u, err := h.svc.Register(c.UserContext(), NewUser{Name: in.Name, Email: in.Email, Password: in.Password})
-	if err != nil {
+	if _, err := h.svc.Register(c.UserContext(), NewUser{Name: in.Name, Email: in.Email, Password: in.Password}); err != nil {
 		return err
 	}
-	return api.Created(c, meOf(u))
+	// The same answer whether the account was made or the email already had
+	// one (its owner was mailed): nobody learns who has an account here.
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"email": strings.ToLower(strings.TrimSpace(in.Email)),
+		"detail": "Jika email ini belum terdaftar, akun Anda sudah dibuat: silakan masuk. Jika sudah terdaftar, kami mengirim pesan ke alamat itu."})
 }
 
 func (h *Handler) logout(c *fiber.Ctx) error {

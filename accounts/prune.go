@@ -7,7 +7,8 @@ import (
 )
 
 // PruneArgs is the hourly job that deletes expired sessions, spent reset
-// links and login failures older than the throttle window.
+// links, login failures older than the throttle window and stored
+// Idempotency-Key answers older than a day.
 type PruneArgs struct{}
 
 // Kind names the job in the queue.

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/storage"
@@ -29,15 +30,38 @@ func lifetime(r access.Role) (idle, absolute time.Duration) {
 	}
 }
 
-// Login throttling: failures counted per account and per client address in
-// a sliding window, in PostgreSQL so it holds across instances and restarts.
+// Login throttling, in PostgreSQL so it holds across instances and
+// restarts. Failures count in a sliding window under three keys:
+//   - the account at one client address: after a few failures each further
+//     attempt from there waits twice as long as the last (backoff), the
+//     right password included, so guessing from one place is slow;
+//   - the account anywhere: past a softer limit, addresses that have
+//     failed on it are held off until the window passes, but an address
+//     that has not failed may still try, so an attacker cannot lock the
+//     owner out (say a supervisor before the approvals);
+//   - the address on any account: one address spraying many accounts stops.
 const (
 	throttleWindow     = 15 * time.Minute
-	maxAccountFailures = 10
+	freePairFailures   = 3
+	maxBackoff         = 15 * time.Minute
+	maxAccountFailures = 20
 	maxAddressFailures = 50
 	// touchEvery limits session writes to one per minute per session.
 	touchEvery = time.Minute
 )
+
+// backoff is how long an account and address wait after n failures in the
+// window: nothing for the first few, then 1 s, 2 s, 4 s ... up to maxBackoff.
+func backoff(n int64) time.Duration {
+	if n < freePairFailures {
+		return 0
+	}
+	shift := n - freePairFailures
+	if shift > 20 {
+		return maxBackoff
+	}
+	return min(time.Second<<shift, maxBackoff)
+}
 
 type session struct {
 	TokenHash  []byte `gorm:"primaryKey"`
@@ -63,11 +87,11 @@ type Client struct {
 
 // Login checks an email and password and opens a session. It answers
 // domain.ErrUnauthorized for a wrong email or password alike, and a
-// *domain.RateLimitError while the account or address is throttled, even
-// for the right password.
+// *domain.RateLimitError while this client is throttled for the account
+// (see throttleWindow), even for the right password.
 func (s *Service) Login(ctx context.Context, email, password string, client Client) (string, User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	keys := []string{"email:" + email, "ip:" + client.IP}
+	keys := throttleKeys{account: "email:" + email, address: "ip:" + client.IP, pair: "pair:" + email + "|" + client.IP}
 	if err := s.throttled(ctx, keys); err != nil {
 		return "", User{}, err
 	}
@@ -83,7 +107,7 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	if !verifyPassword(hash, password) || u.ID == "" {
 		now := s.now().UTC()
 		err := s.db.InTx(ctx, func(tx *storage.Tx) error {
-			for _, k := range keys {
+			for _, k := range []string{keys.account, keys.address, keys.pair} {
 				if err := tx.DB.Create(&loginFailure{Key: k, At: now}).Error; err != nil {
 					return err
 				}
@@ -100,9 +124,10 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	}
 	var token string
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		// A success ends the account's run of failures; the address's stay,
-		// so one address cannot spray many accounts.
-		if err := tx.DB.Where("key = ?", keys[0]).Delete(&loginFailure{}).Error; err != nil {
+		// A success ends this client's run of failures on the account. The
+		// account's and the address's counts stay: a success from one
+		// place must not reset what an attacker elsewhere has used up.
+		if err := tx.DB.Where("key = ?", keys.pair).Delete(&loginFailure{}).Error; err != nil {
 			return err
 		}
 		var err error
@@ -117,29 +142,39 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	return token, u, nil
 }
 
-func (s *Service) throttled(ctx context.Context, keys []string) error {
+// throttleKeys name a login's failure counts: the account, the client
+// address, and the two together.
+type throttleKeys struct{ account, address, pair string }
+
+func (s *Service) throttled(ctx context.Context, keys throttleKeys) error {
 	now := s.now().UTC()
-	limits := map[string]int64{keys[0]: maxAccountFailures, keys[1]: maxAddressFailures}
 	type count struct {
-		Key    string
-		N      int64
-		Oldest time.Time
+		Key            string
+		N              int64
+		Oldest, Latest time.Time
 	}
-	var counts []count
+	var rows []count
 	err := s.db.Gorm.WithContext(ctx).Model(&loginFailure{}).
-		Select("key, count(*) AS n, min(at) AS oldest").
-		Where("key IN ? AND at > ?", keys, now.Add(-throttleWindow)).
-		Group("key").Scan(&counts).Error
+		Select("key, count(*) AS n, min(at) AS oldest, max(at) AS latest").
+		Where("key IN ? AND at > ?", []string{keys.account, keys.address, keys.pair}, now.Add(-throttleWindow)).
+		Group("key").Scan(&rows).Error
 	if err != nil {
 		return fmt.Errorf("login throttle: %w", err)
 	}
+	counts := map[string]count{}
+	for _, r := range rows {
+		counts[r.Key] = r
+	}
+	pair, account, address := counts[keys.pair], counts[keys.account], counts[keys.address]
 	var wait time.Duration
-	for _, c := range counts {
-		if c.N >= limits[c.Key] {
-			if w := c.Oldest.Add(throttleWindow).Sub(now); w > wait {
-				wait = w
-			}
-		}
+	if d := backoff(pair.N); d > 0 {
+		wait = max(wait, pair.Latest.Add(d).Sub(now))
+	}
+	if account.N >= maxAccountFailures && pair.N > 0 {
+		wait = max(wait, account.Oldest.Add(throttleWindow).Sub(now))
+	}
+	if address.N >= maxAddressFailures {
+		wait = max(wait, address.Oldest.Add(throttleWindow).Sub(now))
 	}
 	if wait > 0 {
 		return &domain.RateLimitError{RetryAfter: max(wait, time.Second)}
@@ -250,8 +285,8 @@ func (s *Service) setPassword(tx *storage.Tx, userID, password string) error {
 	return nil
 }
 
-// PruneExpired deletes sessions, reset links and login failures that can no
-// longer matter. A periodic job calls it.
+// PruneExpired deletes sessions, reset links, login failures and stored
+// Idempotency-Key answers that can no longer matter. A periodic job calls it.
 func (s *Service) PruneExpired(ctx context.Context) error {
 	now := s.now().UTC()
 	db := s.db.Gorm.WithContext(ctx)
@@ -261,7 +296,11 @@ func (s *Service) PruneExpired(ctx context.Context) error {
 	if err := db.Where("at < ?", now.Add(-throttleWindow)).Delete(&loginFailure{}).Error; err != nil {
 		return err
 	}
-	return db.Where("expires_at < ?", now.Add(-24*time.Hour)).Delete(&passwordReset{}).Error
+	if err := db.Where("expires_at < ?", now.Add(-24*time.Hour)).Delete(&passwordReset{}).Error; err != nil {
+		return err
+	}
+	// Not the accounts' own table, but the same kind of hourly sweep.
+	return api.PruneAnswers(ctx, s.db, now)
 }
 
 func newToken() string {

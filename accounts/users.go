@@ -2,13 +2,16 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -21,10 +24,37 @@ type NewUser struct {
 	UnitID   *string     `json:"unit_id"`
 }
 
-// Register creates a buyer account; anyone may.
+// Register creates a buyer account; anyone may. When the email already has
+// an account nothing is created and the owner is told by email instead; the
+// User is then empty and the error nil, so that callers answer the same
+// either way and registration never tells whether an address has an account.
 func (s *Service) Register(ctx context.Context, in NewUser) (User, error) {
 	in.Role, in.UnitID = access.Buyer, nil
-	return s.createUser(ctx, "", in)
+	u, err := s.createUser(ctx, "", in)
+	if errors.Is(err, errEmailTaken) {
+		return User{}, s.tellOwnerOfRegistration(ctx, u.Email)
+	}
+	return u, err
+}
+
+// errEmailTaken marks the unique violation on users.email.
+var errEmailTaken = errors.New("email taken")
+
+// tellOwnerOfRegistration mails the owner of email that someone tried to
+// register with it, at most once a day, through the outbox.
+func (s *Service) tellOwnerOfRegistration(ctx context.Context, email string) error {
+	now := s.now()
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
+		var owner User
+		if err := tx.DB.Select("id", "name").Take(&owner, "email = ?", email).Error; err != nil {
+			return fmt.Errorf("registration notice: %w", err)
+		}
+		body := fmt.Sprintf("Halo %s,\n\nAda yang mencoba mendaftar akun baru di Sentra Kreasi ATENSI dengan alamat email ini, "+
+			"padahal alamat ini sudah punya akun. Akun Anda tidak berubah.\n\n"+
+			"Jika itu Anda, silakan masuk dengan kata sandi Anda. Jika bukan, abaikan pesan ini.\n", owner.Name)
+		return notify.Queue(ctx, tx.DB, notify.Message{To: email, Subject: "Pendaftaran dengan email Anda",
+			Body: body, Kind: "registration_taken", Ref: owner.ID + "/" + now.UTC().Format(time.DateOnly)}, now)
+	})
 }
 
 // CreateUser creates an account for a unit: by an admin for any role, by a
@@ -97,7 +127,7 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.DB.Create(&u).Error; err != nil {
 			if storage.IsUniqueViolation(err, "users_email_key") {
-				return domain.Invalid("email", "email ini sudah terdaftar")
+				return fmt.Errorf("%w: %w", errEmailTaken, domain.Invalid("email", "email ini sudah terdaftar"))
 			}
 			return fmt.Errorf("create user: %w", err)
 		}

@@ -1,5 +1,6 @@
 // Package api holds the small helpers every domain's JSON handlers share:
-// decoding a body into clear validation errors and reading list parameters.
+// decoding a body into clear errors, reading list parameters, and
+// answering a repeated Idempotency-Key.
 package api
 
 import (
@@ -14,8 +15,10 @@ import (
 	"github.com/sentrakreasi/atensi/domain"
 )
 
-// Decode reads a JSON body into v. Unknown fields, wrong types and trailing
-// data are validation errors that name the field, never a 500.
+// Decode reads a JSON body into v. A body that is not JSON at all (empty,
+// broken, truncated, or followed by more data) is domain.ErrBadRequest, a
+// 400 (CONTRACT.md); well-formed JSON with an unknown field or a wrong type
+// is a validation error naming the field, a 422. Never a 500.
 func Decode(c *fiber.Ctx, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
@@ -24,19 +27,23 @@ func Decode(c *fiber.Ctx, v any) error {
 		var syntaxErr *json.SyntaxError
 		switch {
 		case errors.Is(err, io.EOF):
-			return domain.Invalid("body", "isi permintaan kosong; kirim JSON")
+			return domain.Errorf(domain.ErrBadRequest, "Isi permintaan kosong; kirim JSON.")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return domain.Errorf(domain.ErrBadRequest, "JSON terpotong: isi permintaan berakhir sebelum JSON selesai.")
+		case errors.As(err, &syntaxErr):
+			return domain.Errorf(domain.ErrBadRequest, "JSON tidak valid di posisi %d.", syntaxErr.Offset)
 		case errors.As(err, &typeErr):
 			return domain.Invalid(typeErr.Field, "jenis nilai salah: harus %s", typeErr.Type.Kind())
-		case errors.As(err, &syntaxErr):
-			return domain.Invalid("body", "JSON tidak valid di posisi %d", syntaxErr.Offset)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			return domain.Invalid(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "kolom tidak dikenal")
 		default:
-			return domain.Invalid("body", "JSON tidak valid")
+			// What is left are values JSON can carry but v cannot hold
+			// (say a number too large): well-formed, so a validation error.
+			return domain.Invalid("body", "JSON tidak sesuai dengan bentuk yang diminta")
 		}
 	}
-	if dec.More() {
-		return domain.Invalid("body", "ada data setelah objek JSON")
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return domain.Errorf(domain.ErrBadRequest, "Ada data setelah objek JSON.")
 	}
 	return nil
 }
@@ -54,4 +61,19 @@ func Created(c *fiber.Ctx, v any) error {
 // Param is a copy of a path parameter, safe to keep after the handler returns.
 func Param(c *fiber.Ctx, name string) string {
 	return strings.Clone(c.Params(name))
+}
+
+type clientAddrKey struct{}
+
+// SetClientAddr records the caller's address as app worked it out (the
+// peer, or the client a trusted proxy names in X-Forwarded-For).
+func SetClientAddr(c *fiber.Ctx, addr string) { c.Locals(clientAddrKey{}, addr) }
+
+// ClientAddr is the caller's address: the one SetClientAddr recorded, else
+// the peer's. It is safe to keep after the handler returns.
+func ClientAddr(c *fiber.Ctx) string {
+	if addr, ok := c.Locals(clientAddrKey{}).(string); ok {
+		return addr
+	}
+	return c.Context().RemoteIP().String()
 }

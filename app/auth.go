@@ -8,6 +8,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -26,7 +27,7 @@ var startsSession = map[string]bool{
 // presented but not valid is a 401 on the API; on a page it just means
 // "not logged in".
 func (a *App) authenticate(c *fiber.Ctx) error {
-	ctx := audit.WithRequestID(c.UserContext(), requestID(c))
+	ctx := api.WithReplays(audit.WithRequestID(c.UserContext(), requestID(c)), a.replays)
 	c.SetUserContext(ctx)
 	var token string
 	isAPI := strings.HasPrefix(c.Path(), "/api/")

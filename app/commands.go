@@ -29,6 +29,9 @@ usage:
                                   load N products with shops, cases and orders for benchmarks:
                                   C PM cases and shops (default N/50), L completed order lines (default 2N)
   atensi admin create-user --email E --password P --name N --role R [--unit U]
+  atensi admin rotate-keys [--batch N]
+                                  re-seal every sealed field still under a key of DATA_KEYS_OLD
+                                  with DATA_KEY, N rows per transaction (default 500)
 
 Configuration comes from environment variables; see README.md.
 `
@@ -78,11 +81,24 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, args []string) error
 			return err
 		}
 		return withServices(ctx, cfg, log, true, func(a *App) error {
+			metricsLn, err := net.Listen("tcp", cfg.MetricsAddr)
+			if err != nil {
+				return fmt.Errorf("listen on METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
+			}
 			ln, err := net.Listen("tcp", cfg.HTTPAddr)
 			if err != nil {
+				metricsLn.Close()
 				return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 			}
-			return a.Serve(ctx, ln, !*noWorkers)
+			// The metrics server lives as long as the public one: it stops
+			// when Serve has drained (or failed), so the last requests
+			// are still counted.
+			serveCtx, stopMetrics := context.WithCancel(context.WithoutCancel(ctx))
+			metricsDone := make(chan error, 1)
+			go func() { metricsDone <- a.ServeMetrics(serveCtx, metricsLn) }()
+			err = a.Serve(ctx, ln, !*noWorkers)
+			stopMetrics()
+			return errors.Join(err, <-metricsDone)
 		})
 	case "worker":
 		if err := parseFlags(flag.NewFlagSet("worker", flag.ContinueOnError), args); err != nil {
@@ -121,8 +137,19 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, args []string) error
 			return a.SeedScale(ctx, ScaleSize{Products: *scale, Cases: *cases, OrderLines: *lines})
 		})
 	case "admin":
+		if len(args) > 0 && args[0] == "rotate-keys" {
+			fs := flag.NewFlagSet("admin rotate-keys", flag.ContinueOnError)
+			batch := fs.Int("batch", 500, "rows re-sealed per transaction")
+			if err := parseFlags(fs, args[1:]); err != nil {
+				return err
+			}
+			if *batch < 1 {
+				return fmt.Errorf("%w: --batch must be at least 1", errUsage)
+			}
+			return withServices(ctx, cfg, log, true, func(a *App) error { return a.RotateKeys(ctx, *batch, os.Stdout) })
+		}
 		if len(args) == 0 || args[0] != "create-user" {
-			return fmt.Errorf("%w: admin knows one command: create-user", errUsage)
+			return fmt.Errorf("%w: admin knows two commands: create-user and rotate-keys", errUsage)
 		}
 		fs := flag.NewFlagSet("admin create-user", flag.ContinueOnError)
 		email := fs.String("email", "", "login email")

@@ -3,9 +3,11 @@ package app
 import (
 	"encoding/base64"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,6 +22,7 @@ type Config struct {
 	Env             string // development | test | production
 	DatabaseURL     string
 	HTTPAddr        string
+	MetricsAddr     string // GET /metrics listens here, never on HTTPAddr (CONTRACT.md)
 	BaseURL         string
 	S3Endpoint      string
 	S3AccessKey     string
@@ -29,7 +32,9 @@ type Config struct {
 	StripeSecretKey string
 	StripeWebhook   string
 	StripeAPIURL    string
-	DataKey         []byte // 32 bytes, for field encryption
+	DataKey         []byte   // 32 bytes: the current key that seals fields and derives the others
+	OldDataKeys     [][]byte // DATA_KEYS_OLD: retired keys still read until rotate-keys re-seals their rows
+	TrustedProxies  []string // TRUSTED_PROXIES: CIDRs whose X-Forwarded-For names the client
 	// MediaBaseURL is where browsers load product photos: the app's /media
 	// by default, or a CDN in front of the bucket.
 	MediaBaseURL    string
@@ -48,8 +53,9 @@ type Config struct {
 	LogLevel               string
 }
 
-// devDataKey only ever protects demo data: LoadConfig refuses it outside
-// development so a real deployment cannot start with a key that is public.
+// devDataKey only ever protects demo data: LoadConfig refuses it in
+// production, and under APP_ENV=test outside go test, so a real deployment
+// cannot start with a key that is public.
 const devDataKey = "ZGV2LW9ubHktZGF0YS1rZXktbm90LWZvci1wcm9kISE="
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main,
@@ -65,6 +71,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Env:             get("APP_ENV", "development"),
 		DatabaseURL:     get("DATABASE_URL", "postgres://atensi:atensi@127.0.0.1:5432/atensi?sslmode=disable"),
 		HTTPAddr:        get("HTTP_ADDR", ":8080"),
+		MetricsAddr:     get("METRICS_ADDR", "127.0.0.1:9091"),
 		BaseURL:         get("BASE_URL", "http://localhost:8080"),
 		S3Endpoint:      get("S3_ENDPOINT", "127.0.0.1:9000"),
 		S3AccessKey:     get("S3_ACCESS_KEY", "minioadmin"),
@@ -94,6 +101,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if _, _, err := splitHostPort(c.HTTPAddr); err != nil {
 		bad("HTTP_ADDR", "want host:port such as :8080, got %q", c.HTTPAddr)
+	}
+	if _, _, err := splitHostPort(c.MetricsAddr); err != nil {
+		bad("METRICS_ADDR", "want host:port such as 127.0.0.1:9091, got %q", c.MetricsAddr)
+	} else if c.MetricsAddr == c.HTTPAddr {
+		bad("METRICS_ADDR", "must differ from HTTP_ADDR: metrics are never served on the public address")
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("BASE_URL", "want an absolute http(s) URL, got %q", c.BaseURL)
@@ -129,18 +141,48 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 
 	key := get("DATA_KEY", "")
-	if key == "" {
-		if c.Env == "production" {
-			bad("DATA_KEY", "required outside development: base64 of 32 random bytes (openssl rand -base64 32)")
-		}
-		key = devDataKey
-	} else if key == devDataKey && c.Env == "production" {
+	switch {
+	case key == "" && c.Env == "production":
+		bad("DATA_KEY", "required outside development: base64 of 32 random bytes (openssl rand -base64 32)")
+	case (key == "" || key == devDataKey) && c.Env == "production":
 		bad("DATA_KEY", "the development key must not be used in production")
+	case (key == "" || key == devDataKey) && c.Env == "test" && !testing.Testing():
+		// APP_ENV=test is for go test; a test deployment reachable by
+		// others must not seal real-looking data with a public key.
+		bad("DATA_KEY", "APP_ENV=test uses the public development key only under go test; set a key of its own")
+	}
+	if key == "" {
+		key = devDataKey
 	}
 	if raw, err := base64.StdEncoding.DecodeString(key); err != nil || len(raw) != 32 {
 		bad("DATA_KEY", "must be base64 of exactly 32 bytes")
 	} else {
 		c.DataKey = raw
+	}
+	if v := get("DATA_KEYS_OLD", ""); v != "" {
+		for i, k := range strings.Split(v, ",") {
+			raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(k))
+			if err != nil || len(raw) != 32 {
+				bad("DATA_KEYS_OLD", "key %d: must be base64 of exactly 32 bytes, keys separated by commas", i+1)
+				continue
+			}
+			c.OldDataKeys = append(c.OldDataKeys, raw)
+		}
+	}
+	if c.Env == "production" && (c.S3AccessKey == "minioadmin" || c.S3SecretKey == "minioadmin") {
+		bad("S3_ACCESS_KEY", "the default MinIO credentials (minioadmin) must not be used in production; set S3_ACCESS_KEY and S3_SECRET_KEY")
+	}
+	if v := get("TRUSTED_PROXIES", ""); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			if _, err := netip.ParsePrefix(p); err != nil {
+				if _, err := netip.ParseAddr(p); err != nil {
+					bad("TRUSTED_PROXIES", "want CIDRs or addresses separated by commas such as 10.0.0.0/8,192.0.2.7, got %q", p)
+					continue
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
 	}
 
 	c.ShutdownTimeout = 20 * time.Second

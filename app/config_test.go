@@ -1,6 +1,8 @@
 package app
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -37,6 +39,10 @@ func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 		{map[string]string{"PAYOUT_RECEIPT_DAYS": "dua minggu"}, "PAYOUT_RECEIPT_DAYS"},
 		{map[string]string{"PAYOUT_CASH_PROOF_OVER_IDR": "-1"}, "PAYOUT_CASH_PROOF_OVER_IDR"},
 		{map[string]string{"PAYOUT_CASH_PROOF_OVER_IDR": "Rp1.000.000"}, "PAYOUT_CASH_PROOF_OVER_IDR"},
+		{map[string]string{"METRICS_ADDR": "9091"}, "METRICS_ADDR"},
+		{map[string]string{"DATA_KEYS_OLD": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=,c2hvcnQ="}, "DATA_KEYS_OLD"},
+		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, "TRUSTED_PROXIES"},
+		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/33"}, "TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		_, err := LoadConfig(func(k string) string { return tt.env[k] })
@@ -69,7 +75,8 @@ func TestLoadConfigDoesNotEchoPasswords(t *testing.T) {
 }
 
 func TestLoadConfigProductionKey(t *testing.T) {
-	env := map[string]string{"APP_ENV": "production", "DATA_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}
+	env := map[string]string{"APP_ENV": "production", "DATA_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"S3_ACCESS_KEY": "atensi-prod", "S3_SECRET_KEY": "a-long-secret-of-its-own"}
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	if err != nil || string(cfg.DataKey) != "0123456789abcdef0123456789abcdef" {
 		t.Fatalf("LoadConfig = %v (key %q)", err, cfg.DataKey)
@@ -77,5 +84,50 @@ func TestLoadConfigProductionKey(t *testing.T) {
 	env["DATA_KEY"] = devDataKey
 	if _, err := LoadConfig(func(k string) string { return env[k] }); err == nil {
 		t.Fatal("the public development key must be refused in production")
+	}
+}
+
+func TestLoadConfigProductionRefusesDefaultMinIOCredentials(t *testing.T) {
+	env := map[string]string{"APP_ENV": "production", "DATA_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"S3_ACCESS_KEY": "atensi-prod", "S3_SECRET_KEY": "a-long-secret-of-its-own"}
+	if _, err := LoadConfig(func(k string) string { return env[k] }); err != nil {
+		t.Fatalf("production with credentials of its own: %v", err)
+	}
+	for _, name := range []string{"S3_ACCESS_KEY", "S3_SECRET_KEY"} {
+		prod := maps.Clone(env)
+		delete(prod, name) // the default, minioadmin
+		if _, err := LoadConfig(func(k string) string { return prod[k] }); err == nil || !strings.Contains(err.Error(), "minioadmin") {
+			t.Errorf("production without %s: %v, want the default MinIO credentials refused", name, err)
+		}
+		prod[name] = "minioadmin"
+		if _, err := LoadConfig(func(k string) string { return prod[k] }); err == nil {
+			t.Errorf("production with %s=minioadmin must be refused", name)
+		}
+	}
+	// Development keeps its working default.
+	if _, err := LoadConfig(func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadConfigOldKeysAndTrustedProxies(t *testing.T) {
+	env := map[string]string{
+		"DATA_KEYS_OLD":   "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=, QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk=",
+		"TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,2001:db8::/32",
+	}
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.OldDataKeys) != 2 || string(cfg.OldDataKeys[0]) != "0123456789abcdef0123456789abcdef" || string(cfg.OldDataKeys[1]) != "ABCDEFGHIJKLMNOPQRSTUVWXYZ456789" {
+		t.Errorf("DATA_KEYS_OLD = %q", cfg.OldDataKeys)
+	}
+	if !slices.Equal(cfg.TrustedProxies, []string{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"}) {
+		t.Errorf("TRUSTED_PROXIES = %q", cfg.TrustedProxies)
+	}
+	// Under go test, APP_ENV=test may use the development key; the binary
+	// outside tests may not (TestCommandRejectsBadConfiguration).
+	if _, err := LoadConfig(func(k string) string { return map[string]string{"APP_ENV": "test"}[k] }); err != nil {
+		t.Fatalf("APP_ENV=test under go test: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,56 +13,120 @@ import (
 
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage/storagetest"
 )
 
-func (w *world) tryLogin(t *testing.T, a *App, email, password string) (int, string) {
+// tryLoginFrom logs in through a proxy that names the client in
+// X-Forwarded-For (app.Test's peer is 0.0.0.0, the trusted proxy here).
+func tryLoginFrom(t *testing.T, a *App, email, password, forwardedFor string) (int, int) {
 	t.Helper()
 	req := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)))
 	req.Header.Set("Content-Type", "application/json")
+	if forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+	}
 	resp, err := a.HTTP().Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, resp.Header.Get("Retry-After")
+	retry, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+	return resp.StatusCode, retry
 }
 
-func TestBruteForceIsThrottledAndSurvivesRestart(t *testing.T) {
-	w := newWorld(t)
-	const email = "seller@uji.id"
-	var statuses []int
-	for i := 0; i < 20; i++ {
-		status, retry := w.tryLogin(t, w.a, email, "tebak-tebakan-"+strconv.Itoa(i))
-		statuses = append(statuses, status)
-		if status == 429 {
-			if s, err := strconv.Atoi(retry); err != nil || s < 1 || s > 15*60 {
-				t.Fatalf("429 without a sensible Retry-After: %q", retry)
-			}
+func behindProxy(t *testing.T) *world {
+	t.Helper()
+	clock := newTestClock()
+	cfg := testConfig(t)
+	cfg.TrustedProxies = []string{"0.0.0.0/32", "10.0.0.0/8"}
+	db := storagetest.DB(t)
+	objects, _ := storagetest.Objects(t)
+	return newWorldOn(t, mustNew(t, cfg, db, objects, WithClock(clock.Now)), clock)
+}
+
+func TestLoginBacksOffPerAccountAndAddress(t *testing.T) {
+	w := behindProxy(t)
+	const email, attacker, owner = "supa@uji.id", "198.51.100.66", "203.0.113.20"
+	// A few mistakes cost nothing; then each failure from that address
+	// doubles the wait, even for the right password.
+	for i := range 3 {
+		if s, _ := tryLoginFrom(t, w.a, email, "tebakan-"+strconv.Itoa(i), attacker); s != 401 {
+			t.Fatalf("failure %d = %d, want 401", i+1, s)
 		}
 	}
-	if statuses[0] != 401 || statuses[9] != 401 || statuses[10] != 429 || statuses[19] != 429 {
-		t.Fatalf("20 wrong passwords answered %v; want 401 ten times, then 429", statuses)
+	var waits []int
+	for i := range 4 {
+		s, retry := tryLoginFrom(t, w.a, email, "tebakan-lagi", attacker)
+		if s != 429 || retry < 1 {
+			t.Fatalf("attempt right after failure %d = %d (Retry-After %d), want 429", 3+i, s, retry)
+		}
+		waits = append(waits, retry)
+		w.clock.Advance(time.Duration(retry) * time.Second)
+		if s, _ := tryLoginFrom(t, w.a, email, "tebakan-lagi-"+strconv.Itoa(i), attacker); s != 401 {
+			t.Fatalf("after waiting %ds = %d, want the password checked (401)", retry, s)
+		}
 	}
-	if status, _ := w.tryLogin(t, w.a, email, worldPassword); status != 429 {
-		t.Fatalf("the right password while throttled = %d, want 429", status)
+	if !slices.Equal(waits, []int{1, 2, 4, 8}) {
+		t.Fatalf("waits after 3, 4, 5 and 6 failures = %v, want 1, 2, 4, 8 seconds", waits)
+	}
+	if s, _ := tryLoginFrom(t, w.a, email, worldPassword, attacker); s != 429 {
+		t.Fatalf("the right password from the delayed address = %d, want 429", s)
+	}
+	// The attacker hammers on (20 attempts): the owner elsewhere still gets in.
+	for range 20 {
+		tryLoginFrom(t, w.a, email, "tebakan-terus", attacker)
+	}
+	if s, _ := tryLoginFrom(t, w.a, email, worldPassword, owner); s != 200 {
+		t.Fatalf("the right password from another address = %d, want 200", s)
+	}
+	// Forging the left of X-Forwarded-For does not make the attacker the
+	// owner: the trusted proxy appended the attacker's real address.
+	if s, _ := tryLoginFrom(t, w.a, email, worldPassword, owner+", "+attacker); s != 429 {
+		t.Fatalf("a forged X-Forwarded-For = %d, want still 429", s)
+	}
+	// A chain through a second trusted proxy names the client to its left.
+	if s, _ := tryLoginFrom(t, w.a, email, worldPassword, attacker+", 10.1.2.3"); s != 429 {
+		t.Fatalf("through two proxies = %d, want the attacker's address still delayed", s)
 	}
 
-	// Another instance over the same database (a restart, or a second
-	// server behind the load balancer) throttles too.
-	restarted := mustNew(t, testConfig(t), w.a.db, w.a.objects, WithClock(w.clock.Now))
-	if status, _ := w.tryLogin(t, restarted, email, worldPassword); status != 429 {
-		t.Fatalf("after restart the right password = %d, want still 429", status)
+	// The delay survives a restart (or another instance).
+	restarted := mustNew(t, w.a.cfg, w.a.db, w.a.objects, WithClock(w.clock.Now))
+	if s, _ := tryLoginFrom(t, restarted, email, worldPassword, attacker); s != 429 {
+		t.Fatalf("after restart = %d, want still 429", s)
 	}
-	// Other accounts are not locked out by someone guessing this one.
-	if status, _ := w.tryLogin(t, restarted, "buyer@uji.id", worldPassword); status != 200 {
-		t.Fatalf("another account = %d, want 200", status)
-	}
-
 	w.clock.Advance(15*time.Minute + time.Second)
-	if status, _ := w.tryLogin(t, restarted, email, worldPassword); status != 200 {
-		t.Fatalf("after the window the right password = %d, want 200", status)
+	if s, _ := tryLoginFrom(t, restarted, email, worldPassword, attacker); s != 200 {
+		t.Fatalf("after the window the right password = %d, want 200", s)
 	}
-	if status, _ := w.tryLogin(t, restarted, email, "salah-lagi-sekali"); status != 401 {
-		t.Fatalf("a success resets the account's run: got %d, want 401", status)
+}
+
+func TestAccountWideLimitSparesCleanClients(t *testing.T) {
+	w := behindProxy(t)
+	const email = "supa@uji.id"
+	// Many addresses, one guess each: the account reaches its limit.
+	for i := range 25 {
+		if s, _ := tryLoginFrom(t, w.a, email, "tebakan-tersebar", fmt.Sprintf("198.51.100.%d", i+1)); s != 401 && s != 429 {
+			t.Fatalf("guess %d = %d", i, s)
+		}
+	}
+	if s, _ := tryLoginFrom(t, w.a, email, worldPassword, "198.51.100.7"); s != 429 {
+		t.Fatalf("an address that failed, past the account's limit = %d, want 429", s)
+	}
+	if s, _ := tryLoginFrom(t, w.a, email, "tebakan-baru", "198.51.100.200"); s != 401 {
+		t.Fatalf("a fresh address may still try = %d, want 401", s)
+	}
+	if s, _ := tryLoginFrom(t, w.a, email, worldPassword, "203.0.113.20"); s != 200 {
+		t.Fatalf("the owner from a clean address = %d, want 200", s)
+	}
+}
+
+func TestForwardedForIgnoredFromUntrustedPeers(t *testing.T) {
+	w := newWorld(t) // no TRUSTED_PROXIES: the header is the client's claim
+	const email = "supa@uji.id"
+	for i := range 4 {
+		tryLoginFrom(t, w.a, email, "tebakan", fmt.Sprintf("198.51.100.%d", i+1))
+	}
+	if s, _ := tryLoginFrom(t, w.a, email, worldPassword, "203.0.113.20"); s != 429 {
+		t.Fatalf("a made-up X-Forwarded-For from an untrusted peer = %d, want 429 (it is the same client)", s)
 	}
 }
 
@@ -69,11 +134,11 @@ func TestThrottlePerAddress(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	client := accounts.Client{IP: "203.0.113.7"}
-	// One address spraying many accounts is stopped even though no single
-	// account reaches its own limit.
+	// One address spraying many accounts, one guess each, is stopped even
+	// though no account reaches its own limit.
 	var err error
 	for i := 0; i < 60; i++ {
-		_, _, err = w.a.accounts.Login(ctx, fmt.Sprintf("orang%d@uji.id", i%12), "bukan-sandinya-x", client)
+		_, _, err = w.a.accounts.Login(ctx, fmt.Sprintf("orang%d@uji.id", i), "bukan-sandinya-x", client)
 		if errors.Is(err, domain.ErrRateLimited) {
 			break
 		}

@@ -2,11 +2,12 @@ package app
 
 import (
 	"context"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -53,14 +54,23 @@ func (m *metrics) observe(c *fiber.Ctx) error {
 		p, _ := problemFor(err)
 		status = p.Status
 	}
+	// The registry keeps label values for good, and c.Method() points into
+	// fasthttp's request buffer, which the next request on the connection
+	// overwrites: a kept "GET" later reads "GETT" and /metrics fails for
+	// good. The route pattern is the router's own string and stays.
+	method := strings.Clone(c.Method())
 	route := routeLabel(c)
-	m.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(c.Method(), route).Observe(time.Since(start).Seconds())
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	return err
 }
 
-func (m *metrics) handler() fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+// handler serves the registry in the Prometheus text format. It is mounted
+// only on the metrics listener (METRICS_ADDR), never on the public one.
+func (m *metrics) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 // routeLabel is the matched route pattern, or "unmatched" when only

@@ -4,11 +4,15 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/api"
 )
 
 const requestIDHeader = "X-Request-ID"
@@ -40,6 +44,50 @@ func setRequestID(c *fiber.Ctx) {
 func requestID(c *fiber.Ctx) string {
 	id, _ := c.Locals(requestIDHeader).(string)
 	return id
+}
+
+// withClientAddr works out who is calling. Behind the proxies listed in
+// TRUSTED_PROXIES (Fiber checks the peer against them) the client is the
+// last address in X-Forwarded-For that is not one of those proxies: each
+// proxy appends the peer it saw, so entries left of it are whatever the
+// client claimed. Fiber's own c.IP() would take the leftmost, which anyone
+// can forge, so it is not used for this.
+func withClientAddr(trusted []netip.Prefix) fiber.Handler {
+	isTrusted := func(a netip.Addr) bool {
+		return slices.ContainsFunc(trusted, func(p netip.Prefix) bool { return p.Contains(a.Unmap()) })
+	}
+	return func(c *fiber.Ctx) error {
+		addr := c.Context().RemoteIP().String()
+		if c.IsProxyTrusted() {
+			ips := c.IPs()
+			for i := len(ips) - 1; i >= 0; i-- {
+				a, err := netip.ParseAddr(strings.TrimSpace(ips[i]))
+				if err != nil {
+					break
+				}
+				addr = a.Unmap().String()
+				if !isTrusted(a) {
+					break
+				}
+			}
+		}
+		api.SetClientAddr(c, addr)
+		return c.Next()
+	}
+}
+
+// trustedPrefixes reads TRUSTED_PROXIES entries, which LoadConfig has
+// checked: CIDRs, or single addresses.
+func trustedPrefixes(entries []string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, e := range entries {
+		if p, err := netip.ParsePrefix(e); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(e); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		}
+	}
+	return out
 }
 
 // withAccessLog writes one structured line per request. Query strings are

@@ -4,12 +4,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/frontend"
+	"github.com/sentrakreasi/atensi/vault"
 )
+
+// csrfKey signs the pages' form tokens: derived for that use alone, since
+// a CSRF token is an HMAC that anyone can collect (package vault).
+func csrfKey(dataKey []byte) []byte { return vault.DeriveKey(dataKey, "csrf") }
 
 // pages mounts the web pages after the API, and lets them render the
 // friendly error page for browsers.
 func (a *App) pages() error {
-	p, err := frontend.New(frontend.Config{BaseURL: a.cfg.BaseURL, Secure: a.secure(), Key: a.cfg.DataKey}, a.log,
+	p, err := frontend.New(frontend.Config{BaseURL: a.cfg.BaseURL, Secure: a.secure(), Key: csrfKey(a.cfg.DataKey)}, a.log,
 		frontend.Services{Accounts: a.accounts, Cases: a.cases, Catalog: a.catalog, Orders: a.orders, Payouts: a.payouts, Outbox: a.outbox})
 	if err != nil {
 		return err

@@ -27,7 +27,7 @@ func TestPageFormsNeedTheirCSRFToken(t *testing.T) {
 	}
 	const creds = "email=buyer%40uji.id&password=" + worldPassword
 	seed := "a-csrf-cookie-value-long-enough"
-	good := frontend.CSRFToken(w.a.cfg.DataKey, seed)
+	good := frontend.CSRFToken(csrfKey(w.a.cfg.DataKey), seed)
 	for _, tt := range []struct {
 		name, cookie, form string
 		want               int
@@ -58,7 +58,7 @@ func TestLoginPageSetsCookieAndShowsErrors(t *testing.T) {
 		}
 	}
 	body, _ := io.ReadAll(resp.Body)
-	if csrfCookie == "" || !strings.Contains(string(body), `name="_csrf" value="`+frontend.CSRFToken(w.a.cfg.DataKey, csrfCookie)+`"`) {
+	if csrfCookie == "" || !strings.Contains(string(body), `name="_csrf" value="`+frontend.CSRFToken(csrfKey(w.a.cfg.DataKey), csrfCookie)+`"`) {
 		t.Fatal("the login form must carry the token of its CSRF cookie")
 	}
 	for _, c := range []string{`lang="id"`, `<label for="email">`, `autocomplete="current-password"`} {
@@ -67,7 +67,7 @@ func TestLoginPageSetsCookieAndShowsErrors(t *testing.T) {
 		}
 	}
 	send := func(form string) (int, string, string) {
-		req := httptest.NewRequest("POST", "/masuk", strings.NewReader(form+"&_csrf="+frontend.CSRFToken(w.a.cfg.DataKey, csrfCookie)))
+		req := httptest.NewRequest("POST", "/masuk", strings.NewReader(form+"&_csrf="+frontend.CSRFToken(csrfKey(w.a.cfg.DataKey), csrfCookie)))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Cookie", "atensi_csrf="+csrfCookie)
 		resp, err := w.a.HTTP().Test(req, -1)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/notify"
@@ -37,6 +39,8 @@ type App struct {
 	db       *storage.DB
 	objects  *storage.Objects
 	metrics  *metrics
+	vault    *vault.Vault
+	replays  *api.Replays
 	http     *fiber.App
 	workers  *river.Workers
 	periodic []*river.PeriodicJob
@@ -62,17 +66,22 @@ func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now 
 // that stripe-mock cannot play.
 func WithCards(g orders.Gateway) Option { return func(a *App) { a.cards = g } }
 
-// New wires the service over open connections; it starts nothing.
+// New wires the service over open connections; it starts nothing (it
+// reads, and on the first start writes, the pinned hash key: openVault).
 func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects, opts ...Option) (*App, error) {
 	a := &App{cfg: cfg, log: log, now: time.Now, db: db, objects: objects, metrics: newMetrics(db.Pool), workers: river.NewWorkers()}
 	for _, o := range opts {
 		o(a)
 	}
-	v, err := vault.New(cfg.DataKey)
+	vaultCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	v, err := openVault(vaultCtx, db, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("DATA_KEY: %w", err)
+		return nil, err
 	}
+	a.vault = v
 	clock := func() time.Time { return a.now() }
+	a.replays = &api.Replays{Vault: v, Now: clock}
 	a.accounts = accounts.NewService(db, clock)
 	a.cases = cases.NewService(db, v, a.accounts, clock)
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
@@ -100,9 +109,14 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 		IdleTimeout:           120 * time.Second,
 		ErrorHandler:          errorHandler(log, &a.pageErrors, a.secure()),
 		DisableStartupMessage: true,
+		// Only these peers may name the client (withClientAddr) or the
+		// scheme and host in X-Forwarded-* headers.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
 	})
 	a.http.Use(
 		withRequestID,
+		withClientAddr(trustedPrefixes(cfg.TrustedProxies)),
 		withAccessLog(log),
 		a.metrics.observe,
 		// Recover sits inside the logger and metrics so a panic is counted
@@ -130,7 +144,6 @@ func (a *App) HTTP() *fiber.App { return a.http }
 func (a *App) routes() {
 	a.http.Get("/healthz", healthz)
 	a.http.Get("/readyz", a.readyz)
-	a.http.Get("/metrics", a.metrics.handler())
 	v1 := a.http.Group("/api/v1")
 	accounts.NewHandler(a.accounts, a.secure()).Routes(v1)
 	casesAPI := cases.NewHandler(a.cases)
@@ -217,6 +230,25 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, withWorkers bool) erro
 		}
 	}
 	return serveErr
+}
+
+// ServeMetrics answers GET /metrics on ln until ctx is cancelled. ln is the
+// metrics listener (METRICS_ADDR), apart from the public one: what the
+// metrics tell (routes, pool and queue sizes, the Go runtime) is for the
+// operators' scraper, not for the internet.
+func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: a.metrics.handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	a.log.Info("serving metrics", "addr", ln.Addr().String())
+	select {
+	case err := <-served:
+		return fmt.Errorf("metrics: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
 }
 
 // Work runs only the background workers until ctx is cancelled.

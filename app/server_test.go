@@ -113,7 +113,7 @@ func TestCompression(t *testing.T) {
 	t.Parallel()
 	a := newTestApp(t)
 	for _, enc := range []string{"gzip", "br"} {
-		req := get("/metrics")
+		req := get("/api/v1/categories")
 		req.Header.Set("Accept-Encoding", enc)
 		if got := call(t, a, req, nil).Header.Get("Content-Encoding"); got != enc {
 			t.Errorf("Accept-Encoding %s: Content-Encoding = %q", enc, got)
@@ -128,9 +128,7 @@ func TestMetricsByRoute(t *testing.T) {
 	for _, p := range []string{"/test/items/1", "/test/items/2", "/nowhere"} {
 		call(t, a, get(p), nil)
 	}
-	resp := call(t, a, get("/metrics"), nil)
-	body, _ := io.ReadAll(resp.Body)
-	text := string(body)
+	text := scrape(t, a)
 	for _, want := range []string{
 		`http_requests_total{method="GET",route="/test/items/:id",status="200"} 2`,
 		`http_requests_total{method="GET",route="unmatched",status="404"} 1`,
@@ -158,9 +156,9 @@ func TestJobQueueDepthInMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(call(t, a, get("/metrics"), nil).Body)
-	if !strings.Contains(string(body), `job_queue_depth{queue="default",state="available"} 1`) {
-		t.Fatalf("queue depth missing from metrics:\n%s", grepLines(string(body), "job_"))
+	body := scrape(t, a)
+	if !strings.Contains(body, `job_queue_depth{queue="default",state="available"} 1`) {
+		t.Fatalf("queue depth missing from metrics:\n%s", grepLines(body, "job_"))
 	}
 }
 
