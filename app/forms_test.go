@@ -39,7 +39,7 @@ func (w *world) page(t *testing.T, actor, method, path, form string, cookies ...
 	}
 	var body io.Reader
 	if method == http.MethodPost {
-		body = strings.NewReader("_csrf=" + frontend.CSRFToken(w.a.cfg.DataKey, seed) + "&" + form)
+		body = strings.NewReader("_csrf=" + frontend.CSRFToken(csrfKey(w.a.cfg.DataKey), seed) + "&" + form)
 	}
 	req := httptest.NewRequest(method, path, body)
 	req.Header.Set("Cookie", cookie)

@@ -106,6 +106,14 @@ func TestRegistrationAnswersTheSameForATakenEmail(t *testing.T) {
 	if s, _, _ := send(t, w.a, "POST", "/api/v1/auth/login", `{"email":"baru@uji.id","password":"keripik-pisang-enak"}`, nil); s != 200 {
 		t.Fatalf("the new account logs in: %d", s)
 	}
+	// The page answers the same too: no session for the new account, which
+	// the taken one could not get.
+	for _, email := range []string{"halaman.baru@uji.id", "buyer@uji.id"} {
+		a := w.page(t, "anon", "POST", "/daftar", "name=Calon+Pembeli&email="+email+"&password=keripik-pisang-enak")
+		if a.status != 303 || a.location != "/masuk?ok=registered" || strings.Contains(a.header.Get("Set-Cookie"), "atensi_session") {
+			t.Errorf("register page with %s: %d %q %q, want 303 to /masuk?ok=registered and no session", email, a.status, a.location, a.header.Get("Set-Cookie"))
+		}
+	}
 }
 
 func checkoutBody(w *world) string {

@@ -175,7 +175,7 @@ func safeNext(next string, role access.Role) string {
 }
 
 func (p *Pages) loginForm(c *fiber.Ctx) error {
-	return p.render(c, fiber.StatusOK, "login", "login.title", loginForm{Next: c.Query("next")}, doneFlash(c, "reset.", []string{"done"}))
+	return p.render(c, fiber.StatusOK, "login", "login.title", loginForm{Next: c.Query("next")}, doneFlash(c, "login.done.", []string{"reset", "registered"}))
 }
 
 func (p *Pages) login(c *fiber.Ctx) error {
@@ -212,12 +212,10 @@ func (p *Pages) register(c *fiber.Ctx) error {
 	if _, err := p.accounts.Register(c.UserContext(), accounts.NewUser{Name: form.Name, Email: form.Email, Password: password}); err != nil {
 		return p.formFailed(c, "register", "register.title", form, err)
 	}
-	token, u, err := p.accounts.Login(c.UserContext(), form.Email, password, accounts.ClientOf(c))
-	if err != nil {
-		return err
-	}
-	c.Cookie(accounts.SessionCookieFor(token, u.Role, p.cfg.Secure))
-	return c.Redirect("/akun", fiber.StatusSeeOther)
+	// The same answer whether the email was free or already had an account
+	// (whose owner is mailed): logging the new account in at once would
+	// tell the two apart.
+	return c.Redirect("/masuk?ok=registered", fiber.StatusSeeOther)
 }
 
 // formFailed shows a form again with its errors, or the error page when
@@ -301,7 +299,7 @@ func (p *Pages) reset(c *fiber.Ctx) error {
 	if err := p.accounts.RedeemPasswordLink(c.UserContext(), token, c.FormValue("password")); err != nil {
 		return p.formFailed(c, "reset", "reset.title", map[string]string{"Token": token}, err)
 	}
-	return c.Redirect("/masuk?ok=done", fiber.StatusSeeOther)
+	return c.Redirect("/masuk?ok=reset", fiber.StatusSeeOther)
 }
 
 type usersData struct {
