@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/audit"
@@ -30,7 +31,7 @@ func (s *Service) CreateUnit(ctx context.Context, actor access.Actor, in NewUnit
 	if in.Kind != Balai && in.Kind != LKS {
 		v.Add("kind", "harus balai atau lks")
 	}
-	if l := len(in.Name); l < 3 || l > 200 {
+	if l := utf8.RuneCountInString(in.Name); l < 3 || l > 200 {
 		v.Add("name", "nama 3 sampai 200 karakter")
 	}
 	validateRegion(v, in.ProvinceCode, in.RegencyCode)

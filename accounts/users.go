@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/audit"
@@ -85,7 +86,7 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 	v := &domain.ValidationError{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = normalizeEmail(v, in.Email)
-	if in.Name == "" || len(in.Name) > 200 {
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
 		v.Add("name", "nama wajib diisi (maksimal 200 karakter)")
 	}
 	if !slices.Contains(access.Roles, in.Role) {

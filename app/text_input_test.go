@@ -40,3 +40,18 @@ func TestTextWithNULOrBrokenUTF8IsABadRequest(t *testing.T) {
 		})
 	}
 }
+
+// Lengths are counted in characters, as PostgreSQL's CHECK (length(...))
+// counts them: one emoji is one character, not four bytes that pass a
+// minimum of three and then fail the constraint as a 500.
+func TestTextLengthsCountCharacters(t *testing.T) {
+	w := newWorld(t)
+	for _, tc := range []struct{ actor, path, body string }{
+		{"admin", "/api/v1/units", `{"kind":"balai","name":"😀","province_code":"31","regency_code":"3171"}`},
+		{"staffA", "/api/v1/shops", `{"kind":"beneficiary","display_name":"😀😀","unit_id":"` + w.ids["unitA"] + `","case_id":"` + w.ids["caseAudited"] + `","owner_user_id":"` + w.ids["seller"] + `"}`},
+	} {
+		if got, b := w.do(t, tc.actor, "POST", tc.path, tc.body); got != 422 {
+			t.Errorf("POST %s %s = %d, want 422: %s", tc.path, tc.body, got, b)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
@@ -76,10 +77,10 @@ func (s *Service) CreateShop(ctx context.Context, actor access.Actor, in NewShop
 	if err := access.Can(actor, access.CreateShop, res, s.now()); err != nil {
 		return Shop{}, err
 	}
-	if l := len(in.DisplayName); l < 3 || l > 80 {
+	if l := utf8.RuneCountInString(in.DisplayName); l < 3 || l > 80 {
 		v.Add("display_name", "nama toko 3 sampai 80 karakter")
 	}
-	if len(in.Story) > 2000 {
+	if utf8.RuneCountInString(in.Story) > 2000 {
 		v.Add("story", "cerita maksimal 2000 karakter")
 	}
 	if in.Story != "" && !storyAllowed(facts, in.Kind) {

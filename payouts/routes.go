@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -138,14 +139,14 @@ func (s *Service) SetRoute(ctx context.Context, actor access.Actor, shopID strin
 	if in.PayeeKind == PayeePM && sh.Kind == catalog.WorkshopShop {
 		v.Add("payee_kind", "uang toko bengkel dibayarkan ke LKS, yang meneruskan bagian tiap PM")
 	}
-	if l := len(in.AccountName); l < 2 || l > 120 {
+	if l := utf8.RuneCountInString(in.AccountName); l < 2 || l > 120 {
 		v.Add("account_name", "nama penerima 2 sampai 120 karakter")
 	}
 	switch in.Method {
 	case Cash:
 		in.Bank, in.AccountNo = "", ""
 	case BankTransfer, EWallet:
-		if in.Bank == "" || len(in.Bank) > 80 {
+		if in.Bank == "" || utf8.RuneCountInString(in.Bank) > 80 {
 			v.Add("bank", "nama bank atau dompet digital wajib diisi (maksimal 80 karakter)")
 		}
 		if !accountNoPattern.MatchString(in.AccountNo) {
