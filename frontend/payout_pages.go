@@ -63,7 +63,7 @@ func (p *Pages) draftBatch(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	in := payouts.DraftInput{UnitID: actor.UnitID}
+	in := payouts.DraftInput{UnitID: actor.UnitID, FormToken: formToken(c)}
 	if raw := strings.TrimSpace(c.FormValue("min_amount_idr")); raw != "" {
 		n, perr := parseRupiah(raw)
 		if perr != nil {

@@ -2,6 +2,7 @@ package payouts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -45,6 +46,9 @@ const (
 type DraftInput struct {
 	UnitID       string     `json:"unit_id"`
 	MinAmountIDR domain.IDR `json:"min_amount_idr"`
+	// FormToken is the page form's one-time token: the same form sent
+	// again (a double tap, a reload) answers the batch the first made.
+	FormToken string `json:"-"`
 }
 
 // Batch is a payout batch as staff of its unit see it.
@@ -146,6 +150,11 @@ func (s *Service) Draft(ctx context.Context, actor access.Actor, in DraftInput) 
 	now := s.now().UTC()
 	b := Batch{ID: domain.NewID(), UnitID: in.UnitID, Status: Draft, MinAmountIDR: in.MinAmountIDR, CreatedBy: actor.UserID, CreatedAt: now}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if in.FormToken != "" {
+			if err := tx.Once(ctx, "payout-draft:"+in.UnitID+":"+in.FormToken, b.ID); err != nil {
+				return err
+			}
+		}
 		db := tx.DB.WithContext(ctx)
 		var cands []candidate
 		// Available balances are negative (owed to the shop); a shop at or
@@ -204,6 +213,10 @@ func (s *Service) Draft(ctx context.Context, actor access.Actor, in DraftInput) 
 		}
 		return s.step(ctx, tx.DB, actor, "payout_batch.draft", b.ID, "", map[string]any{"lines": len(lines), "total_idr": b.TotalIDR})
 	})
+	var rep *storage.Repeated
+	if errors.As(err, &rep) {
+		return s.batch(ctx, rep.Result)
+	}
 	if err != nil {
 		return Batch{}, err
 	}
@@ -318,6 +331,9 @@ func (s *Service) Cancel(ctx context.Context, actor access.Actor, id string) (Ba
 		if err != nil {
 			return err
 		}
+		if b.Status == Cancelled && b.CancelledBy != nil && *b.CancelledBy == actor.UserID {
+			return errRepeated // a double tap
+		}
 		if b.Status != Draft {
 			return domain.Errorf(domain.ErrConflict, "Hanya draf yang bisa dibatalkan; batch ini %s.", b.Status)
 		}
@@ -344,11 +360,15 @@ func (s *Service) Cancel(ctx context.Context, actor access.Actor, id string) (Ba
 		}
 		return s.step(ctx, tx.DB, actor, "payout_batch.cancel", id, "", nil)
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errRepeated) {
 		return Batch{}, err
 	}
 	return s.batch(ctx, id)
 }
+
+// errRepeated ends a transaction that finds its work already done by the
+// same person: the answer is the batch as it is.
+var errRepeated = errors.New("done before by the same person")
 
 // Approve is the checker's step: a supervisor of the unit who did not make
 // the batch.
@@ -361,6 +381,9 @@ func (s *Service) Approve(ctx context.Context, actor access.Actor, id string) (B
 		if b.CreatedBy == actor.UserID {
 			return domain.Errorf(domain.ErrForbidden, "Pembuat batch tidak boleh menyetujuinya; minta supervisor lain.")
 		}
+		if b.Status == Approved && b.ApprovedBy != nil && *b.ApprovedBy == actor.UserID {
+			return errRepeated // a double tap
+		}
 		if b.Status != Draft {
 			return domain.Errorf(domain.ErrConflict, "Hanya draf yang bisa disetujui; batch ini %s.", b.Status)
 		}
@@ -370,7 +393,7 @@ func (s *Service) Approve(ctx context.Context, actor access.Actor, id string) (B
 		}
 		return s.step(ctx, tx.DB, actor, "payout_batch.approve", id, "", nil)
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errRepeated) {
 		return Batch{}, err
 	}
 	return s.batch(ctx, id)

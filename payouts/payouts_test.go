@@ -128,8 +128,18 @@ func TestDraftsNeverTakeTheSameMoney(t *testing.T) {
 			t.Errorf("after cancel shop %s = %+v, want %+v", id, got, want)
 		}
 	}
-	if _, err := e.svc.Cancel(ctx, e.Staff, d1.ID); !errors.Is(err, domain.ErrConflict) {
-		t.Fatalf("cancelling twice: %v", err)
+	// A repeat by the same person answers the batch and moves nothing;
+	// anyone else is told it is no longer a draft.
+	if b, err := e.svc.Cancel(ctx, e.Staff, d1.ID); err != nil || b.Status != payouts.Cancelled {
+		t.Fatalf("cancelling twice: %v %v", b.Status, err)
+	}
+	if _, err := e.svc.Cancel(ctx, e.User(t, access.Staff), d1.ID); !errors.Is(err, domain.ErrConflict) {
+		t.Fatalf("another staff cancelling a cancelled batch: %v", err)
+	}
+	for id, want := range before {
+		if got := e.balance(t, id); got != want {
+			t.Errorf("after a second cancel shop %s = %+v, want %+v", id, got, want)
+		}
 	}
 
 	// Ten drafts at once: one takes the money, nine find none.
@@ -457,6 +467,64 @@ func TestSellerCashNeverWithdrawable(t *testing.T) {
 	if err != nil || len(my.Shops) != 1 || my.Balance.InPayoutIDR != 10000 || my.Balance.CashCollectedIDR != 70000 || len(my.Months) != 1 ||
 		my.Months[0].SalesIDR != 10000 || my.Months[0].Month != "2026-11" {
 		t.Fatalf("earnings: %+v %v", my, err)
+	}
+	e.checkLedger(t)
+}
+
+// TestRepeatedFormsAnswerTheFirstBatch: the draft form sent three times at
+// once (a double tap on a slow phone) makes one batch, and each copy
+// answers it; a second approve or cancel by the same person answers the
+// batch instead of an error.
+func TestRepeatedFormsAnswerTheFirstBatch(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	shop := e.PMShop(t, "Ulang")
+	e.earn(t, e.Product(t, shop, "Tas Ulang", 30000, 10).ID, 1)
+	var wg sync.WaitGroup
+	ids := make([]string, 3)
+	errs := make([]error, 3)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b, err := e.svc.Draft(ctx, e.Staff, payouts.DraftInput{UnitID: e.Unit.ID, FormToken: "form-token-of-the-draft-page"})
+			ids[i], errs[i] = b.ID, err
+		}()
+	}
+	wg.Wait()
+	for i := range ids {
+		if errs[i] != nil || ids[i] != ids[0] {
+			t.Fatalf("copy %d of the form: %q %v, want batch %q", i, ids[i], errs[i], ids[0])
+		}
+	}
+	var batches int64
+	e.DB.Gorm.Raw("SELECT count(*) FROM payout_batches").Scan(&batches)
+	if batches != 1 || e.balance(t, shop.ID).InPayoutIDR != 30000 {
+		t.Fatalf("%d batches, in payout %d: want one batch of Rp30.000", batches, e.balance(t, shop.ID).InPayoutIDR)
+	}
+	for range 2 {
+		if b, err := e.svc.Approve(ctx, e.sup, ids[0]); err != nil || b.Status != payouts.Approved {
+			t.Fatalf("approve (again): %+v %v", b.Status, err)
+		}
+	}
+	other := e.User(t, access.Supervisor)
+	if _, err := e.svc.Approve(ctx, other, ids[0]); !errors.Is(err, domain.ErrConflict) {
+		t.Fatalf("another supervisor approving an approved batch: %v, want a conflict", err)
+	}
+	e.checkLedger(t)
+
+	e.earn(t, e.Product(t, shop, "Tas Kedua", 20000, 10).ID, 1)
+	d, err := e.svc.Draft(ctx, e.Staff, payouts.DraftInput{UnitID: e.Unit.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if b, err := e.svc.Cancel(ctx, e.Staff, d.ID); err != nil || b.Status != payouts.Cancelled {
+			t.Fatalf("cancel (again): %+v %v", b.Status, err)
+		}
+	}
+	if got := e.balance(t, shop.ID); got.AvailableIDR != 20000 {
+		t.Fatalf("after a repeated cancel the shop has %d available, want 20000 once", got.AvailableIDR)
 	}
 	e.checkLedger(t)
 }
