@@ -136,6 +136,7 @@ func (a *App) routes() {
 	casesAPI.OutcomeRoutes(v1)
 	catalog.NewHandler(a.catalog).Routes(v1)
 	ordersAPI := orders.NewHandler(a.orders, a.cfg.StripeWebhook, a.secure())
+	ordersAPI.LogTo(a.log)
 	ordersAPI.Routes(v1)
 	ordersAPI.WebhookRoutes(a.http)
 	payouts.NewHandler(a.payouts).Routes(v1)

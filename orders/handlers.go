@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"log/slog"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,13 +17,17 @@ type Handler struct {
 	svc           *Service
 	webhookSecret string
 	secureCookie  bool
+	log           *slog.Logger
 }
 
 // NewHandler builds the handler; webhookSecret checks Stripe's signatures;
 // secureCookie marks the cart cookie Secure (https).
 func NewHandler(svc *Service, webhookSecret string, secureCookie bool) *Handler {
-	return &Handler{svc: svc, webhookSecret: webhookSecret, secureCookie: secureCookie}
+	return &Handler{svc: svc, webhookSecret: webhookSecret, secureCookie: secureCookie, log: slog.New(slog.DiscardHandler)}
 }
+
+// LogTo sends the handler's notes (webhooks that name no order of ours) to log.
+func (h *Handler) LogTo(log *slog.Logger) { h.log = log }
 
 // WebhookRoutes mounts the payment providers' webhooks (outside /api/v1).
 func (h *Handler) WebhookRoutes(r fiber.Router) {
@@ -51,7 +56,11 @@ func (h *Handler) stripeWebhook(c *fiber.Ctx) error {
 	}
 	outcome, err := h.svc.HandleCardEvent(c.UserContext(), e)
 	if err != nil {
-		return err
+		return err // a fault worth the provider's retry: 5xx
+	}
+	if unknownEvent(outcome) {
+		h.log.WarnContext(c.UserContext(), "stripe event names no order of ours", "event_id", e.ID, "type", e.Type,
+			"session_id", e.SessionID, "payment_id", e.PaymentID, "outcome", outcome)
 	}
 	return c.JSON(fiber.Map{"received": true, "outcome": outcome})
 }
