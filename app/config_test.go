@@ -3,6 +3,9 @@ package app
 import (
 	"strings"
 	"testing"
+
+	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/orders"
 )
 
 func TestLoadConfigDefaultsWork(t *testing.T) {
@@ -35,6 +38,11 @@ func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{map[string]string{"PAYOUT_RECEIPT_DAYS": "0"}, "PAYOUT_RECEIPT_DAYS"},
 		{map[string]string{"PAYOUT_RECEIPT_DAYS": "dua minggu"}, "PAYOUT_RECEIPT_DAYS"},
+		{map[string]string{"CHECKOUT_MAX_UNPAID_PER_IP": "-1"}, "CHECKOUT_MAX_UNPAID_PER_IP"},
+		{map[string]string{"CHECKOUT_MAX_UNPAID_PER_EMAIL": "tiga"}, "CHECKOUT_MAX_UNPAID_PER_EMAIL"},
+		{map[string]string{"CHECKOUT_MAX_PER_PRODUCT": "0"}, "CHECKOUT_MAX_PER_PRODUCT"},
+		{map[string]string{"CHECKOUT_MAX_PER_PRODUCT": "101"}, "CHECKOUT_MAX_PER_PRODUCT"},
+		{map[string]string{"IMAGE_WORKERS": "0"}, "IMAGE_WORKERS"},
 	}
 	for _, tt := range tests {
 		_, err := LoadConfig(func(k string) string { return tt.env[k] })
@@ -65,5 +73,18 @@ func TestLoadConfigProductionKey(t *testing.T) {
 	env["DATA_KEY"] = devDataKey
 	if _, err := LoadConfig(func(k string) string { return env[k] }); err == nil {
 		t.Fatal("the public development key must be refused in production")
+	}
+}
+
+func TestLoadConfigCheckoutLimitsAndImageWorkers(t *testing.T) {
+	cfg, err := LoadConfig(func(string) string { return "" })
+	if err != nil || cfg.Checkout != orders.DefaultLimits || cfg.ImageWorkers != catalog.DefaultImageWorkers {
+		t.Fatalf("defaults: %+v %d %v", cfg.Checkout, cfg.ImageWorkers, err)
+	}
+	env := map[string]string{"CHECKOUT_MAX_UNPAID_PER_IP": "0", "CHECKOUT_MAX_UNPAID_PER_EMAIL": "5", "CHECKOUT_MAX_PER_PRODUCT": "12", "IMAGE_WORKERS": "4"}
+	cfg, err = LoadConfig(func(k string) string { return env[k] })
+	want := orders.Limits{UnpaidPerIP: 0, UnpaidPerEmail: 5, PerProduct: 12}
+	if err != nil || cfg.Checkout != want || cfg.ImageWorkers != 4 {
+		t.Fatalf("set: %+v %d %v, want %+v and 4", cfg.Checkout, cfg.ImageWorkers, err, want)
 	}
 }

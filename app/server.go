@@ -76,11 +76,13 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.accounts = accounts.NewService(db, clock)
 	a.cases = cases.NewService(db, v, a.accounts, clock)
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
+	a.catalog.LimitImageJobs(cfg.ImageWorkers)
 	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
 	a.cases.CountListingsWith(a.catalog)
 	// A Balai's dashboard sums the live month for every PM: views within
 	// half a minute share one sum (a consent still counts at once).
 	a.orders = orders.NewService(db, a.catalog, a.cases, cfg.BaseURL, clock)
+	a.orders.SetLimits(cfg.Checkout)
 	settings := payouts.DefaultSettings
 	settings.ReceiptDays = cfg.PayoutReceiptDays
 	a.payouts = payouts.NewService(db, objects, v, a.catalog, a.accounts, a.cases, a.orders, settings, clock)

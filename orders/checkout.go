@@ -8,9 +8,11 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/catalog"
@@ -31,6 +33,9 @@ type CheckoutInput struct {
 		Address string `json:"address"`
 	} `json:"shipping"`
 	PaymentMethod string `json:"payment_method"`
+	// ClientIP is the address the checkout came from (c.IP(), copied), which
+	// the unpaid-checkout limit counts by; never read from the body.
+	ClientIP string `json:"-"`
 }
 
 // Item is a product and how many of it.
@@ -47,6 +52,7 @@ type groupRow struct {
 	BuyerPhone        string
 	ShippingMethod    string
 	ShippingAddress   string
+	ClientIP          *string `gorm:"column:client_ip"`
 	PaymentMethod     string
 	PaymentStatus     string
 	PaymentRef        string
@@ -106,11 +112,14 @@ func quantities(v *domain.ValidationError, items []Item) map[string]int {
 func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutInput) (Group, error) {
 	v := &domain.ValidationError{}
 	q := quantities(v, in.Items)
+	s.checkPerProduct(v, in.Items)
 	in.Buyer.Name = strings.TrimSpace(in.Buyer.Name)
 	in.Buyer.Email = strings.ToLower(strings.TrimSpace(in.Buyer.Email))
 	in.Buyer.Phone = strings.TrimSpace(in.Buyer.Phone)
 	if in.Buyer.Name == "" || len(in.Buyer.Name) > 100 {
 		v.Add("buyer.name", "nama penerima wajib diisi")
+	} else if strings.ContainsFunc(in.Buyer.Name, unicode.IsControl) {
+		v.Add("buyer.name", "nama penerima hanya satu baris, tanpa karakter kendali")
 	}
 	if a, err := mail.ParseAddress(in.Buyer.Email); err != nil || a.Address != in.Buyer.Email {
 		v.Add("buyer.email", "email tidak valid")
@@ -150,8 +159,15 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	if actor.Role == access.Buyer {
 		g.BuyerUserID = &actor.UserID
 	}
+	if ip, err := netip.ParseAddr(in.ClientIP); err == nil {
+		addr := ip.Unmap().String()
+		g.ClientIP = &addr
+	}
 	var refs []OrderRef
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := s.holdUnpaid(ctx, tx, deref(g.ClientIP), g.BuyerEmail, now); err != nil {
+			return err
+		}
 		sellables, err := s.catalog.Quote(ctx, tx, q)
 		if err != nil {
 			return err
@@ -261,6 +277,13 @@ func record(tx *storage.Tx, orderID string, from, to Status, event string, actor
 		return fmt.Errorf("order history: %w", err)
 	}
 	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func newToken() string {
