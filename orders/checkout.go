@@ -160,7 +160,11 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 		g.BuyerUserID = &actor.UserID
 	}
 	if ip, err := netip.ParseAddr(in.ClientIP); err == nil {
-		addr := ip.Unmap().String()
+		ip = ip.Unmap()
+		if ip.Is6() { // one IPv6 client picks its addresses from a whole /64
+			ip = netip.PrefixFrom(ip, 64).Masked().Addr()
+		}
+		addr := ip.String()
 		g.ClientIP = &addr
 	}
 	var refs []OrderRef

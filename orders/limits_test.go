@@ -54,6 +54,14 @@ func TestUnpaidCheckoutsPerAddress(t *testing.T) {
 	if _, err := svc.Checkout(ctx, access.Actor{}, from("::ffff:203.0.113.7", 4)); !limited(err) {
 		t.Fatalf("the same address written as IPv4-mapped IPv6: %v, want refused", err)
 	}
+	for n, ip := range []string{"2001:db8:1:2::a", "2001:db8:1:2:ffff::b"} {
+		if _, err := svc.Checkout(ctx, access.Actor{}, from(ip, 20+n)); err != nil {
+			t.Fatalf("IPv6 checkout %d: %v", n+1, err)
+		}
+	}
+	if _, err := svc.Checkout(ctx, access.Actor{}, from("2001:db8:1:2::c", 22)); !limited(err) {
+		t.Fatalf("a third address of the same IPv6 /64: %v, want refused", err)
+	}
 
 	// Paid: it no longer holds stock unpaid, so there is room again.
 	if _, err := svc.ConfirmTransfer(ctx, w.Staff, held[0].ID, held[0].Payment.Instructions.Reference); err != nil {
