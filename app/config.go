@@ -12,7 +12,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/orders"
 	"github.com/sentrakreasi/atensi/payouts"
 )
 
@@ -50,7 +52,12 @@ type Config struct {
 	// PayoutCashProofOverIDR: a payout line paid in cash above it needs a
 	// proof photo or a second person (0: every cash line).
 	PayoutCashProofOverIDR domain.IDR
-	LogLevel               string
+	// Checkout bounds unpaid checkouts per client address and buyer email,
+	// and how many of one product a checkout may take.
+	Checkout orders.Limits
+	// ImageWorkers is how many photos an instance processes at once.
+	ImageWorkers int
+	LogLevel     string
 }
 
 // devDataKey only ever protects demo data: LoadConfig refuses it in
@@ -221,6 +228,22 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			c.PayoutCashProofOverIDR = domain.IDR(n)
 		}
 	}
+	count := func(name string, def, lo, hi int, want string) int {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			bad(name, "want %s, got %q", want, v)
+			return def
+		}
+		return n
+	}
+	c.Checkout.UnpaidPerIP = count("CHECKOUT_MAX_UNPAID_PER_IP", orders.DefaultLimits.UnpaidPerIP, 0, 10_000, "a whole number from 0 (no limit) to 10000")
+	c.Checkout.UnpaidPerEmail = count("CHECKOUT_MAX_UNPAID_PER_EMAIL", orders.DefaultLimits.UnpaidPerEmail, 0, 1000, "a whole number from 0 (no limit) to 1000")
+	c.Checkout.PerProduct = count("CHECKOUT_MAX_PER_PRODUCT", orders.DefaultLimits.PerProduct, 1, 100, "a whole number from 1 to 100")
+	c.ImageWorkers = count("IMAGE_WORKERS", catalog.DefaultImageWorkers, 1, 64, "a whole number from 1 to 64")
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/orders"
 )
 
 func TestLoadConfigDefaultsWork(t *testing.T) {
@@ -43,6 +46,11 @@ func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 		{map[string]string{"DATA_KEYS_OLD": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=,c2hvcnQ="}, "DATA_KEYS_OLD"},
 		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, "TRUSTED_PROXIES"},
 		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/33"}, "TRUSTED_PROXIES"},
+		{map[string]string{"CHECKOUT_MAX_UNPAID_PER_IP": "-1"}, "CHECKOUT_MAX_UNPAID_PER_IP"},
+		{map[string]string{"CHECKOUT_MAX_UNPAID_PER_EMAIL": "tiga"}, "CHECKOUT_MAX_UNPAID_PER_EMAIL"},
+		{map[string]string{"CHECKOUT_MAX_PER_PRODUCT": "0"}, "CHECKOUT_MAX_PER_PRODUCT"},
+		{map[string]string{"CHECKOUT_MAX_PER_PRODUCT": "101"}, "CHECKOUT_MAX_PER_PRODUCT"},
+		{map[string]string{"IMAGE_WORKERS": "0"}, "IMAGE_WORKERS"},
 	}
 	for _, tt := range tests {
 		_, err := LoadConfig(func(k string) string { return tt.env[k] })
@@ -129,5 +137,18 @@ func TestLoadConfigOldKeysAndTrustedProxies(t *testing.T) {
 	// outside tests may not (TestCommandRejectsBadConfiguration).
 	if _, err := LoadConfig(func(k string) string { return map[string]string{"APP_ENV": "test"}[k] }); err != nil {
 		t.Fatalf("APP_ENV=test under go test: %v", err)
+	}
+}
+
+func TestLoadConfigCheckoutLimitsAndImageWorkers(t *testing.T) {
+	cfg, err := LoadConfig(func(string) string { return "" })
+	if err != nil || cfg.Checkout != orders.DefaultLimits || cfg.ImageWorkers != catalog.DefaultImageWorkers {
+		t.Fatalf("defaults: %+v %d %v", cfg.Checkout, cfg.ImageWorkers, err)
+	}
+	env := map[string]string{"CHECKOUT_MAX_UNPAID_PER_IP": "0", "CHECKOUT_MAX_UNPAID_PER_EMAIL": "5", "CHECKOUT_MAX_PER_PRODUCT": "12", "IMAGE_WORKERS": "4"}
+	cfg, err = LoadConfig(func(k string) string { return env[k] })
+	want := orders.Limits{UnpaidPerIP: 0, UnpaidPerEmail: 5, PerProduct: 12}
+	if err != nil || cfg.Checkout != want || cfg.ImageWorkers != 4 {
+		t.Fatalf("set: %+v %d %v, want %+v and 4", cfg.Checkout, cfg.ImageWorkers, err, want)
 	}
 }

@@ -47,7 +47,7 @@ func problemFor(err error) (p Problem, internal bool) {
 	switch {
 	case errors.As(err, &rl):
 		return Problem{Type: "/problems/rate-limited", Title: "Too Many Requests", Status: http.StatusTooManyRequests,
-			Detail:     fmt.Sprintf("Terlalu banyak percobaan. Coba lagi dalam %d menit.", int(math.Ceil(rl.RetryAfter.Minutes()))),
+			Detail:     detail(err, fmt.Sprintf("Terlalu banyak percobaan. Coba lagi dalam %d menit.", int(math.Ceil(rl.RetryAfter.Minutes())))),
 			retryAfter: rl.RetryAfter}, false
 	case errors.As(err, &ve):
 		return Problem{Type: "/problems/validation", Title: "Data yang dikirim tidak valid", Status: http.StatusUnprocessableEntity,

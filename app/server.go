@@ -85,11 +85,13 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.accounts = accounts.NewService(db, clock)
 	a.cases = cases.NewService(db, v, a.accounts, clock)
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
+	a.catalog.LimitImageJobs(cfg.ImageWorkers)
 	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
 	a.cases.CountListingsWith(a.catalog)
 	// A Balai's dashboard sums the live month for every PM: views within
 	// half a minute share one sum (a consent still counts at once).
 	a.orders = orders.NewService(db, a.catalog, a.cases, cfg.BaseURL, clock)
+	a.orders.SetLimits(cfg.Checkout)
 	settings := payouts.DefaultSettings
 	settings.ReceiptDays = cfg.PayoutReceiptDays
 	settings.CashProofOverIDR = cfg.PayoutCashProofOverIDR
@@ -151,6 +153,7 @@ func (a *App) routes() {
 	casesAPI.OutcomeRoutes(v1)
 	catalog.NewHandler(a.catalog).Routes(v1)
 	ordersAPI := orders.NewHandler(a.orders, a.cfg.StripeWebhook, a.secure())
+	ordersAPI.LogTo(a.log)
 	ordersAPI.Routes(v1)
 	ordersAPI.WebhookRoutes(a.http)
 	payouts.NewHandler(a.payouts).Routes(v1)

@@ -66,6 +66,10 @@ type Service struct {
 	mediaURL   func(key string) string
 	categories categoryCache
 	cache      *resultCache
+	// imageSlots bounds the photos processed at once (LimitImageJobs);
+	// imageJobHook, set by tests only, runs inside each slot.
+	imageSlots   chan struct{}
+	imageJobHook func()
 }
 
 // NewService builds the catalog; mediaBase is where photos are served from
@@ -73,5 +77,6 @@ type Service struct {
 // answers are reused (0: never).
 func NewService(db *storage.DB, objects *storage.Objects, cases Cases, accounts Accounts, now func() time.Time, mediaBase string, cacheTTL time.Duration) *Service {
 	return &Service{db: db, objects: objects, cases: cases, accounts: accounts, now: now,
-		mediaURL: func(key string) string { return mediaBase + "/" + key }, cache: newResultCache(cacheTTL, 5000)}
+		mediaURL: func(key string) string { return mediaBase + "/" + key }, cache: newResultCache(cacheTTL, 5000),
+		imageSlots: make(chan struct{}, DefaultImageWorkers)}
 }

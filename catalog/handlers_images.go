@@ -31,7 +31,7 @@ func (h *Handler) uploadImage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return api.Created(c, h.svc.ProcessNow(c.UserContext(), img))
+	return api.Created(c, img)
 }
 
 func (h *Handler) setImageAlt(c *fiber.Ctx) error {

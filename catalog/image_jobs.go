@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/riverqueue/river"
 
@@ -13,8 +14,99 @@ import (
 	"github.com/sentrakreasi/atensi/storage"
 )
 
+// DefaultImageWorkers is how many photos an instance processes at once
+// unless configured (IMAGE_WORKERS). Each may take up to maxDecodeBytes.
+const DefaultImageWorkers = 2
+
+// LimitImageJobs sets how many photos this instance processes at once, by
+// upload and by queued job together (at least 1). Call it before serving.
+func (s *Service) LimitImageJobs(n int) { s.imageSlots = make(chan struct{}, max(1, n)) }
+
+// imageJob runs fn in one of the instance's image slots, waiting for one
+// to be free: decoding is where a photo takes its memory, so it is bounded
+// here for every path that decodes, not per request.
+func (s *Service) imageJob(ctx context.Context, fn func() error) error {
+	select {
+	case s.imageSlots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.imageSlots }()
+	if s.imageJobHook != nil {
+		s.imageJobHook()
+	}
+	return fn()
+}
+
+// errTooLarge is a file over maxUploadBytes.
+var errTooLarge = errors.New("photo file over the size limit")
+
+// readPhoto reads a photo file whole, at most maxUploadBytes, into a
+// buffer of its own size when the reader knows it (an upload's multipart
+// part does): growing a buffer by doubling would take twice the file for
+// every upload at once.
+func readPhoto(r io.Reader) ([]byte, error) {
+	size := int64(-1)
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		size = int64(r.Len())
+	case interface{ Size() int64 }:
+		size = r.Size()
+	}
+	if size > maxUploadBytes {
+		return nil, errTooLarge
+	}
+	if size >= 0 {
+		raw := make([]byte, size)
+		if _, err := io.ReadFull(r, raw); err != nil {
+			return nil, fmt.Errorf("read photo: %w", err)
+		}
+		return raw, nil
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, maxUploadBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read photo: %w", err)
+	}
+	if len(raw) > maxUploadBytes {
+		return nil, errTooLarge
+	}
+	return raw, nil
+}
+
+// makeVariants reads a photo with read and processes it, both in one of
+// the instance's image slots (so photos waiting their turn hold no copy of
+// their file), then stores the variants. The header it read is returned
+// even when the photo is refused, for the seller's message.
+func (s *Service) makeVariants(ctx context.Context, read func() ([]byte, error)) (stored []storedVariant, w, h int, hd photoHeader, err error) {
+	var variants []encoded
+	err = s.imageJob(ctx, func() error {
+		raw, err := read()
+		if err != nil {
+			return err
+		}
+		if hd, err = inspect(raw); err != nil {
+			return err
+		}
+		variants, w, h, err = process(raw)
+		return err
+	})
+	if err != nil {
+		return nil, 0, 0, hd, err
+	}
+	stored = make([]storedVariant, 0, len(variants))
+	for _, v := range variants {
+		key := v.key()
+		if _, err := s.objects.Put(ctx, key, bytes.NewReader(v.body), int64(len(v.body)), v.mime); err != nil {
+			return nil, 0, 0, hd, err
+		}
+		stored = append(stored, storedVariant{Key: key, Width: v.width, Type: v.mime})
+	}
+	return stored, w, h, hd, nil
+}
+
 // ProcessImageArgs is the job that turns an upload into the cleaned,
-// resized variants of a photo.
+// resized variants of a photo: photos uploaded before uploads were
+// processed at once, and kept so their queued jobs still run.
 type ProcessImageArgs struct {
 	ImageID string `json:"image_id"`
 }
@@ -39,25 +131,9 @@ func (w *ProcessImageWorker) Work(ctx context.Context, job *river.Job[ProcessIma
 	return err
 }
 
-// ProcessNow processes a photo just uploaded while its uploader waits, so
-// the answer can give its URL and size (CONTRACT.md). When that fails the
-// photo stays processing, its queued job retries, and the answer says so.
-func (s *Service) ProcessNow(ctx context.Context, img Image) Image {
-	if err := s.ProcessImage(ctx, img.ID); err != nil {
-		return img
-	}
-	var row imageRow
-	if err := storage.Find(ctx, s.db.Gorm, &row, img.ID, "image"); err != nil {
-		return img
-	}
-	if ready, err := s.imageOf(row); err == nil {
-		return ready
-	}
-	return img
-}
-
-// ProcessImage makes a photo's variants and marks it ready. Running it
-// twice is harmless: keys are content-addressed and a ready photo is left.
+// ProcessImage makes the variants of a photo still processing and marks it
+// ready. Running it twice is harmless: keys are content-addressed and a
+// ready photo is left.
 func (s *Service) ProcessImage(ctx context.Context, imageID string) error {
 	var img imageRow
 	if err := storage.Find(ctx, s.db.Gorm, &img, imageID, "image"); err != nil {
@@ -69,12 +145,18 @@ func (s *Service) ProcessImage(ctx context.Context, imageID string) error {
 	if img.Status != ImageProcessing {
 		return nil
 	}
-	r, _, err := s.objects.Get(ctx, img.UploadKey)
-	if err != nil {
-		return fmt.Errorf("read upload: %w", err)
-	}
-	variants, w, h, err := process(r)
-	_ = r.Close()
+	stored, w, h, _, err := s.makeVariants(ctx, func() ([]byte, error) {
+		r, _, err := s.objects.Get(ctx, img.UploadKey)
+		if err != nil {
+			return nil, fmt.Errorf("read upload: %w", err)
+		}
+		defer r.Close()
+		raw, err := readPhoto(r)
+		if errors.Is(err, errTooLarge) {
+			return nil, ErrNotAPhoto
+		}
+		return raw, err
+	})
 	if errors.Is(err, ErrNotAPhoto) {
 		if uerr := s.db.Gorm.WithContext(ctx).Model(&imageRow{}).Where("id = ?", img.ID).Update("status", ImageFailed).Error; uerr != nil {
 			return uerr
@@ -83,14 +165,6 @@ func (s *Service) ProcessImage(ctx context.Context, imageID string) error {
 	}
 	if err != nil {
 		return err
-	}
-	stored := make([]storedVariant, 0, len(variants))
-	for _, v := range variants {
-		key := v.key()
-		if _, err := s.objects.Put(ctx, key, bytes.NewReader(v.body), int64(len(v.body)), v.mime); err != nil {
-			return err
-		}
-		stored = append(stored, storedVariant{Key: key, Width: v.width, Type: v.mime})
 	}
 	raw, _ := json.Marshal(stored)
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {

@@ -6,14 +6,16 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
-	_ "image/png" // decoders register themselves
+	"image/png"
 	"io"
 
 	"github.com/chai2010/webp"
 	"golang.org/x/image/draw"
-	_ "golang.org/x/image/webp"
+	xwebp "golang.org/x/image/webp"
 )
 
 // Photo limits. A phone photo is 3-12 MP and a few MB; anything far larger
@@ -22,6 +24,14 @@ const (
 	maxUploadBytes = 10 << 20
 	maxPixels      = 50_000_000
 	maxSide        = 12_000
+	// maxDecodeBytes bounds the memory one photo may take to process: its
+	// decoded pixels and what the decoder and the scaling hold on the way,
+	// estimated from the header before anything is decoded. It admits a
+	// 50 MP baseline JPEG or a 24 MP progressive one, and refuses a
+	// 7000×7000 16-bit PNG (392 MB of pixels from a 372 KB file). With
+	// IMAGE_WORKERS photos at once, it bounds what photos take of an
+	// instance's memory.
+	maxDecodeBytes = 192 << 20
 )
 
 // variantWidths are the widths pages ask for in srcset.
@@ -30,6 +40,20 @@ var variantWidths = []int{320, 640, 1280}
 // ErrNotAPhoto covers everything that is not a readable JPEG, PNG or WebP
 // within the photo limits.
 var ErrNotAPhoto = errors.New("not a JPEG, PNG or WebP image")
+
+// TooBigError is a photo within the file size that would take more memory
+// to decode than a photo may (maxDecodeBytes); it is an ErrNotAPhoto.
+type TooBigError struct {
+	Width, Height int
+	Need, Limit   int64 // bytes
+}
+
+func (e *TooBigError) Error() string {
+	return fmt.Sprintf("photo %d×%d needs %d MB to decode, over the %d MB limit", e.Width, e.Height, e.Need>>20, e.Limit>>20)
+}
+
+// Is makes errors.Is(err, ErrNotAPhoto) true.
+func (e *TooBigError) Is(target error) bool { return target == ErrNotAPhoto }
 
 // sniff names an image format from its first bytes, never from a file name.
 func sniff(b []byte) string {
@@ -44,17 +68,178 @@ func sniff(b []byte) string {
 	return ""
 }
 
-// checkImage reads the header only: format and size, before any decoding.
-func checkImage(b []byte) (format string, w, h int, err error) {
-	format = sniff(b)
-	if format == "" {
-		return "", 0, 0, ErrNotAPhoto
+// photoHeader is what a photo's header says, read before any decoding.
+type photoHeader struct {
+	format string
+	cfg    image.Config
+	cost   int64 // bytes decoding and scaling it takes (decodeCost)
+}
+
+// inspect reads a photo's header only: its format, size and the memory its
+// decoding would take, and refuses it (ErrNotAPhoto, *TooBigError) before
+// a byte of pixels is allocated. Every decode in this package starts here.
+func inspect(b []byte) (photoHeader, error) {
+	h := photoHeader{format: sniff(b)}
+	var err error
+	switch h.format {
+	case "jpeg":
+		h.cfg, err = jpeg.DecodeConfig(bytes.NewReader(b))
+	case "png":
+		h.cfg, err = png.DecodeConfig(bytes.NewReader(b))
+	case "webp":
+		h.cfg, err = xwebp.DecodeConfig(bytes.NewReader(b))
+	default:
+		return h, ErrNotAPhoto
 	}
-	cfg, got, err := image.DecodeConfig(bytes.NewReader(b))
-	if err != nil || got != format {
-		return "", 0, 0, ErrNotAPhoto
+	w, ht := h.cfg.Width, h.cfg.Height
+	if err != nil || w < 1 || ht < 1 || w > maxSide || ht > maxSide || w*ht > maxPixels {
+		return h, ErrNotAPhoto
 	}
-	return format, cfg.Width, cfg.Height, nil
+	h.cost = decodeCost(b, h.format, h.cfg)
+	if h.cost > maxDecodeBytes {
+		return h, &TooBigError{Width: w, Height: ht, Need: h.cost, Limit: maxDecodeBytes}
+	}
+	return h, nil
+}
+
+// decode decodes a photo inspect admitted, with its own format's decoder
+// (so what inspect estimated is what runs).
+func decode(b []byte, format string) (image.Image, error) {
+	var img image.Image
+	var err error
+	switch format {
+	case "jpeg":
+		img, err = jpeg.Decode(bytes.NewReader(b))
+	case "png":
+		img, err = png.Decode(bytes.NewReader(b))
+	case "webp":
+		img, err = xwebp.Decode(bytes.NewReader(b))
+	default:
+		return nil, ErrNotAPhoto
+	}
+	if err != nil {
+		return nil, ErrNotAPhoto
+	}
+	return img, nil
+}
+
+// decodeCost is the memory, in bytes, that decoding a photo and scaling it
+// down take, from the header alone and as Go's decoders allocate: the
+// decoded pixels at their bytes per pixel (a 16-bit PNG takes 8, a JPEG's
+// 4:2:0 planes 1.5), what the decoder holds besides (a progressive JPEG's
+// coefficients, 4 bytes per sample; an interlaced PNG's largest pass; a
+// lossless WebP's ARGB buffer), and process's two scaled copies.
+func decodeCost(b []byte, format string, cfg image.Config) int64 {
+	px := int64(cfg.Width) * int64(cfg.Height)
+	var cost int64
+	switch format {
+	case "jpeg":
+		samples, progressive, ok := jpegSamples(b, cfg.Width, cfg.Height)
+		if !ok {
+			samples = 3 * px
+		}
+		cost = samples
+		if progressive {
+			cost += 4 * samples
+		}
+		if cfg.ColorModel == color.CMYKModel {
+			cost += 4 * px // converted from the decoder's planes
+		}
+	case "png":
+		bpp, interlaced := pngLayout(b)
+		cost = bpp * px
+		if interlaced {
+			cost += cost / 2 // the last Adam7 pass holds half the pixels
+		}
+	case "webp":
+		switch cfg.ColorModel {
+		case color.YCbCrModel: // lossy: 4:2:0 planes in whole macroblocks
+			cost = 2 * px
+		case color.NYCbCrAModel: // lossy with an alpha plane, itself maybe lossless
+			cost = 7 * px
+		default: // lossless: ARGB words, then NRGBA
+			cost = 9 * px
+		}
+	}
+	sw := min(cfg.Width, variantWidths[len(variantWidths)-1])
+	scaled := int64(sw) * int64(max(1, cfg.Height*sw/cfg.Width)) * 4
+	return cost + 2*scaled // process's largest variant and its upright copy
+}
+
+// jpegSamples counts a JPEG's decoded samples (every component at its own
+// sampling) from its frame header, and says whether it is progressive.
+func jpegSamples(b []byte, w, h int) (samples int64, progressive, ok bool) {
+	i := 2
+	for i+4 <= len(b) && b[i] == 0xFF {
+		marker, size := b[i+1], int(binary.BigEndian.Uint16(b[i+2:i+4]))
+		if marker == 0xFF { // fill byte
+			i++
+			continue
+		}
+		if size < 2 || i+2+size > len(b) {
+			return 0, false, false
+		}
+		sof := marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
+		if sof {
+			seg := b[i+4 : i+2+size]
+			if len(seg) < 6 {
+				return 0, false, false
+			}
+			n := int(seg[5])
+			if n < 1 || len(seg) < 6+3*n {
+				return 0, false, false
+			}
+			hmax, vmax := 1, 1
+			for c := 0; c < n; c++ {
+				hmax, vmax = max(hmax, int(seg[7+3*c]>>4)), max(vmax, int(seg[7+3*c]&15))
+			}
+			for c := 0; c < n; c++ {
+				hs, vs := max(1, int(seg[7+3*c]>>4)), max(1, int(seg[7+3*c]&15))
+				// A component's plane, in whole 8×8 blocks of whole MCUs.
+				cw := (w*hs/hmax + 8*hs) &^ 7
+				ch := (h*vs/vmax + 8*vs) &^ 7
+				samples += int64(cw) * int64(ch)
+			}
+			progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE
+			return samples, progressive, true
+		}
+		if marker == 0xDA {
+			return 0, false, false
+		}
+		i += 2 + size
+	}
+	return 0, false, false
+}
+
+// pngLayout reads a PNG's IHDR and the chunks up to its image data: the
+// bytes per pixel of the image Go's decoder makes (a transparent grey or
+// RGB becomes NRGBA), and whether it is interlaced.
+func pngLayout(b []byte) (bpp int64, interlaced bool) {
+	if len(b) < 33 {
+		return 8, true
+	}
+	depth, ct := b[24], b[25]
+	interlaced = b[28] != 0
+	trns := false
+	for i := 8; i+8 <= len(b); {
+		n, typ := int(binary.BigEndian.Uint32(b[i:i+4])), string(b[i+4:i+8])
+		if typ == "IDAT" || n < 0 || n > len(b) {
+			break
+		}
+		trns = trns || typ == "tRNS"
+		i += 12 + n
+	}
+	switch {
+	case ct == 3: // paletted, one byte an index
+		return 1, interlaced
+	case depth == 16 && ct == 0 && !trns:
+		return 2, interlaced
+	case depth == 16:
+		return 8, interlaced
+	case ct == 0 && !trns:
+		return 1, interlaced
+	}
+	return 4, interlaced
 }
 
 // encoded is one variant's bytes.
@@ -74,26 +259,26 @@ func (e encoded) key() string {
 	return "img/" + hex.EncodeToString(sum[:]) + ext
 }
 
-// process decodes a photo, turns it upright (EXIF orientation), and makes
-// the resized variants as WebP and JPEG. Encoding from pixels writes no
-// metadata at all, so GPS and camera data never leave this function.
+// process decodes a photo once, turns it upright (EXIF orientation), and
+// makes the resized variants as WebP and JPEG. Encoding from pixels writes
+// no metadata at all, so GPS and camera data never leave this function.
 // The big step from the camera's size down to 1280 px uses a fast filter;
 // the smaller ones are derived from that with a better one, which keeps a
 // 12 MP photo well under a second and its memory to the decoded image.
-func process(r io.Reader) ([]encoded, int, int, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, maxUploadBytes+1))
+// The header is checked first, so a photo too big to decode never is.
+func process(raw []byte) ([]encoded, int, int, error) {
+	hd, err := inspect(raw)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	src, _, err := image.Decode(bytes.NewReader(raw))
+	src, err := decode(raw, hd.format)
 	if err != nil {
-		return nil, 0, 0, ErrNotAPhoto
+		return nil, 0, 0, err
 	}
 	orient := 1
-	if sniff(raw) == "jpeg" {
+	if hd.format == "jpeg" {
 		orient = exifOrientation(raw)
 	}
-	raw = nil
 	sw, sh := src.Bounds().Dx(), src.Bounds().Dy()
 	if orient >= 5 { // a quarter turn: width and height trade places
 		sw, sh = sh, sw
@@ -236,18 +421,19 @@ func UprightJPEG(r io.Reader, longest int) ([]byte, error) {
 	if len(raw) > maxUploadBytes {
 		return nil, ErrNotAPhoto
 	}
-	format, w, h, err := checkImage(raw)
-	if err != nil || w*h > maxPixels || w > maxSide || h > maxSide {
-		return nil, ErrNotAPhoto
-	}
-	src, _, err := image.Decode(bytes.NewReader(raw))
+	hd, err := inspect(raw)
 	if err != nil {
-		return nil, ErrNotAPhoto
+		return nil, err
+	}
+	src, err := decode(raw, hd.format)
+	if err != nil {
+		return nil, err
 	}
 	orient := 1
-	if format == "jpeg" {
+	if hd.format == "jpeg" {
 		orient = exifOrientation(raw)
 	}
+	w, h := hd.cfg.Width, hd.cfg.Height
 	tw, th := w, h
 	if long := max(w, h); long > longest {
 		tw, th = max(1, w*longest/long), max(1, h*longest/long)

@@ -58,7 +58,7 @@ func BenchmarkProcess12MP(b *testing.B) {
 	img = nil
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, _, err := process(bytes.NewReader(raw)); err != nil {
+		if _, _, _, err := process(raw); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,11 +1,10 @@
 package catalog
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"image"
 	"io"
 	"strings"
 
@@ -16,11 +15,11 @@ import (
 
 const maxPhotos = 10
 
-// UploadImage takes a photo for a product: its type is read from its
-// bytes, its size checked from the header before anything is decoded, and
-// the whole file decoded once so a broken one is refused now, not later.
-// The upload is kept privately until the processing job has made the
-// cleaned variants; the product shows a placeholder meanwhile.
+// UploadImage takes a photo for a product: in one of the instance's image
+// slots, its type is read from its bytes, its size and the memory its
+// decoding takes are checked from the header before anything is decoded,
+// and then it is decoded once into the cleaned variants the answer names.
+// A broken photo is refused now, not later; the original is never stored.
 func (s *Service) UploadImage(ctx context.Context, actor access.Actor, productID string, body io.Reader, alt string) (Image, error) {
 	p, sh, err := s.productForWrite(ctx, actor, productID)
 	if err != nil {
@@ -36,28 +35,17 @@ func (s *Service) UploadImage(ctx context.Context, actor access.Actor, productID
 	if len(p.Images) >= maxPhotos {
 		return Image{}, domain.Invalid("file", "paling banyak %d foto per produk", maxPhotos)
 	}
-	raw, err := io.ReadAll(io.LimitReader(body, maxUploadBytes+1))
-	if err != nil {
-		return Image{}, fmt.Errorf("read upload: %w", err)
-	}
-	if len(raw) > maxUploadBytes {
+	stored, w, h, hd, err := s.makeVariants(ctx, func() ([]byte, error) { return readPhoto(body) })
+	switch {
+	case errors.Is(err, errTooLarge):
 		return Image{}, domain.Invalid("file", "foto maksimal 10 MB")
-	}
-	format, w, h, err := checkImage(raw)
-	if err != nil {
-		return Image{}, domain.Invalid("file", "berkas harus foto JPEG, PNG atau WebP")
-	}
-	if w > maxSide || h > maxSide || w*h > maxPixels {
-		return Image{}, domain.Invalid("file", "foto terlalu besar (%d×%d piksel); maksimal 50 megapiksel", w, h)
-	}
-	if _, _, err := image.Decode(bytes.NewReader(raw)); err != nil {
-		return Image{}, domain.Invalid("file", "foto rusak atau tidak lengkap; coba unggah lagi")
-	}
-	img := imageRow{ID: domain.NewID(), ProductID: p.ID, Alt: alt, Status: ImageProcessing, Variants: []byte("[]"), CreatedAt: s.now().UTC()}
-	img.UploadKey = "uploads/" + img.ID
-	if _, err := s.objects.Put(ctx, img.UploadKey, bytes.NewReader(raw), int64(len(raw)), "image/"+format); err != nil {
+	case errors.Is(err, ErrNotAPhoto):
+		return Image{}, photoInvalid(err, hd)
+	case err != nil:
 		return Image{}, err
 	}
+	variants, _ := json.Marshal(stored)
+	img := imageRow{ID: domain.NewID(), ProductID: p.ID, Alt: alt, Status: ImageReady, Width: &w, Height: &h, Variants: variants, CreatedAt: s.now().UTC()}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.DB.Raw("SELECT coalesce(max(position) + 1, 0) FROM product_images WHERE product_id = ?", p.ID).Scan(&img.Position).Error; err != nil {
 			return err
@@ -65,16 +53,30 @@ func (s *Service) UploadImage(ctx context.Context, actor access.Actor, productID
 		if err := tx.DB.Create(&img).Error; err != nil {
 			return fmt.Errorf("save image: %w", err)
 		}
-		if err := tx.Enqueue(ctx, ProcessImageArgs{ImageID: img.ID}, nil); err != nil {
-			return err
-		}
 		return s.recordListingAction(ctx, tx.DB, actor, sh, "product.image_upload", p.ID)
 	})
 	if err != nil {
-		_ = s.objects.Delete(context.WithoutCancel(ctx), img.UploadKey)
-		return Image{}, err
+		return Image{}, err // the variants stay: content-addressed, maybe another photo's too
 	}
+	s.cache.clear()
 	return s.imageOf(img)
+}
+
+// photoInvalid is the seller's message for a photo refused: not a photo,
+// too many pixels, too big to process (naming the limit), or broken.
+func photoInvalid(err error, hd photoHeader) error {
+	var big *TooBigError
+	w, h := hd.cfg.Width, hd.cfg.Height
+	switch {
+	case errors.As(err, &big):
+		return domain.Invalid("file", "foto %d×%d piksel ini perlu %d MB memori untuk diolah, di atas batas %d MB; simpan ulang sebagai JPEG atau perkecil ukurannya",
+			big.Width, big.Height, (big.Need+1<<20-1)>>20, big.Limit>>20)
+	case hd.format == "" || w < 1 || h < 1:
+		return domain.Invalid("file", "berkas harus foto JPEG, PNG atau WebP")
+	case w > maxSide || h > maxSide || w*h > maxPixels:
+		return domain.Invalid("file", "foto terlalu besar (%d×%d piksel); maksimal 50 megapiksel", w, h)
+	}
+	return domain.Invalid("file", "foto rusak atau tidak lengkap; coba unggah lagi")
 }
 
 // imageForWrite loads a photo and checks the actor may change its product.

@@ -152,7 +152,7 @@ test('a seller lists a product with a photo from the phone; staff see the review
   await page.locator('#preview').waitFor({ state: 'visible' }); // the chosen photo is previewed (script, after the file is read)
   await page.getByLabel(/^Keterangan foto/).fill('Keripik bayam di piring putih');
   await page.getByRole('button', { name: 'Unggah foto' }).click();
-  await page.getByText('Sedang diproses…').waitFor();
+  await page.getByRole('img', { name: 'Keripik bayam di piring putih' }).waitFor(); // processed while the upload is answered
   await audit(page, 'product edit page');
   await page.getByRole('button', { name: 'Keluar' }).click();
 

@@ -2,10 +2,13 @@ package frontend
 
 import (
 	"errors"
+	"math"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
@@ -46,6 +49,7 @@ func (p *Pages) checkout(c *fiber.Ctx) error {
 	in.Buyer.Name, in.Buyer.Email, in.Buyer.Phone = f.Name, f.Email, f.Phone
 	in.Shipping.Method, in.Shipping.Address = f.Method, f.Address
 	in.PaymentMethod = c.FormValue("payment_method")
+	in.ClientIP = utils.CopyString(c.IP())
 	g, cerr := p.orders.CheckoutCart(c.UserContext(), cartOwner(c), in, formToken(c))
 	if cerr != nil {
 		d, err := p.checkoutData(c, f)
@@ -53,7 +57,13 @@ func (p *Pages) checkout(c *fiber.Ctx) error {
 			return err
 		}
 		if fields, other := formErrors(cerr); other == nil {
+			itemsError(fields)
 			return p.render(c, fiber.StatusUnprocessableEntity, "checkout", "checkout.title", d, &view{Errors: fields, FormError: translate(language(c), "error.form")})
+		}
+		var rl *domain.RateLimitError
+		if errors.As(cerr, &rl) { // too many unpaid checkouts: the form again, saying why
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
+			return p.render(c, fiber.StatusTooManyRequests, "checkout", "checkout.title", d, &view{FormError: translate(language(c), "checkout.toomanyunpaid")})
 		}
 		var short *catalog.ErrOutOfStock
 		if errors.As(cerr, &short) { // someone bought it first: say which, keep the form
@@ -68,6 +78,20 @@ func (p *Pages) checkout(c *fiber.Ctx) error {
 		return c.Redirect(g.Payment.CheckoutURL, fiber.StatusSeeOther)
 	}
 	return c.Redirect("/pesanan/"+g.ID+"?token="+url.QueryEscape(g.AccessToken), fiber.StatusSeeOther)
+}
+
+// itemsError shows a cart line's error (items[2].quantity) where the
+// checkout form has room for it: the cart's one message.
+func itemsError(fields map[string]string) {
+	if _, set := fields["items"]; set {
+		return
+	}
+	for k, msg := range fields {
+		if strings.HasPrefix(k, "items[") {
+			fields["items"] = msg
+			return
+		}
+	}
 }
 
 func (p *Pages) orderGroup(c *fiber.Ctx) error {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/sentrakreasi/atensi/access"
@@ -79,6 +80,17 @@ type CardEvent struct {
 	PaymentID string // for charge.* events
 }
 
+// The outcomes of an event that names nothing of ours. They are answered
+// as received, since the provider would otherwise retry them for days, and
+// kept in the inbox with the event.
+const (
+	unknownSession = "unknown session"
+	unknownPayment = "unknown payment"
+)
+
+// unknownEvent tells whether an outcome is an event that named no order of ours.
+func unknownEvent(outcome string) bool { return outcome == unknownSession || outcome == unknownPayment }
+
 // HandleCardEvent applies a provider's event exactly once: the inbox row
 // and the changes it causes commit together, so a duplicate delivery finds
 // the row and does nothing, and a failed one leaves no row and is retried
@@ -113,7 +125,13 @@ func (s *Service) applyCardEvent(ctx context.Context, tx *storage.Tx, e CardEven
 	switch e.Type {
 	case "checkout.session.completed", "checkout.session.async_payment_succeeded",
 		"checkout.session.async_payment_failed", "checkout.session.expired":
+		if e.SessionID == "" {
+			return unknownSession, nil
+		}
 		sess, err := s.cards.Session(ctx, e.SessionID)
+		if errors.Is(err, ErrUnknownSession) {
+			return unknownSession, nil // asking again will not make it known
+		}
 		if err != nil {
 			return "", err // the provider retries; nothing was changed
 		}
@@ -121,8 +139,11 @@ func (s *Service) applyCardEvent(ctx context.Context, tx *storage.Tx, e CardEven
 	case "charge.refunded", "charge.dispute.created":
 		var g groupRow
 		err := tx.DB.WithContext(ctx).Where("provider_payment_id = ?", e.PaymentID).Take(&g).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return unknownPayment, nil
+		}
 		if err != nil {
-			return "unknown payment", nil
+			return "", fmt.Errorf("group of payment: %w", err)
 		}
 		// Refunds start here, so the provider's notice only confirms them;
 		// a dispute is for staff to answer, noted on every order.
@@ -152,8 +173,12 @@ func (s *Service) applyCardEvent(ctx context.Context, tx *storage.Tx, e CardEven
 // refunded at once if the money arrived after the group had expired.
 func (s *Service) settleSession(ctx context.Context, tx *storage.Tx, sess Session) (string, error) {
 	var g groupRow
-	if err := tx.DB.WithContext(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Where("provider_ref = ?", sess.ID).Take(&g).Error; err != nil {
-		return "unknown session", nil
+	err := tx.DB.WithContext(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Where("provider_ref = ?", sess.ID).Take(&g).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return unknownSession, nil // a session of another system on the same account
+	}
+	if err != nil {
+		return "", fmt.Errorf("group of session: %w", err)
 	}
 	switch {
 	case sess.Paid && g.PaymentStatus == "pending":
@@ -204,6 +229,9 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	fixed := 0
 	for _, g := range groups {
 		sess, err := s.cards.Session(ctx, *g.ProviderRef)
+		if errors.Is(err, ErrUnknownSession) {
+			continue // nothing to learn; the expiry sweep ends the group
+		}
 		if err != nil {
 			return fixed, err
 		}

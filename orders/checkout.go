@@ -8,9 +8,11 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/mail"
+	"net/netip"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/catalog"
@@ -31,6 +33,9 @@ type CheckoutInput struct {
 		Address string `json:"address"`
 	} `json:"shipping"`
 	PaymentMethod string `json:"payment_method"`
+	// ClientIP is the address the checkout came from (c.IP(), copied), which
+	// the unpaid-checkout limit counts by; never read from the body.
+	ClientIP string `json:"-"`
 }
 
 // Item is a product and how many of it.
@@ -47,6 +52,7 @@ type groupRow struct {
 	BuyerPhone        string
 	ShippingMethod    string
 	ShippingAddress   string
+	ClientIP          *string `gorm:"column:client_ip"`
 	PaymentMethod     string
 	PaymentStatus     string
 	PaymentRef        string
@@ -113,11 +119,14 @@ func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutI
 func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutInput, first func(tx *storage.Tx, groupID, token string) error) (Group, error) {
 	v := &domain.ValidationError{}
 	q := quantities(v, in.Items)
+	s.checkPerProduct(v, in.Items)
 	in.Buyer.Name = strings.TrimSpace(in.Buyer.Name)
 	in.Buyer.Email = strings.ToLower(strings.TrimSpace(in.Buyer.Email))
 	in.Buyer.Phone = strings.TrimSpace(in.Buyer.Phone)
 	if in.Buyer.Name == "" || len(in.Buyer.Name) > 100 {
 		v.Add("buyer.name", "nama penerima wajib diisi")
+	} else if strings.ContainsFunc(in.Buyer.Name, unicode.IsControl) {
+		v.Add("buyer.name", "nama penerima hanya satu baris, tanpa karakter kendali")
 	}
 	if a, err := mail.ParseAddress(in.Buyer.Email); err != nil || a.Address != in.Buyer.Email {
 		v.Add("buyer.email", "email tidak valid")
@@ -157,12 +166,23 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	if actor.Role == access.Buyer {
 		g.BuyerUserID = &actor.UserID
 	}
+	if ip, err := netip.ParseAddr(in.ClientIP); err == nil {
+		ip = ip.Unmap()
+		if ip.Is6() { // one IPv6 client picks its addresses from a whole /64
+			ip = netip.PrefixFrom(ip, 64).Masked().Addr()
+		}
+		addr := ip.String()
+		g.ClientIP = &addr
+	}
 	var refs []OrderRef
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if first != nil {
 			if err := first(tx, g.ID, token); err != nil {
 				return err
 			}
+		}
+		if err := s.holdUnpaid(ctx, tx, deref(g.ClientIP), g.BuyerEmail, now); err != nil {
+			return err
 		}
 		sellables, err := s.catalog.Quote(ctx, tx, q)
 		if err != nil {
@@ -273,6 +293,13 @@ func record(tx *storage.Tx, orderID string, from, to Status, event string, actor
 		return fmt.Errorf("order history: %w", err)
 	}
 	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func newToken() string {

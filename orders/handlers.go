@@ -1,9 +1,11 @@
 package orders
 
 import (
+	"log/slog"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/sentrakreasi/atensi/access"
@@ -16,13 +18,17 @@ type Handler struct {
 	svc           *Service
 	webhookSecret string
 	secureCookie  bool
+	log           *slog.Logger
 }
 
 // NewHandler builds the handler; webhookSecret checks Stripe's signatures;
 // secureCookie marks the cart cookie Secure (https).
 func NewHandler(svc *Service, webhookSecret string, secureCookie bool) *Handler {
-	return &Handler{svc: svc, webhookSecret: webhookSecret, secureCookie: secureCookie}
+	return &Handler{svc: svc, webhookSecret: webhookSecret, secureCookie: secureCookie, log: slog.New(slog.DiscardHandler)}
 }
+
+// LogTo sends the handler's notes (webhooks that name no order of ours) to log.
+func (h *Handler) LogTo(log *slog.Logger) { h.log = log }
 
 // WebhookRoutes mounts the payment providers' webhooks (outside /api/v1).
 func (h *Handler) WebhookRoutes(r fiber.Router) {
@@ -51,7 +57,11 @@ func (h *Handler) stripeWebhook(c *fiber.Ctx) error {
 	}
 	outcome, err := h.svc.HandleCardEvent(c.UserContext(), e)
 	if err != nil {
-		return err
+		return err // a fault worth the provider's retry: 5xx
+	}
+	if unknownEvent(outcome) {
+		h.log.WarnContext(c.UserContext(), "stripe event names no order of ours", "event_id", e.ID, "type", e.Type,
+			"session_id", e.SessionID, "payment_id", e.PaymentID, "outcome", outcome)
 	}
 	return c.JSON(fiber.Map{"received": true, "outcome": outcome})
 }
@@ -80,6 +90,7 @@ func (h *Handler) checkout(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
+	in.ClientIP = utils.CopyString(c.IP())
 	return api.Idempotent(c, h.svc.db, "checkout", func() (int, any, error) {
 		g, err := h.svc.Checkout(c.UserContext(), access.ActorFrom(c.UserContext()), in)
 		return fiber.StatusCreated, g, err

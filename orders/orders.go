@@ -36,6 +36,7 @@ type Service struct {
 	cards    Gateway
 	shipping ShippingRates
 	baseURL  string
+	limits   Limits
 }
 
 // UseCards turns card payments on through gateway.

@@ -2,7 +2,9 @@ package orders
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
@@ -67,7 +69,7 @@ func (s *Stripe) Session(ctx context.Context, id string) (Session, error) {
 	params.Context = ctx
 	cs, err := s.api.CheckoutSessions.Get(id, params)
 	if err != nil {
-		return Session{}, fmt.Errorf("stripe session %s: %w", id, err)
+		return Session{}, sessionError(id, err)
 	}
 	return sessionOf(cs), nil
 }
@@ -81,6 +83,17 @@ func (s *Stripe) Refund(ctx context.Context, paymentID string, amount domain.IDR
 		return fmt.Errorf("stripe refund: %w", err)
 	}
 	return nil
+}
+
+// sessionError tells a session Stripe does not have (404, whatever the
+// reason) from a fault worth retrying: a network error, a 5xx, our own key
+// refused.
+func sessionError(id string, err error) error {
+	var se *stripe.Error
+	if errors.As(err, &se) && se.HTTPStatusCode == http.StatusNotFound {
+		return fmt.Errorf("stripe session %s: %w (%v)", id, ErrUnknownSession, err)
+	}
+	return fmt.Errorf("stripe session %s: %w", id, err)
 }
 
 func sessionOf(cs *stripe.CheckoutSession) Session {

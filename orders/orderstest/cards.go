@@ -17,6 +17,7 @@ type Cards struct {
 	mu       sync.Mutex
 	sessions map[string]*orders.Session
 	refunds  []string
+	fail     error
 }
 
 // NewCards makes an empty fake.
@@ -42,9 +43,12 @@ func (f *Cards) StartCheckout(_ context.Context, req orders.CheckoutRequest) (or
 func (f *Cards) Session(_ context.Context, id string) (orders.Session, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.fail != nil {
+		return orders.Session{}, f.fail
+	}
 	s, ok := f.sessions[id]
 	if !ok {
-		return orders.Session{}, fmt.Errorf("no such session %s", id)
+		return orders.Session{}, fmt.Errorf("no such session %s: %w", id, orders.ErrUnknownSession)
 	}
 	return *s, nil
 }
@@ -83,4 +87,12 @@ func (f *Cards) Expire(id string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sessions[id].Status = "expired"
+}
+
+// FailSessions makes every Session read fail with err (nil: answer again),
+// as a provider that is down does.
+func (f *Cards) FailSessions(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail = err
 }
