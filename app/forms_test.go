@@ -279,7 +279,7 @@ func TestNegativeCartQuantityIsMarked(t *testing.T) {
 	product := w.ids["productLive"]
 	got := w.page(t, "buyer", "POST", "/keranjang", "product_id="+product+"&quantity=-1")
 	if got.status != 422 || !strings.Contains(got.body, `value="-1" inputmode="numeric" aria-invalid="true" aria-describedby="quantity-error"`) ||
-		!strings.Contains(got.body, `id="quantity-error">jumlah 0 sampai 100`) {
+		!strings.Contains(got.body, `id="quantity-error">jumlah 0 sampai 20`) {
 		t.Fatalf("a negative quantity from the product page: %d\n%s", got.status, got.body)
 	}
 	if got := w.page(t, "buyer", "POST", "/keranjang", "product_id="+product+"&quantity=2"); got.status != 303 {

@@ -119,8 +119,8 @@ func (s *Service) SetCartItem(ctx context.Context, owner CartOwner, productID st
 	if !domain.ValidID(productID) {
 		return Cart{}, domain.Invalid("product_id", "produk tidak dikenal")
 	}
-	if quantity < 0 || quantity > 100 {
-		return Cart{}, domain.Invalid("quantity", "jumlah 0 sampai 100")
+	if max := s.maxPerProduct(); quantity < 0 || quantity > max {
+		return Cart{}, domain.Invalid("quantity", "jumlah 0 sampai %d", max)
 	}
 	var token string
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
@@ -213,7 +213,7 @@ func (s *Service) ReadCart(ctx context.Context, owner CartOwner) (Cart, error) {
 }
 
 // MergeGuestCart moves a guest cart into the buyer's at login; quantities
-// of a product in both add up (capped at 100).
+// of a product in both add up (capped at what one checkout may take).
 func (s *Service) MergeGuestCart(ctx context.Context, actor access.Actor, token string) error {
 	if token == "" || actor.Anonymous() {
 		return nil
@@ -230,7 +230,7 @@ func (s *Service) MergeGuestCart(ctx context.Context, actor access.Actor, token 
 		db := tx.DB.WithContext(ctx)
 		err = db.Exec(`INSERT INTO cart_items (cart_id, product_id, quantity, added_at)
 			SELECT ?, product_id, quantity, added_at FROM cart_items WHERE cart_id = ?
-			ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = least(100, cart_items.quantity + excluded.quantity)`, mine.ID, guest.ID).Error
+			ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = least(?, cart_items.quantity + excluded.quantity)`, mine.ID, guest.ID, s.maxPerProduct()).Error
 		if err != nil {
 			return fmt.Errorf("merge cart: %w", err)
 		}

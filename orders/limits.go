@@ -29,6 +29,15 @@ type Limits struct {
 // DefaultLimits are the limits the app runs with unless configured.
 var DefaultLimits = Limits{UnpaidPerIP: 10, UnpaidPerEmail: 3, PerProduct: 20}
 
+// maxPerProduct is how many of one product a cart may hold: what one
+// checkout may take (100 when no limit is set, the schema's bound).
+func (s *Service) maxPerProduct() int {
+	if s.limits.PerProduct > 0 {
+		return s.limits.PerProduct
+	}
+	return 100
+}
+
 // SetLimits sets the checkout limits; a new Service has none besides the
 // 100 per line every request is held to.
 func (s *Service) SetLimits(l Limits) { s.limits = l }
