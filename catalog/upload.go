@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
@@ -29,7 +30,7 @@ func (s *Service) UploadImage(ctx context.Context, actor access.Actor, productID
 		return Image{}, domain.Invalid("file", "pilih foto untuk diunggah (kolom file)")
 	}
 	alt = strings.TrimSpace(alt)
-	if len(alt) > 300 {
+	if utf8.RuneCountInString(alt) > 300 {
 		return Image{}, domain.Invalid("alt", "teks alternatif maksimal 300 karakter")
 	}
 	if len(p.Images) >= maxPhotos {
@@ -96,7 +97,7 @@ func (s *Service) SetImageAlt(ctx context.Context, actor access.Actor, imageID, 
 		return Image{}, err
 	}
 	alt = strings.TrimSpace(alt)
-	if len(alt) > 300 {
+	if utf8.RuneCountInString(alt) > 300 {
 		return Image{}, domain.Invalid("alt", "teks alternatif maksimal 300 karakter")
 	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
