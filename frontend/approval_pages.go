@@ -15,10 +15,7 @@ import (
 // graduations of the unit and its network. Other staff of the unit see it
 // too, but only a supervisor who is not the maker may decide.
 func (p *Pages) approvals(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	data, err := p.approvalsData(c, actor)
 	if err != nil {
 		return err
@@ -49,10 +46,7 @@ func (p *Pages) approvalsData(c *fiber.Ctx, actor access.Actor) (map[string]any,
 // error at that proposal's field.
 func (p *Pages) decideGraduation(approve bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor, ok, err := requireLogin(c)
-		if !ok {
-			return err
-		}
+		actor := actorOf(c)
 		review, perr := strconv.ParseInt(c.Params("review"), 10, 64)
 		if perr != nil {
 			return domain.ErrNotFound

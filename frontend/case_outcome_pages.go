@@ -230,10 +230,7 @@ var caseDone = []string{"service", "income", "household", "breakglass", "assessm
 // errors (as prefix.field) on 422.
 func (p *Pages) caseEntry(prefix string, save func(c *fiber.Ctx, actor access.Actor, id string) error, keep func(c *fiber.Ctx, o *caseOutcomes)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor, ok, err := requireLogin(c)
-		if !ok {
-			return err
-		}
+		actor := actorOf(c)
 		id := strings.Clone(c.Params("id"))
 		serr := save(c, actor, id)
 		if serr == nil {
@@ -365,10 +362,7 @@ func buildSparkline(months []cases.Outcome) *sparkline {
 // may open, each with this month's ratios, the streak, a sparkline and
 // what needs attention.
 func (p *Pages) caseload(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	ctx := c.UserContext()
 	items, err := p.cases.Caseload(ctx, actor, actor.UnitID)
 	if err != nil {
@@ -449,10 +443,7 @@ func dashboardCellOf(u cases.UnitCell) dashboardCell {
 // also sees the LKS of their Balai's network. Small cells are hidden by
 // the service, and the page says why.
 func (p *Pages) dashboard(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	ctx := c.UserContext()
 	lang := language(c)
 	from, to := strings.Clone(c.Query("from")), strings.Clone(c.Query("to"))
@@ -501,10 +492,7 @@ func (p *Pages) dashboardExport(format string) fiber.Handler {
 		export, ct = cases.UnitOutcomesXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
 	return func(c *fiber.Ctx) error {
-		actor, ok, err := requireLogin(c)
-		if !ok {
-			return err
-		}
+		actor := actorOf(c)
 		id := strings.Clone(c.Params("id"))
 		agg, err := p.cases.UnitOutcomes(c.UserContext(), actor, id, strings.Clone(c.Query("from")), strings.Clone(c.Query("to")))
 		if err != nil {
@@ -525,10 +513,7 @@ func (p *Pages) dashboardExport(format string) fiber.Handler {
 // case-management system: closed months of the unit's PM who consented to
 // the data bridge, by case number only.
 func (p *Pages) caseOutcomesExport(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	body, err := p.cases.CaseOutcomesCSV(c.UserContext(), actor, strings.Clone(c.Params("id")), strings.Clone(c.Query("from")), strings.Clone(c.Query("to")))
 	if err != nil {
 		return err
@@ -561,14 +546,12 @@ func (p *Pages) reference(c *fiber.Ctx) error {
 }
 
 func (p *Pages) renderReference(c *fiber.Ctx, status int, d referenceData, v *view) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	if err := access.Can(actor, access.ManageReference, access.Resource{}, time.Now()); err != nil {
 		return err
 	}
 	ctx := c.UserContext()
+	var err error
 	if d.Wages, err = p.cases.MinimumWages(ctx, cases.ReferenceFilter{}); err != nil {
 		return err
 	}
@@ -592,10 +575,7 @@ func (p *Pages) referenceFailed(c *fiber.Ctx, prefix string, d referenceData, er
 }
 
 func (p *Pages) addWage(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	f := wageForm{Year: c.FormValue("wage.year"), ProvinceCode: strings.TrimSpace(c.FormValue("wage.province_code")),
 		RegencyCode: strings.TrimSpace(c.FormValue("wage.regency_code")), Amount: c.FormValue("wage.amount_idr"), Source: c.FormValue("wage.source")}
 	d := referenceData{Wage: f}
@@ -612,10 +592,7 @@ func (p *Pages) addWage(c *fiber.Ctx) error {
 }
 
 func (p *Pages) addPovertyLine(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	f := povertyForm{Period: strings.TrimSpace(c.FormValue("poverty.period")), ProvinceCode: strings.TrimSpace(c.FormValue("poverty.province_code")),
 		Amount: c.FormValue("poverty.amount_idr"), Source: c.FormValue("poverty.source")}
 	d := referenceData{Poverty: f, Wage: wageForm{Year: strconv.Itoa(time.Now().In(jakarta).Year())}}

@@ -35,18 +35,12 @@ func newCaseData(f caseForm) caseFormData {
 }
 
 func (p *Pages) newCaseForm(c *fiber.Ctx) error {
-	if _, ok, err := requireLogin(c); !ok {
-		return err
-	}
 	f := caseForm{Sex: "female", GivenBy: "self", Household: "1", Consents: map[string]bool{"case_management": true}}
 	return p.render(c, fiber.StatusOK, "case_new", "case.new", newCaseData(f), nil)
 }
 
 func (p *Pages) createCase(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	f := caseForm{LegalName: c.FormValue("beneficiary.legal_name"), NIK: c.FormValue("beneficiary.nik"), BirthDate: c.FormValue("beneficiary.birth_date"),
 		Sex: c.FormValue("beneficiary.sex"), ProvinceCode: c.FormValue("beneficiary.province_code"), RegencyCode: c.FormValue("beneficiary.regency_code"),
 		Household: c.FormValue("beneficiary.household_size"), Cluster: c.FormValue("cluster"), Pillar: c.FormValue("pillar"),
@@ -133,10 +127,7 @@ func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity b
 }
 
 func (p *Pages) casePage(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	d, err := p.caseData(c, actor, strings.Clone(c.Params("id")), c.Query("identitas") == "1")
 	if errors.Is(err, cases.ErrClosedCase) {
 		return p.closedCase(c, fiber.StatusForbidden, "", nil)
@@ -148,10 +139,7 @@ func (p *Pages) casePage(c *fiber.Ctx) error {
 }
 
 func (p *Pages) delegate(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	id := strings.Clone(c.Params("id"))
 	in := cases.NewDelegation{PendampingID: c.FormValue("pendamping_user_id"), CaseID: id}
 	for _, v := range c.Request().PostArgs().PeekMulti("scopes") {
@@ -171,10 +159,7 @@ func (p *Pages) delegate(c *fiber.Ctx) error {
 }
 
 func (p *Pages) revoke(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	d, err := p.cases.Revoke(c.UserContext(), actor, strings.Clone(c.Params("id")))
 	if err != nil {
 		return err

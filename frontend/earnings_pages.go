@@ -88,10 +88,7 @@ type earningsData struct {
 // earned by month. The service decides who may see it and returns only
 // money, never anything from the case record.
 func (p *Pages) earnings(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	e, err := p.payouts.Earnings(c.UserContext(), actor)
 	if err != nil {
 		return err

@@ -116,10 +116,7 @@ func (p *Pages) sellOrders(c *fiber.Ctx) error {
 }
 
 func (p *Pages) sellOrdersPage(c *fiber.Ctx, status int, failed *shipForm, v *view) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	shops, err := p.catalog.ShopsFor(c.UserContext(), actor)
 	if err != nil {
 		return err
@@ -146,10 +143,7 @@ type shipForm struct {
 // number) shows the page again with that order's fields marked.
 func (p *Pages) moveOrder(e orders.Event) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor, ok, err := requireLogin(c)
-		if !ok {
-			return err
-		}
+		actor := actorOf(c)
 		id := strings.Clone(c.Params("id"))
 		m := orders.Move{Event: e, Carrier: c.FormValue("carrier"), TrackingNo: c.FormValue("tracking_no"), FormToken: formToken(c)}
 		_, merr := p.orders.MoveOrder(c.UserContext(), actor, id, m)
@@ -170,10 +164,7 @@ func (p *Pages) moveOrder(e orders.Event) fiber.Handler {
 
 // myOrders is a buyer's order history, newest first.
 func (p *Pages) myOrders(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	list, err := p.orders.MyOrders(c.UserContext(), actor, domain.Page{Limit: 50, Cursor: strings.Clone(c.Query("cursor"))})
 	if err != nil {
 		return err

@@ -15,92 +15,96 @@ import (
 	"github.com/sentrakreasi/atensi/orders"
 )
 
-// Routes mounts the pages and their static files on app.
+// Routes mounts the pages and their static files on app, each in a group
+// that says who may open it (see group).
 func (p *Pages) Routes(app fiber.Router) {
-	app.Get("/static/:name", p.static)
-	app.Get("/", p.home)
-	app.Get("/cari", p.search)
-	app.Get("/produk/:id", p.product)
-	app.Get("/toko/:id", p.shop)
-	app.Get("/keranjang", p.cart)
-	app.Post("/keranjang", p.checkCSRF, p.setCart)
-	app.Get("/checkout", p.checkoutForm)
-	app.Post("/checkout", p.checkCSRF, p.checkout)
-	app.Get("/pesanan/:id", p.orderGroup)
-	app.Post("/pesanan/:group/:order/terima", p.checkCSRF, p.buyerMove(orders.Complete))
-	app.Get("/akun/pesanan", p.myOrders)
-	app.Get("/masuk", p.loginForm)
-	app.Post("/masuk", p.checkCSRF, p.login)
-	app.Get("/daftar", p.registerForm)
-	app.Post("/daftar", p.checkCSRF, p.register)
-	app.Post("/keluar", p.checkCSRF, p.logout)
-	app.Get("/akun", p.account)
-	app.Post("/akun/kata-sandi", p.checkCSRF, p.changePassword)
-	app.Get("/atur-ulang/:token", p.resetForm)
-	app.Post("/atur-ulang/:token", p.checkCSRF, p.reset)
-	app.Get("/staf/pengguna", p.users)
-	app.Post("/staf/pengguna", p.checkCSRF, p.createUser)
-	app.Post("/staf/pengguna/:id/tautan-sandi", p.checkCSRF, p.passwordLink)
-	app.Get("/jual", p.sell)
-	app.Get("/jual/toko/:id/produk-baru", p.newProductForm)
-	app.Post("/jual/toko/:id/produk-baru", p.checkCSRF, p.createProduct)
-	app.Get("/jual/produk/:id", p.editProduct)
-	app.Post("/jual/produk/:id", p.checkCSRF, p.updateProduct)
-	app.Post("/jual/produk/:id/foto", p.checkCSRF, p.uploadPhoto)
-	app.Post("/jual/produk/:id/terbitkan", p.checkCSRF, p.publishProduct)
-	app.Get("/jual/pesanan", p.sellOrders)
-	app.Post("/jual/pesanan/:id/kirim", p.checkCSRF, p.moveOrder(orders.Ship))
-	app.Post("/jual/pesanan/:id/sampai", p.checkCSRF, p.moveOrder(orders.Deliver))
-	app.Get("/jual/pendapatan", p.earnings)
-	app.Get("/staf/pesanan", p.staffOrders)
-	app.Post("/staf/pesanan/grup/:id/konfirmasi", p.checkCSRF, p.confirmTransfer)
-	app.Post("/staf/pesanan/:id/batal", p.checkCSRF, p.staffCancel)
-	app.Post("/staf/pesanan/:id/refund", p.checkCSRF, p.staffRefund)
-	app.Get("/staf/kasir", p.pointOfSale)
-	app.Post("/staf/kasir", p.checkCSRF, p.recordSale)
-	app.Get("/staf/pembayaran", p.payoutsPage)
-	app.Post("/staf/pembayaran", p.checkCSRF, p.draftBatch)
-	app.Get("/staf/pembayaran/:id", p.batchPage)
-	app.Post("/staf/pembayaran/:id/setujui", p.checkCSRF, p.batchStep(p.payouts.Approve, "approved"))
-	app.Post("/staf/pembayaran/:id/batal", p.checkCSRF, p.batchStep(p.payouts.Cancel, "cancelled"))
-	app.Get("/staf/pembayaran/:id/ekspor.csv", p.batchExport("csv"))
-	app.Get("/staf/pembayaran/:id/ekspor.xlsx", p.batchExport("xlsx"))
-	app.Post("/staf/pembayaran/:id/baris/:line/dibayar", p.checkCSRF, p.linePaid)
-	app.Post("/staf/pembayaran/:id/baris/:line/diterima", p.checkCSRF, p.lineReceived)
-	app.Get("/staf/pembayaran/:id/baris/:line/bukti", p.lineProof)
-	app.Get("/staf/pembayaran/:id/baris/:line/kuitansi", p.lineReceipt)
-	app.Get("/staf/persetujuan", p.approvals)
-	app.Post("/staf/persetujuan/kelulusan/:case/:review/setujui", p.checkCSRF, p.decideGraduation(true))
-	app.Post("/staf/persetujuan/kelulusan/:case/:review/tolak", p.checkCSRF, p.decideGraduation(false))
-	app.Get("/admin/pesan", p.outboxPage)
-	app.Get("/staf/tinjauan", p.reviewQueue)
-	app.Post("/staf/tinjauan/:id/setujui", p.checkCSRF, p.approve)
-	app.Post("/staf/tinjauan/:id/tolak", p.checkCSRF, p.reject)
-	app.Get("/staf/kasus", p.caseload)
-	app.Get("/staf/dasbor", p.dashboard)
-	app.Get("/staf/dasbor/:id/ekspor.csv", p.dashboardExport("csv"))
-	app.Get("/staf/dasbor/:id/ekspor.xlsx", p.dashboardExport("xlsx"))
-	app.Get("/staf/dasbor/:id/ekspor-kasus.csv", p.caseOutcomesExport)
-	app.Get("/admin/referensi", p.reference)
-	app.Post("/admin/referensi/upah-minimum", p.checkCSRF, p.addWage)
-	app.Post("/admin/referensi/garis-kemiskinan", p.checkCSRF, p.addPovertyLine)
-	app.Get("/staf/kasus/baru", p.newCaseForm)
-	app.Post("/staf/kasus/baru", p.checkCSRF, p.createCase)
-	app.Get("/staf/kasus/:id", p.casePage)
-	app.Post("/staf/kasus/:id/delegasi", p.checkCSRF, p.delegate)
-	app.Post("/staf/kasus/:id/darurat", p.checkCSRF, p.breakGlass)
-	app.Post("/staf/kasus/:id/asesmen", p.checkCSRF, p.recordAssessment())
-	app.Post("/staf/kasus/:id/wali", p.checkCSRF, p.setGuardian())
-	app.Post("/staf/kasus/:id/petugas", p.checkCSRF, p.caseStaff(false))
-	app.Post("/staf/kasus/:id/tunjuk", p.checkCSRF, p.caseStaff(true))
-	app.Post("/staf/kasus/:id/layanan", p.checkCSRF, p.recordService())
-	app.Post("/staf/kasus/:id/kelulusan", p.checkCSRF, p.reviewGraduation())
-	app.Post("/staf/kasus/:id/pendapatan", p.checkCSRF, p.recordIncome())
-	app.Post("/staf/kasus/:id/rumah-tangga", p.checkCSRF, p.recordHousehold())
-	app.Post("/staf/delegasi/:id/cabut", p.checkCSRF, p.revoke)
-	app.Get("/staf/toko/:id/pembayaran", p.payoutRoute)
-	app.Post("/staf/toko/:id/pembayaran", p.checkCSRF, p.setPayoutRoute)
-	app.Post("/staf/toko/:id/pembayaran/konfirmasi", p.checkCSRF, p.confirmPayoutRoute)
+	pub := group{r: app, csrf: p.checkCSRF}
+	user := pub.with(loggedIn)
+	pub.get("/static/:name", p.static)
+	pub.get("/", p.home)
+	pub.get("/cari", p.search)
+	pub.get("/produk/:id", p.product)
+	pub.get("/toko/:id", p.shop)
+	pub.get("/keranjang", p.cart)
+	pub.post("/keranjang", p.setCart)
+	pub.get("/checkout", p.checkoutForm)
+	pub.post("/checkout", p.checkout)
+	pub.get("/pesanan/:id", p.orderGroup)
+	pub.post("/pesanan/:group/:order/terima", p.buyerMove(orders.Complete))
+	pub.get("/masuk", p.loginForm)
+	pub.post("/masuk", p.login)
+	pub.get("/daftar", p.registerForm)
+	pub.post("/daftar", p.register)
+	pub.post("/keluar", p.logout)
+	pub.get("/atur-ulang/:token", p.resetForm)
+	pub.post("/atur-ulang/:token", p.reset)
+	// Everything else is for people who logged in; the services decide what each may see and do.
+	user.get("/akun/pesanan", p.myOrders)
+	user.get("/akun", p.account)
+	user.post("/akun/kata-sandi", p.changePassword)
+	user.get("/staf/pengguna", p.users)
+	user.post("/staf/pengguna", p.createUser)
+	user.post("/staf/pengguna/:id/tautan-sandi", p.passwordLink)
+	user.get("/jual", p.sell)
+	user.get("/jual/toko/:id/produk-baru", p.newProductForm)
+	user.post("/jual/toko/:id/produk-baru", p.createProduct)
+	user.get("/jual/produk/:id", p.editProduct)
+	user.post("/jual/produk/:id", p.updateProduct)
+	user.post("/jual/produk/:id/foto", p.uploadPhoto)
+	user.post("/jual/produk/:id/terbitkan", p.publishProduct)
+	user.get("/jual/pesanan", p.sellOrders)
+	user.post("/jual/pesanan/:id/kirim", p.moveOrder(orders.Ship))
+	user.post("/jual/pesanan/:id/sampai", p.moveOrder(orders.Deliver))
+	user.get("/jual/pendapatan", p.earnings)
+	user.get("/staf/pesanan", p.staffOrders)
+	user.post("/staf/pesanan/grup/:id/konfirmasi", p.confirmTransfer)
+	user.post("/staf/pesanan/:id/batal", p.staffCancel)
+	user.post("/staf/pesanan/:id/refund", p.staffRefund)
+	user.get("/staf/kasir", p.pointOfSale)
+	user.post("/staf/kasir", p.recordSale)
+	user.get("/staf/pembayaran", p.payoutsPage)
+	user.post("/staf/pembayaran", p.draftBatch)
+	user.get("/staf/pembayaran/:id", p.batchPage)
+	user.post("/staf/pembayaran/:id/setujui", p.batchStep(p.payouts.Approve, "approved"))
+	user.post("/staf/pembayaran/:id/batal", p.batchStep(p.payouts.Cancel, "cancelled"))
+	user.get("/staf/pembayaran/:id/ekspor.csv", p.batchExport("csv"))
+	user.get("/staf/pembayaran/:id/ekspor.xlsx", p.batchExport("xlsx"))
+	user.post("/staf/pembayaran/:id/baris/:line/dibayar", p.linePaid)
+	user.post("/staf/pembayaran/:id/baris/:line/diterima", p.lineReceived)
+	user.get("/staf/pembayaran/:id/baris/:line/bukti", p.lineProof)
+	user.get("/staf/pembayaran/:id/baris/:line/kuitansi", p.lineReceipt)
+	user.get("/staf/persetujuan", p.approvals)
+	user.post("/staf/persetujuan/kelulusan/:case/:review/setujui", p.decideGraduation(true))
+	user.post("/staf/persetujuan/kelulusan/:case/:review/tolak", p.decideGraduation(false))
+	user.get("/admin/pesan", p.outboxPage)
+	user.get("/staf/tinjauan", p.reviewQueue)
+	user.post("/staf/tinjauan/:id/setujui", p.approve)
+	user.post("/staf/tinjauan/:id/tolak", p.reject)
+	user.get("/staf/kasus", p.caseload)
+	user.get("/staf/dasbor", p.dashboard)
+	user.get("/staf/dasbor/:id/ekspor.csv", p.dashboardExport("csv"))
+	user.get("/staf/dasbor/:id/ekspor.xlsx", p.dashboardExport("xlsx"))
+	user.get("/staf/dasbor/:id/ekspor-kasus.csv", p.caseOutcomesExport)
+	user.get("/admin/referensi", p.reference)
+	user.post("/admin/referensi/upah-minimum", p.addWage)
+	user.post("/admin/referensi/garis-kemiskinan", p.addPovertyLine)
+	user.get("/staf/kasus/baru", p.newCaseForm)
+	user.post("/staf/kasus/baru", p.createCase)
+	user.get("/staf/kasus/:id", p.casePage)
+	user.post("/staf/kasus/:id/delegasi", p.delegate)
+	user.post("/staf/kasus/:id/darurat", p.breakGlass)
+	user.post("/staf/kasus/:id/asesmen", p.recordAssessment())
+	user.post("/staf/kasus/:id/wali", p.setGuardian())
+	user.post("/staf/kasus/:id/petugas", p.caseStaff(false))
+	user.post("/staf/kasus/:id/tunjuk", p.caseStaff(true))
+	user.post("/staf/kasus/:id/layanan", p.recordService())
+	user.post("/staf/kasus/:id/kelulusan", p.reviewGraduation())
+	user.post("/staf/kasus/:id/pendapatan", p.recordIncome())
+	user.post("/staf/kasus/:id/rumah-tangga", p.recordHousehold())
+	user.post("/staf/delegasi/:id/cabut", p.revoke)
+	user.get("/staf/toko/:id/pembayaran", p.payoutRoute)
+	user.post("/staf/toko/:id/pembayaran", p.setPayoutRoute)
+	user.post("/staf/toko/:id/pembayaran/konfirmasi", p.confirmPayoutRoute)
 }
 
 func (p *Pages) static(c *fiber.Ctx) error {
@@ -115,15 +119,6 @@ func (p *Pages) static(c *fiber.Ctx) error {
 }
 
 func actorOf(c *fiber.Ctx) access.Actor { return access.ActorFrom(c.UserContext()) }
-
-// requireLogin sends a visitor to the login page and back.
-func requireLogin(c *fiber.Ctx) (access.Actor, bool, error) {
-	a := access.ActorFrom(c.UserContext())
-	if a.Anonymous() {
-		return a, false, c.Redirect("/masuk?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
-	}
-	return a, true, nil
-}
 
 type loginForm struct{ Email, Next string }
 
@@ -258,10 +253,7 @@ func (p *Pages) accountData(c *fiber.Ctx, actor access.Actor) (accountData, erro
 }
 
 func (p *Pages) account(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	d, err := p.accountData(c, actor)
 	if err != nil {
 		return err
@@ -274,10 +266,7 @@ func (p *Pages) account(c *fiber.Ctx) error {
 }
 
 func (p *Pages) changePassword(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	token, err := p.accounts.ChangePassword(c.UserContext(), actor, c.FormValue("current_password"), c.FormValue("new_password"), accounts.ClientOf(c))
 	if err != nil {
 		d, derr := p.accountData(c, actor)
@@ -330,10 +319,7 @@ func (p *Pages) usersData(c *fiber.Ctx, actor access.Actor) (usersData, error) {
 }
 
 func (p *Pages) users(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	d, err := p.usersData(c, actor)
 	if err != nil {
 		return err
@@ -349,10 +335,7 @@ func (p *Pages) users(c *fiber.Ctx) error {
 }
 
 func (p *Pages) createUser(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	// The page is the unit's: whoever may not see it may not use its form.
 	d, err := p.usersData(c, actor)
 	if err != nil {
@@ -369,10 +352,7 @@ func (p *Pages) createUser(c *fiber.Ctx) error {
 }
 
 func (p *Pages) passwordLink(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	d, err := p.usersData(c, actor)
 	if err != nil {
 		return err

@@ -30,10 +30,7 @@ func (p *Pages) payoutsPage(c *fiber.Ctx) error {
 }
 
 func (p *Pages) renderPayouts(c *fiber.Ctx, status int, v *view) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	ctx := c.UserContext()
 	shops, err := p.payouts.UnitBalances(ctx, actor, actor.UnitID)
 	if err != nil {
@@ -59,10 +56,7 @@ func (p *Pages) renderPayouts(c *fiber.Ctx, status int, v *view) error {
 // draftBatch takes the available balances of the unit's network into a
 // new draft batch.
 func (p *Pages) draftBatch(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	in := payouts.DraftInput{UnitID: actor.UnitID, FormToken: formToken(c)}
 	if raw := strings.TrimSpace(c.FormValue("min_amount_idr")); raw != "" {
 		n, perr := parseRupiah(raw)
@@ -88,10 +82,7 @@ func (p *Pages) batchPage(c *fiber.Ctx) error {
 }
 
 func (p *Pages) renderBatch(c *fiber.Ctx, status int, v *view) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	b, err := p.payouts.ReadBatch(c.UserContext(), actor, strings.Clone(c.Params("id")))
 	if err != nil {
 		return err
@@ -126,11 +117,8 @@ func (p *Pages) batchAfter(c *fiber.Ctx, err error, done string) error {
 // (approve, cancel) and goes back to it.
 func (p *Pages) batchStep(step func(ctx context.Context, actor access.Actor, id string) (payouts.Batch, error), done string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor, ok, err := requireLogin(c)
-		if !ok {
-			return err
-		}
-		_, err = step(c.UserContext(), actor, strings.Clone(c.Params("id")))
+		actor := actorOf(c)
+		_, err := step(c.UserContext(), actor, strings.Clone(c.Params("id")))
 		return p.batchAfter(c, err, done)
 	}
 }
@@ -139,10 +127,7 @@ func (p *Pages) batchStep(step func(ctx context.Context, actor access.Actor, id 
 // The photo goes first: a line once paid is settled, and a proof that
 // failed to upload should not leave it paid without one by surprise.
 func (p *Pages) linePaid(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	ctx := c.UserContext()
 	batchID, lineID := strings.Clone(c.Params("id")), strings.Clone(c.Params("line"))
 	if fh, ferr := c.FormFile("proof"); ferr == nil && fh.Size > 0 {
@@ -164,20 +149,14 @@ func (p *Pages) linePaid(c *fiber.Ctx) error {
 }
 
 func (p *Pages) lineReceived(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
-	_, err = p.payouts.Received(c.UserContext(), actor, strings.Clone(c.Params("id")), strings.Clone(c.Params("line")))
+	actor := actorOf(c)
+	_, err := p.payouts.Received(c.UserContext(), actor, strings.Clone(c.Params("id")), strings.Clone(c.Params("line")))
 	return p.batchAfter(c, err, "received")
 }
 
 // lineProof sends staff to a short-lived link of the line's proof photo.
 func (p *Pages) lineProof(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	link, err := p.payouts.ProofLink(c.UserContext(), actor, strings.Clone(c.Params("id")), strings.Clone(c.Params("line")))
 	if err != nil {
 		return err
@@ -189,10 +168,7 @@ func (p *Pages) lineProof(c *fiber.Ctx) error {
 // signature or thumbprint. The payee's name is written by hand: a legal
 // name never leaves the case record.
 func (p *Pages) lineReceipt(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	b, err := p.payouts.ReadBatch(c.UserContext(), actor, strings.Clone(c.Params("id")))
 	if err != nil {
 		return err
@@ -212,10 +188,7 @@ func (p *Pages) batchExport(format string) fiber.Handler {
 		export, ct = p.payouts.ExportXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
 	return func(c *fiber.Ctx) error {
-		actor, ok, err := requireLogin(c)
-		if !ok {
-			return err
-		}
+		actor := actorOf(c)
 		id := strings.Clone(c.Params("id"))
 		body, err := export(c.UserContext(), actor, id)
 		if err != nil {

@@ -63,10 +63,7 @@ func (p *Pages) payoutRoute(c *fiber.Ctx) error {
 // payoutRoutePage renders the page; form is what was typed when a change
 // failed, nil to start from the route in use.
 func (p *Pages) payoutRoutePage(c *fiber.Ctx, status int, form *routeForm, full bool, v *view) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	ctx := c.UserContext()
 	shopID := strings.Clone(c.Params("id"))
 	rv, err := p.payouts.ReadRoute(ctx, actor, shopID, full)
@@ -139,14 +136,11 @@ func (p *Pages) routeShown(ctx context.Context, r payouts.Route) routeShown {
 // setPayoutRoute records a new route. It waits for a supervisor's
 // confirmation before any payout uses it (the service's rule).
 func (p *Pages) setPayoutRoute(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	f := routeForm{PayeeKind: c.FormValue("payee_kind"), Method: c.FormValue("method"), AccountName: c.FormValue("account_name"),
 		Bank: c.FormValue("bank"), AccountNo: c.FormValue("account_no")}
 	shopID := strings.Clone(c.Params("id"))
-	_, err = p.payouts.SetRoute(c.UserContext(), actor, shopID, payouts.RouteInput{PayeeKind: payouts.PayeeKind(f.PayeeKind),
+	_, err := p.payouts.SetRoute(c.UserContext(), actor, shopID, payouts.RouteInput{PayeeKind: payouts.PayeeKind(f.PayeeKind),
 		Method: payouts.Method(f.Method), AccountName: f.AccountName, Bank: f.Bank, AccountNo: f.AccountNo})
 	if err != nil {
 		fields, other := formErrors(err)
@@ -162,12 +156,9 @@ func (p *Pages) setPayoutRoute(c *fiber.Ctx) error {
 // confirmPayoutRoute makes the waiting change the route in use: a
 // supervisor who did not make the change. A refusal is told on the page.
 func (p *Pages) confirmPayoutRoute(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	shopID := strings.Clone(c.Params("id"))
-	_, err = p.payouts.ConfirmRoute(c.UserContext(), actor, shopID, payouts.ConfirmInput{RouteID: c.FormValue("route_id")})
+	_, err := p.payouts.ConfirmRoute(c.UserContext(), actor, shopID, payouts.ConfirmInput{RouteID: c.FormValue("route_id")})
 	lang := language(c)
 	switch {
 	case err == nil:

@@ -16,10 +16,7 @@ type shopProducts struct {
 }
 
 func (p *Pages) sell(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	shops, err := p.catalog.ShopsFor(c.UserContext(), actor)
 	if err != nil {
 		return err
@@ -68,9 +65,6 @@ func productInput(c *fiber.Ctx) catalog.ProductInput {
 }
 
 func (p *Pages) newProductForm(c *fiber.Ctx) error {
-	if _, ok, err := requireLogin(c); !ok {
-		return err
-	}
 	d, err := p.editData(c, catalog.Product{Category: "makanan"}, "/jual/toko/"+c.Params("id")+"/produk-baru")
 	if err != nil {
 		return err
@@ -79,10 +73,7 @@ func (p *Pages) newProductForm(c *fiber.Ctx) error {
 }
 
 func (p *Pages) createProduct(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	shopID := strings.Clone(c.Params("id"))
 	in := productInput(c)
 	prod, cerr := p.catalog.CreateProduct(c.UserContext(), actor, shopID, in)
@@ -119,9 +110,6 @@ func (p *Pages) sellerProduct(c *fiber.Ctx, id string) (catalog.Product, error) 
 }
 
 func (p *Pages) editProduct(c *fiber.Ctx) error {
-	if _, ok, err := requireLogin(c); !ok {
-		return err
-	}
 	id := strings.Clone(c.Params("id"))
 	prod, err := p.sellerProduct(c, id)
 	if err != nil {
@@ -151,20 +139,14 @@ func (p *Pages) afterEdit(c *fiber.Ctx, id string, failed error) error {
 }
 
 func (p *Pages) updateProduct(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	id := strings.Clone(c.Params("id"))
 	_, uerr := p.catalog.UpdateProduct(c.UserContext(), actor, id, productInput(c))
 	return p.afterEdit(c, id, uerr)
 }
 
 func (p *Pages) uploadPhoto(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	id := strings.Clone(c.Params("id"))
 	var uerr error
 	fh, ferr := c.FormFile("file")
@@ -182,20 +164,14 @@ func (p *Pages) uploadPhoto(c *fiber.Ctx) error {
 }
 
 func (p *Pages) publishProduct(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	id := strings.Clone(c.Params("id"))
 	_, perr := p.catalog.Publish(c.UserContext(), actor, id)
 	return p.afterEdit(c, id, perr)
 }
 
 func (p *Pages) reviewQueue(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	units := append([]string{actor.UnitID}, actor.Network...)
 	var all []catalog.Product
 	for _, u := range units {
@@ -209,10 +185,7 @@ func (p *Pages) reviewQueue(c *fiber.Ctx) error {
 }
 
 func (p *Pages) approve(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	if _, err := p.catalog.Approve(c.UserContext(), actor, strings.Clone(c.Params("id"))); err != nil {
 		return err
 	}
@@ -220,10 +193,7 @@ func (p *Pages) approve(c *fiber.Ctx) error {
 }
 
 func (p *Pages) reject(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	if _, err := p.catalog.Reject(c.UserContext(), actor, strings.Clone(c.Params("id")), c.FormValue("reason")); err != nil {
 		return err
 	}

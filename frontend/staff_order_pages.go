@@ -29,10 +29,7 @@ func (p *Pages) staffOrders(c *fiber.Ctx) error {
 }
 
 func (p *Pages) staffOrdersPage(c *fiber.Ctx, status int, v *view) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	filter := orders.Status(c.Query("status"))
 	if !slices.Contains(staffStatuses, filter) {
 		filter = ""
@@ -64,30 +61,21 @@ func (p *Pages) staffOrdersAfter(c *fiber.Ctx, err error, done string) error {
 // confirmTransfer records a bank transfer that staff found on the
 // statement under the reference they type.
 func (p *Pages) confirmTransfer(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
-	_, err = p.orders.ConfirmTransfer(c.UserContext(), actor, strings.Clone(c.Params("id")), c.FormValue("reference"))
+	actor := actorOf(c)
+	_, err := p.orders.ConfirmTransfer(c.UserContext(), actor, strings.Clone(c.Params("id")), c.FormValue("reference"))
 	return p.staffOrdersAfter(c, err, "confirmed")
 }
 
 func (p *Pages) staffCancel(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
-	_, err = p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), orders.Move{Event: orders.Cancel, Reason: c.FormValue("reason"), FormToken: formToken(c)})
+	actor := actorOf(c)
+	_, err := p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), orders.Move{Event: orders.Cancel, Reason: c.FormValue("reason"), FormToken: formToken(c)})
 	return p.staffOrdersAfter(c, err, "cancelled")
 }
 
 // staffRefund gives back part of an order (an amount) or all that is left
 // (no amount).
 func (p *Pages) staffRefund(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	m := orders.Move{Event: orders.Refund, Reason: c.FormValue("reason"), FormToken: formToken(c)}
 	if raw := strings.TrimSpace(c.FormValue("amount_idr")); raw != "" {
 		n, perr := parseRupiah(raw)
@@ -96,7 +84,7 @@ func (p *Pages) staffRefund(c *fiber.Ctx) error {
 		}
 		m.AmountIDR = n
 	}
-	_, err = p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), m)
+	_, err := p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), m)
 	return p.staffOrdersAfter(c, err, "refunded")
 }
 
@@ -116,10 +104,7 @@ func (p *Pages) pointOfSale(c *fiber.Ctx) error {
 	if id == "" {
 		return p.posPage(c, fiber.StatusOK, posForm{Method: "cash"}, nil, nil)
 	}
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	g, err := p.orders.ReadSale(c.UserContext(), actor, strings.Clone(id))
 	if err != nil {
 		return err
@@ -132,10 +117,7 @@ func (p *Pages) pointOfSale(c *fiber.Ctx) error {
 }
 
 func (p *Pages) posPage(c *fiber.Ctx, status int, f posForm, sale *orders.GroupView, v *view) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	shelf, err := p.catalog.StoreShelf(c.UserContext(), actor)
 	if err != nil {
 		return err
@@ -145,10 +127,7 @@ func (p *Pages) posPage(c *fiber.Ctx, status int, f posForm, sale *orders.GroupV
 
 // recordSale records an in-store sale: paid at once, handed over, completed.
 func (p *Pages) recordSale(c *fiber.Ctx) error {
-	actor, ok, err := requireLogin(c)
-	if !ok {
-		return err
-	}
+	actor := actorOf(c)
 	f := posForm{Method: c.FormValue("payment_method"), Quantities: map[string]string{}}
 	in := orders.SaleInput{PaymentMethod: f.Method, FormToken: formToken(c)}
 	bad := false
