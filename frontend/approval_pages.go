@@ -60,16 +60,16 @@ func (p *Pages) decideGraduation(approve bool) fiber.Handler {
 			}
 			return c.Redirect("/staf/persetujuan?ok="+done, fiber.StatusSeeOther)
 		}
-		fields, other := formErrors(derr)
-		if other != nil {
-			return other
-		}
-		data, err := p.approvalsData(c, actor)
-		if err != nil {
-			return err
-		}
-		data[field] = c.FormValue(field)
-		return p.render(c, fiber.StatusUnprocessableEntity, "approvals", "nav.approvals", data,
-			&view{Errors: map[string]string{field: fields["reason"]}, FormError: translate(language(c), "error.form")})
+		return p.again(c, derr, marks{}, func(status int, v *view) error {
+			data, err := p.approvalsData(c, actor)
+			if err != nil {
+				return err
+			}
+			data[field] = c.FormValue(field)
+			if msg, ok := v.Errors["reason"]; ok {
+				v.Errors = map[string]string{field: msg}
+			}
+			return p.render(c, status, "approvals", "nav.approvals", data, v)
+		})
 	}
 }

@@ -19,11 +19,7 @@ func (p *Pages) breakGlass(c *fiber.Ctx) error {
 	id := strings.Clone(c.Params("id"))
 	reason := c.FormValue("reason")
 	if _, err := p.cases.BreakGlass(c.UserContext(), actor, id, reason); err != nil {
-		fields, other := formErrors(err)
-		if other != nil {
-			return other
-		}
-		return p.closedCase(c, fiber.StatusUnprocessableEntity, reason, &view{Errors: fields})
+		return p.again(c, err, marks{}, func(status int, v *view) error { return p.closedCase(c, status, reason, v) })
 	}
 	return c.Redirect("/staf/kasus/"+id+"?ok=breakglass", fiber.StatusSeeOther)
 }

@@ -225,9 +225,9 @@ func (p *Pages) withOutcomes(c *fiber.Ctx, actor access.Actor, d *caseData) erro
 
 var caseDone = []string{"service", "income", "household", "breakglass", "assessment", "guardian", "assigned", "named", "graduation"}
 
-// caseEntry handles the case page's three forms: it posts to the service
-// and goes back to the case page, or shows it again with the form's field
-// errors (as prefix.field) on 422.
+// caseEntry handles the case page's forms: it posts to the service and
+// goes back to the case page, or shows it again with the form's errors
+// (its fields as prefix.field).
 func (p *Pages) caseEntry(prefix string, save func(c *fiber.Ctx, actor access.Actor, id string) error, keep func(c *fiber.Ctx, o *caseOutcomes)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		actor := actorOf(c)
@@ -236,20 +236,14 @@ func (p *Pages) caseEntry(prefix string, save func(c *fiber.Ctx, actor access.Ac
 		if serr == nil {
 			return c.Redirect("/staf/kasus/"+id+"?ok="+prefix+"#hasil", fiber.StatusSeeOther)
 		}
-		fields, other := formErrors(serr)
-		if other != nil {
-			return other
-		}
-		d, err := p.caseData(c, actor, id, false)
-		if err != nil {
-			return err
-		}
-		keep(c, d.Outcomes)
-		errs := map[string]string{}
-		for k, v := range fields {
-			errs[prefix+"."+k] = v
-		}
-		return p.render(c, fiber.StatusUnprocessableEntity, "case", "case.title", d, &view{Errors: errs, FormError: translate(language(c), "error.form")})
+		return p.again(c, serr, marks{prefix: prefix}, func(status int, v *view) error {
+			d, err := p.caseData(c, actor, id, false)
+			if err != nil {
+				return err
+			}
+			keep(c, d.Outcomes)
+			return p.render(c, status, "case", "case.title", d, v)
+		})
 	}
 }
 
@@ -561,17 +555,9 @@ func (p *Pages) renderReference(c *fiber.Ctx, status int, d referenceData, v *vi
 	return p.render(c, status, "reference", "reference.title", d, v)
 }
 
-// referenceFailed shows the page again with one form's field errors.
+// referenceFailed shows the page again with one form's errors.
 func (p *Pages) referenceFailed(c *fiber.Ctx, prefix string, d referenceData, err error) error {
-	fields, other := formErrors(err)
-	if other != nil {
-		return other
-	}
-	errs := map[string]string{}
-	for k, v := range fields {
-		errs[prefix+"."+k] = v
-	}
-	return p.renderReference(c, fiber.StatusUnprocessableEntity, d, &view{Errors: errs, FormError: translate(language(c), "error.form")})
+	return p.again(c, err, marks{prefix: prefix}, func(status int, v *view) error { return p.renderReference(c, status, d, v) })
 }
 
 func (p *Pages) addWage(c *fiber.Ctx) error {

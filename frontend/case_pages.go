@@ -58,7 +58,7 @@ func (p *Pages) createCase(c *fiber.Ctx) error {
 	created, err := p.cases.Create(c.UserContext(), actor, in)
 	if err != nil {
 		f.NIK = "" // never echo a NIK back into a page
-		return p.formFailed(c, "case_new", "case.new", newCaseData(f), err)
+		return p.again(c, err, marks{}, p.pageOf(c, "case_new", "case.new", newCaseData(f)))
 	}
 	return c.Redirect("/staf/kasus/"+created.ID, fiber.StatusSeeOther)
 }
@@ -153,7 +153,7 @@ func (p *Pages) delegate(c *fiber.Ctx) error {
 		if derr != nil {
 			return derr
 		}
-		return p.formFailed(c, "case", "case.title", d, err)
+		return p.again(c, err, marks{}, p.pageOf(c, "case", "case.title", d))
 	}
 	return c.Redirect("/staf/kasus/"+id, fiber.StatusSeeOther)
 }

@@ -44,6 +44,9 @@ type Config struct {
 	BaseURL string
 	Secure  bool   // https: cookies are Secure
 	Key     []byte // signs the CSRF tokens
+	// StatusOf is the HTTP status the app answers an error with (its
+	// problem mapping), for a form's page shown again with that error.
+	StatusOf func(error) int
 }
 
 // Pages serves the web pages.
@@ -216,30 +219,52 @@ func doneFlash(c *fiber.Ctx, prefix string, allowed []string) *view {
 	return v
 }
 
-// userMessage is what a form shows for an error the person can act on: a
-// field's message, or a domain error's own message (a conflict, a
-// refusal). Anything else is for the error page.
-func userMessage(err error) (string, bool) {
-	var ve *domain.ValidationError
-	if errors.As(err, &ve) && len(ve.Fields) > 0 {
-		return ve.Fields[0].Message + ".", true
-	}
-	var de *domain.Error
-	if errors.As(err, &de) && (errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrForbidden) || errors.Is(err, domain.ErrInvalid)) {
-		return de.Message, true
-	}
-	return "", false
+// formPage renders a form's page again with status, carrying v's errors.
+type formPage func(status int, v *view) error
+
+// marks says how a form's page shows the fields of a validation error.
+type marks struct {
+	// prefix names the form's fields on a page of several forms: its
+	// field f is marked as prefix.f.
+	prefix string
+	// none is set for forms that mark no field: the page says the first
+	// field's message instead.
+	none bool
 }
 
-// statusOf is the HTTP status of a form answered again with userMessage.
-func statusOf(err error) int {
+// again answers a form whose action failed with err. When the person can
+// act on err (what they typed, a conflict, a refusal, stock that ran
+// out), show renders the page again, with the status the app gives err
+// (Config.StatusOf) and what to fix: the fields marked as m says, or the
+// error's own message. Anything else is left for the error page.
+func (p *Pages) again(c *fiber.Ctx, err error, m marks, show formPage) error {
+	var ve *domain.ValidationError
+	var de *domain.Error
+	var short *catalog.ErrOutOfStock
+	v := &view{}
 	switch {
-	case errors.Is(err, domain.ErrConflict):
-		return fiber.StatusConflict
-	case errors.Is(err, domain.ErrForbidden):
-		return fiber.StatusForbidden
+	case errors.As(err, &ve) && m.none && len(ve.Fields) > 0:
+		v.FormError = ve.Fields[0].Message + "."
+	case errors.As(err, &ve):
+		v.Errors = map[string]string{}
+		for _, f := range ve.Fields {
+			name := f.Field
+			if m.prefix != "" {
+				name = m.prefix + "." + name
+			}
+			if _, seen := v.Errors[name]; !seen {
+				v.Errors[name] = f.Message
+			}
+		}
+		v.FormError = translate(language(c), "error.form")
+	case errors.As(err, &short):
+		v.FormError = short.Error() + "." // someone bought it first: say which
+	case errors.As(err, &de) && (errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrForbidden) || errors.Is(err, domain.ErrInvalid)):
+		v.FormError = de.Message
+	default:
+		return err
 	}
-	return fiber.StatusUnprocessableEntity
+	return show(p.cfg.StatusOf(err), v)
 }
 
 // ErrorPage renders a friendly page for an error status.

@@ -52,27 +52,21 @@ func (p *Pages) checkout(c *fiber.Ctx) error {
 	in.ClientIP = utils.CopyString(c.IP())
 	g, cerr := p.orders.CheckoutCart(c.UserContext(), cartOwner(c), in, formToken(c))
 	if cerr != nil {
-		d, err := p.checkoutData(c, f)
-		if err != nil {
-			return err
-		}
-		if fields, other := formErrors(cerr); other == nil {
-			itemsError(fields)
-			return p.render(c, fiber.StatusUnprocessableEntity, "checkout", "checkout.title", d, &view{Errors: fields, FormError: translate(language(c), "error.form")})
+		// The cart as it is now: it may have changed in another tab.
+		show := func(status int, v *view) error {
+			d, err := p.checkoutData(c, f)
+			if err != nil {
+				return err
+			}
+			itemsError(v.Errors)
+			return p.render(c, status, "checkout", "checkout.title", d, v)
 		}
 		var rl *domain.RateLimitError
 		if errors.As(cerr, &rl) { // too many unpaid checkouts: the form again, saying why
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
-			return p.render(c, fiber.StatusTooManyRequests, "checkout", "checkout.title", d, &view{FormError: translate(language(c), "checkout.toomanyunpaid")})
+			return show(p.cfg.StatusOf(cerr), &view{FormError: translate(language(c), "checkout.toomanyunpaid")})
 		}
-		var short *catalog.ErrOutOfStock
-		if errors.As(cerr, &short) { // someone bought it first: say which, keep the form
-			return p.render(c, fiber.StatusConflict, "checkout", "checkout.title", d, &view{FormError: short.Error() + "."})
-		}
-		if msg, ok := userMessage(cerr); ok { // the cart changed in another tab
-			return p.render(c, statusOf(cerr), "checkout", "checkout.title", d, &view{FormError: msg})
-		}
-		return cerr
+		return p.again(c, cerr, marks{}, show)
 	}
 	if g.Payment.CheckoutURL != "" {
 		return c.Redirect(g.Payment.CheckoutURL, fiber.StatusSeeOther)
@@ -150,15 +144,13 @@ func (p *Pages) moveOrder(e orders.Event) fiber.Handler {
 		if merr == nil {
 			return c.Redirect("/jual/pesanan?ok="+string(e), fiber.StatusSeeOther)
 		}
-		fields, other := formErrors(merr)
-		if other != nil {
-			if msg, ok := userMessage(other); ok {
-				return p.sellOrdersPage(c, statusOf(other), nil, &view{FormError: msg})
+		return p.again(c, merr, marks{}, func(status int, v *view) error {
+			var f *shipForm // the order's fields to mark, when the move was refused for them
+			if v.Errors != nil {
+				f = &shipForm{OrderID: id, Carrier: m.Carrier, TrackingNo: m.TrackingNo}
 			}
-			return other
-		}
-		f := &shipForm{OrderID: id, Carrier: m.Carrier, TrackingNo: m.TrackingNo}
-		return p.sellOrdersPage(c, fiber.StatusUnprocessableEntity, f, &view{Errors: fields, FormError: translate(language(c), "error.form")})
+			return p.sellOrdersPage(c, status, f, v)
+		})
 	}
 }
 

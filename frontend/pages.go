@@ -205,7 +205,7 @@ func (p *Pages) register(c *fiber.Ctx) error {
 	form := registerForm{Name: c.FormValue("name"), Email: c.FormValue("email")}
 	password := c.FormValue("password")
 	if _, err := p.accounts.Register(c.UserContext(), accounts.NewUser{Name: form.Name, Email: form.Email, Password: password}); err != nil {
-		return p.formFailed(c, "register", "register.title", form, err)
+		return p.again(c, err, marks{}, p.pageOf(c, "register", "register.title", form))
 	}
 	// The same answer whether the email was free or already had an account
 	// (whose owner is mailed): logging the new account in at once would
@@ -213,14 +213,9 @@ func (p *Pages) register(c *fiber.Ctx) error {
 	return c.Redirect("/masuk?ok=registered", fiber.StatusSeeOther)
 }
 
-// formFailed shows a form again with its errors, or the error page when
-// the error is not about the form's fields.
-func (p *Pages) formFailed(c *fiber.Ctx, page, title string, data any, err error) error {
-	fields, other := formErrors(err)
-	if other != nil {
-		return other
-	}
-	return p.render(c, fiber.StatusUnprocessableEntity, page, title, data, &view{Errors: fields, FormError: translate(language(c), "error.form")})
+// pageOf renders page with data: a form's page shown again (see again).
+func (p *Pages) pageOf(c *fiber.Ctx, page, title string, data any) formPage {
+	return func(status int, v *view) error { return p.render(c, status, page, title, data, v) }
 }
 
 func (p *Pages) logout(c *fiber.Ctx) error {
@@ -273,7 +268,7 @@ func (p *Pages) changePassword(c *fiber.Ctx) error {
 		if derr != nil {
 			return derr
 		}
-		return p.formFailed(c, "account", "account.title", d, err)
+		return p.again(c, err, marks{}, p.pageOf(c, "account", "account.title", d))
 	}
 	c.Cookie(accounts.SessionCookieFor(token, actor.Role, p.cfg.Secure))
 	return c.Redirect("/akun?ok=1", fiber.StatusSeeOther)
@@ -286,7 +281,7 @@ func (p *Pages) resetForm(c *fiber.Ctx) error {
 func (p *Pages) reset(c *fiber.Ctx) error {
 	token := strings.Clone(c.Params("token"))
 	if err := p.accounts.RedeemPasswordLink(c.UserContext(), token, c.FormValue("password")); err != nil {
-		return p.formFailed(c, "reset", "reset.title", map[string]string{"Token": token}, err)
+		return p.again(c, err, marks{}, p.pageOf(c, "reset", "reset.title", map[string]string{"Token": token}))
 	}
 	return c.Redirect("/masuk?ok=reset", fiber.StatusSeeOther)
 }
@@ -346,7 +341,7 @@ func (p *Pages) createUser(c *fiber.Ctx) error {
 	if cerr != nil {
 		in.Password = ""
 		d.Form = in
-		return p.formFailed(c, "users", "users.title", d, cerr)
+		return p.again(c, cerr, marks{}, p.pageOf(c, "users", "users.title", d))
 	}
 	return c.Redirect("/staf/pengguna?dibuat="+url.QueryEscape(u.ID), fiber.StatusSeeOther)
 }

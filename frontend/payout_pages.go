@@ -67,10 +67,7 @@ func (p *Pages) draftBatch(c *fiber.Ctx) error {
 	}
 	b, err := p.payouts.Draft(c.UserContext(), actor, in)
 	if err != nil {
-		if msg, ok := userMessage(err); ok {
-			return p.renderPayouts(c, statusOf(err), &view{FormError: msg})
-		}
-		return err
+		return p.again(c, err, marks{none: true}, func(status int, v *view) error { return p.renderPayouts(c, status, v) })
 	}
 	return c.Redirect("/staf/pembayaran/"+b.ID+"?ok=drafted", fiber.StatusSeeOther)
 }
@@ -107,10 +104,7 @@ func (p *Pages) batchAfter(c *fiber.Ctx, err error, done string) error {
 	if err == nil {
 		return c.Redirect("/staf/pembayaran/"+c.Params("id")+"?ok="+done, fiber.StatusSeeOther)
 	}
-	if msg, ok := userMessage(err); ok {
-		return p.renderBatch(c, statusOf(err), &view{FormError: msg})
-	}
-	return err
+	return p.again(c, err, marks{none: true}, func(status int, v *view) error { return p.renderBatch(c, status, v) })
 }
 
 // batchStep runs a supervisor's or staff's step on a whole batch

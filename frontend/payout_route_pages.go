@@ -143,12 +143,7 @@ func (p *Pages) setPayoutRoute(c *fiber.Ctx) error {
 	_, err := p.payouts.SetRoute(c.UserContext(), actor, shopID, payouts.RouteInput{PayeeKind: payouts.PayeeKind(f.PayeeKind),
 		Method: payouts.Method(f.Method), AccountName: f.AccountName, Bank: f.Bank, AccountNo: f.AccountNo})
 	if err != nil {
-		fields, other := formErrors(err)
-		if other != nil {
-			return other
-		}
-		return p.payoutRoutePage(c, fiber.StatusUnprocessableEntity, &f, false,
-			&view{Errors: fields, FormError: translate(language(c), "error.form")})
+		return p.again(c, err, marks{}, func(status int, v *view) error { return p.payoutRoutePage(c, status, &f, false, v) })
 	}
 	return c.Redirect("/staf/toko/"+shopID+"/pembayaran?ok=set", fiber.StatusSeeOther)
 }
@@ -165,7 +160,7 @@ func (p *Pages) confirmPayoutRoute(c *fiber.Ctx) error {
 		return c.Redirect("/staf/toko/"+shopID+"/pembayaran?ok=confirmed", fiber.StatusSeeOther)
 	case errors.Is(err, domain.ErrForbidden):
 		// Staff who are not supervisors, and the supervisor who made the change.
-		return p.payoutRoutePage(c, fiber.StatusForbidden, nil, false, &view{FormError: translate(lang, "payroute.confirm.forbidden")})
+		return p.payoutRoutePage(c, p.cfg.StatusOf(err), nil, false, &view{FormError: translate(lang, "payroute.confirm.forbidden")})
 	case errors.Is(err, domain.ErrConflict), errors.Is(err, domain.ErrInvalid):
 		// Replaced since the page was opened (or nothing named): the page
 		// shows the change waiting now, to be checked again.
@@ -173,7 +168,7 @@ func (p *Pages) confirmPayoutRoute(c *fiber.Ctx) error {
 		if rv, rerr := p.payouts.ReadRoute(c.UserContext(), actor, shopID, false); rerr == nil && rv.Pending == nil {
 			key = "payroute.confirm.nothing"
 		}
-		return p.payoutRoutePage(c, statusOf(err), nil, false, &view{FormError: translate(lang, key)})
+		return p.payoutRoutePage(c, p.cfg.StatusOf(err), nil, false, &view{FormError: translate(lang, key)})
 	}
 	return err
 }

@@ -83,7 +83,7 @@ func (p *Pages) createProduct(c *fiber.Ctx) error {
 			return err
 		}
 		d.Price, d.Stock = c.FormValue("price_idr"), c.FormValue("stock")
-		return p.formFailed(c, "product_edit", "sell.new", d, cerr)
+		return p.again(c, cerr, marks{}, p.pageOf(c, "product_edit", "sell.new", d))
 	}
 	return c.Redirect("/jual/produk/"+prod.ID, fiber.StatusSeeOther)
 }
@@ -135,7 +135,7 @@ func (p *Pages) afterEdit(c *fiber.Ctx, id string, failed error) error {
 	if err != nil {
 		return err
 	}
-	return p.formFailed(c, "product_edit", "sell.title", d, failed)
+	return p.again(c, failed, marks{}, p.pageOf(c, "product_edit", "sell.title", d))
 }
 
 func (p *Pages) updateProduct(c *fiber.Ctx) error {

@@ -158,16 +158,12 @@ func (p *Pages) setCart(c *fiber.Ctx) error {
 		cart, err = p.orders.SetCartItem(c.UserContext(), cartOwner(c), f.ProductID, qty)
 	}
 	if err != nil {
-		fields, other := formErrors(err)
-		if other != nil {
-			return other
-		}
-		msg, _ := userMessage(err)
-		v := &view{Errors: fields, FormError: msg}
-		if _, unknown := fields["product_id"]; !unknown && !p.inCart(c, f.ProductID) {
-			return p.productPage(c, fiber.StatusUnprocessableEntity, f.ProductID, f.Quantity, v)
-		}
-		return p.cartPage(c, fiber.StatusUnprocessableEntity, &f, v)
+		return p.again(c, err, marks{}, func(status int, v *view) error {
+			if _, unknown := v.Errors["product_id"]; !unknown && !p.inCart(c, f.ProductID) {
+				return p.productPage(c, status, f.ProductID, f.Quantity, v)
+			}
+			return p.cartPage(c, status, &f, v)
+		})
 	}
 	if cart.Token != "" {
 		c.Cookie(&fiber.Cookie{Name: orders.CartCookie, Value: cart.Token, Path: "/", HTTPOnly: true, Secure: p.cfg.Secure,

@@ -1,7 +1,6 @@
 package frontend
 
 import (
-	"errors"
 	"net/url"
 	"slices"
 	"strconv"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/orders"
 )
@@ -52,10 +50,7 @@ func (p *Pages) staffOrdersAfter(c *fiber.Ctx, err error, done string) error {
 		}
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
-	if msg, ok := userMessage(err); ok {
-		return p.staffOrdersPage(c, statusOf(err), &view{FormError: msg})
-	}
-	return err
+	return p.again(c, err, marks{none: true}, func(status int, v *view) error { return p.staffOrdersPage(c, status, v) })
 }
 
 // confirmTransfer records a bank transfer that staff found on the
@@ -154,15 +149,7 @@ func (p *Pages) recordSale(c *fiber.Ctx) error {
 	}
 	g, err := p.orders.RecordSale(c.UserContext(), actor, in)
 	if err != nil {
-		var ve *domain.ValidationError
-		var short *catalog.ErrOutOfStock
-		switch {
-		case errors.As(err, &ve):
-			return p.posPage(c, fiber.StatusUnprocessableEntity, f, nil, &view{FormError: ve.Fields[0].Message + "."})
-		case errors.As(err, &short):
-			return p.posPage(c, fiber.StatusConflict, f, nil, &view{FormError: short.Error() + "."})
-		}
-		return err
+		return p.again(c, err, marks{none: true}, func(status int, v *view) error { return p.posPage(c, status, f, nil, v) })
 	}
 	// The receipt is a page of its own: reloading it records nothing, and
 	// the form sent again is answered with this sale (its token).
