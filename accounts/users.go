@@ -109,7 +109,7 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 		switch {
 		case err != nil:
 			v.Add("unit_id", "unit tidak ditemukan")
-		case in.Role == access.LKSManager && unit.Kind != LKS:
+		case !fitsUnit(in.Role, unit):
 			v.Add("unit_id", "pengelola LKS harus terikat pada LKS")
 		}
 	}

@@ -139,3 +139,52 @@ func TestEveryPrivatePageSendsVisitorsToLogin(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesOfferWhatTheServicesAllow: a page offers a form only to whom
+// the service would accept it from, asking the service (accounts'
+// creatable roles, payouts' checker), never comparing roles itself.
+func TestPagesOfferWhatTheServicesAllow(t *testing.T) {
+	w := newWorld(t)
+	approve := `action="/staf/pembayaran/` + w.ids["batch"] + `/setujui"`
+	for _, tt := range []struct {
+		actor, path string
+		has, lacks  []string
+	}{
+		// Staff open accounts for the people they serve; a supervisor also for colleagues.
+		{"staffA", "/staf/pengguna", []string{`<option value="seller"`, `<option value="pendamping"`}, []string{`<option value="staff"`, `<option value="lks_manager"`, `<option value="supervisor"`}},
+		{"supA", "/staf/pengguna", []string{`<option value="seller"`, `<option value="pendamping"`, `<option value="staff"`}, []string{`<option value="lks_manager"`, `<option value="supervisor"`}},
+		// The world's draft is staffA's: a supervisor approves it, its maker and other staff may not.
+		{"supA", "/staf/pembayaran/" + w.ids["batch"], []string{approve}, []string{"Menunggu persetujuan supervisor."}},
+		{"staffA", "/staf/pembayaran/" + w.ids["batch"], []string{"Anda membuat draf ini"}, []string{approve}},
+		{"staffA2", "/staf/pembayaran/" + w.ids["batch"], []string{"Menunggu persetujuan supervisor."}, []string{approve}},
+	} {
+		got := w.page(t, tt.actor, "GET", tt.path, "")
+		if got.status != 200 {
+			t.Fatalf("%s as %s: %d", tt.path, tt.actor, got.status)
+		}
+		for _, s := range tt.has {
+			if !strings.Contains(got.body, s) {
+				t.Errorf("%s as %s lacks %s", tt.path, tt.actor, s)
+			}
+		}
+		for _, s := range tt.lacks {
+			if strings.Contains(got.body, s) {
+				t.Errorf("%s as %s offers %s", tt.path, tt.actor, s)
+			}
+		}
+	}
+
+	// A route change waiting: staff may not confirm it, its maker neither,
+	// another supervisor is shown both numbers and the form.
+	if status, b := w.do(t, "staffA", "POST", "/staf/toko/"+w.ids["shopPM"]+"/pembayaran",
+		"payee_kind=beneficiary&method=bank_transfer&account_name=Rekening+Baru&bank=BRI&account_no=0011223344"); status != 303 {
+		t.Fatalf("change the route: %d %s", status, b)
+	}
+	confirm := `action="/staf/toko/` + w.ids["shopPM"] + `/pembayaran/konfirmasi"`
+	for actor, offered := range map[string]bool{"staffA": false, "staffA2": false, "supA": true} {
+		got := w.page(t, actor, "GET", "/staf/toko/"+w.ids["shopPM"]+"/pembayaran", "")
+		if got.status != 200 || strings.Contains(got.body, confirm) != offered {
+			t.Errorf("route page as %s: %d, confirm form offered %v, want %v", actor, got.status, !offered, offered)
+		}
+	}
+}

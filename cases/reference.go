@@ -141,12 +141,18 @@ type NewMinimumWage struct {
 	Source       string     `json:"source"`
 }
 
+// MayManageReference tells whether actor may keep the minimum wages and
+// poverty lines (their admin page and its forms): nil, or why not.
+func (s *Service) MayManageReference(actor access.Actor) error {
+	return access.Can(actor, access.ManageReference, access.Resource{}, s.now())
+}
+
 // AddMinimumWage records a minimum wage (admin only). For a key that has a
 // row already, it is a correction: the new row wins from now on, and closed
 // months keep the row they used.
 func (s *Service) AddMinimumWage(ctx context.Context, actor access.Actor, in NewMinimumWage) (MinimumWage, error) {
 	now := s.now()
-	if err := access.Can(actor, access.ManageReference, access.Resource{}, now); err != nil {
+	if err := s.MayManageReference(actor); err != nil {
 		return MinimumWage{}, err
 	}
 	v := &domain.ValidationError{}
@@ -181,7 +187,7 @@ type NewPovertyLine struct {
 // a second row for a key is a correction that wins from now on.
 func (s *Service) AddPovertyLine(ctx context.Context, actor access.Actor, in NewPovertyLine) (PovertyLine, error) {
 	now := s.now()
-	if err := access.Can(actor, access.ManageReference, access.Resource{}, now); err != nil {
+	if err := s.MayManageReference(actor); err != nil {
 		return PovertyLine{}, err
 	}
 	v := &domain.ValidationError{}

@@ -541,7 +541,7 @@ func (p *Pages) reference(c *fiber.Ctx) error {
 
 func (p *Pages) renderReference(c *fiber.Ctx, status int, d referenceData, v *view) error {
 	actor := actorOf(c)
-	if err := access.Can(actor, access.ManageReference, access.Resource{}, time.Now()); err != nil {
+	if err := p.cases.MayManageReference(actor); err != nil {
 		return err
 	}
 	ctx := c.UserContext()

@@ -297,15 +297,15 @@ type usersData struct {
 type linkShown struct{ URL, Expires string }
 
 func (p *Pages) usersData(c *fiber.Ctx, actor access.Actor) (usersData, error) {
-	d := usersData{Roles: []access.Role{access.Seller, access.Pendamping}}
-	if actor.Role == access.Supervisor {
-		d.Roles = append(d.Roles, access.Staff)
-	}
+	var d usersData
 	list, err := p.accounts.UnitUsers(c.UserContext(), actor, actor.UnitID, domain.Page{Limit: domain.MaxLimit})
 	if err != nil {
 		return d, err
 	}
 	d.Users = list.Items
+	if d.Roles, err = p.accounts.CreatableRoles(c.UserContext(), actor, actor.UnitID); err != nil {
+		return d, err
+	}
 	if unit, err := p.accounts.Unit(c.UserContext(), actor.UnitID); err == nil {
 		d.UnitName = unit.Name
 	}

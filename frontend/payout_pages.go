@@ -94,7 +94,7 @@ func (p *Pages) renderBatch(c *fiber.Ctx, status int, v *view) error {
 		return ""
 	}
 	d := map[string]any{"Batch": b, "Maker": name(&b.CreatedBy), "Approver": name(b.ApprovedBy), "Mine": b.CreatedBy == actor.UserID, "Methods": payoutMethods,
-		"Supervisor": actor.Role == "supervisor", "Today": time.Now().In(wib).Format(time.DateOnly)}
+		"Checker": p.payouts.MayApprove(actor, b.UnitID), "Today": time.Now().In(wib).Format(time.DateOnly)}
 	return p.render(c, status, "payout_batch", "payouts.batch", d, v)
 }
 

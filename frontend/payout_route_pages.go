@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/payouts"
 )
@@ -46,12 +45,13 @@ type payoutRouteData struct {
 	Full bool
 	// HasNumber is true when a route holds an account number to show.
 	HasNumber bool
-	// Staff may change the route; a supervisor may also confirm a change,
-	// and Confirming is set when there is one this supervisor may confirm.
-	Staff, Supervisor, Confirming bool
-	Form                          routeForm
-	Payees                        []payouts.PayeeKind
-	Methods                       []payouts.Method
+	// Staff may change the route; a checker may also confirm a change
+	// (payouts.RouteRights), and Confirming is set when there is one this
+	// checker may confirm.
+	Staff, Checker, Confirming bool
+	Form                       routeForm
+	Payees                     []payouts.PayeeKind
+	Methods                    []payouts.Method
 }
 
 // payoutRoute shows where a shop's money goes (staff of the unit): the route
@@ -70,10 +70,15 @@ func (p *Pages) payoutRoutePage(c *fiber.Ctx, status int, form *routeForm, full 
 	if err != nil {
 		return err
 	}
-	// A supervisor who may confirm sees the new account number beside the
+	may, err := p.payouts.RouteRightsOf(ctx, actor, shopID)
+	if err != nil {
+		return err
+	}
+	// A checker who may confirm sees the new account number beside the
 	// current one before confirming (an audited read): a swap for another
-	// account with the same holder and last four digits shows.
-	confirming := actor.Role == access.Supervisor && rv.Pending != nil && rv.Pending.ChangedBy != actor.UserID
+	// account with the same holder and last four digits shows. Their own
+	// change is for another to confirm.
+	confirming := may.Confirm && rv.Pending != nil && rv.Pending.ChangedBy != actor.UserID
 	if confirming && !full {
 		full = true
 		if rv, err = p.payouts.ReadRoute(ctx, actor, shopID, true); err != nil {
@@ -85,8 +90,7 @@ func (p *Pages) payoutRoutePage(c *fiber.Ctx, status int, form *routeForm, full 
 		return err
 	}
 	d := payoutRouteData{ShopID: sh.ID, ShopName: sh.DisplayName, Full: full, Current: p.routeShown(ctx, rv.Current),
-		Staff:      actor.Role == access.Staff || actor.Role == access.Supervisor,
-		Supervisor: actor.Role == access.Supervisor, Confirming: confirming, Payees: routePayees, Methods: routeMethods}
+		Staff: may.Change, Checker: may.Confirm, Confirming: confirming, Payees: routePayees, Methods: routeMethods}
 	d.HasNumber = rv.Current.AccountNoMasked != ""
 	if rv.Pending != nil {
 		pending := p.routeShown(ctx, *rv.Pending)
