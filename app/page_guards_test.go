@@ -142,10 +142,12 @@ func TestEveryPrivatePageSendsVisitorsToLogin(t *testing.T) {
 
 // TestPagesOfferWhatTheServicesAllow: a page offers a form only to whom
 // the service would accept it from, asking the service (accounts'
-// creatable roles, payouts' checker), never comparing roles itself.
+// creatable roles, payouts' checker, who may assign a case), never
+// comparing roles itself.
 func TestPagesOfferWhatTheServicesAllow(t *testing.T) {
 	w := newWorld(t)
 	approve := `action="/staf/pembayaran/` + w.ids["batch"] + `/setujui"`
+	assign := `action="/staf/kasus/` + w.ids["caseAudited"] + `/petugas"`
 	for _, tt := range []struct {
 		actor, path string
 		has, lacks  []string
@@ -157,6 +159,9 @@ func TestPagesOfferWhatTheServicesAllow(t *testing.T) {
 		{"supA", "/staf/pembayaran/" + w.ids["batch"], []string{approve}, []string{"Menunggu persetujuan supervisor."}},
 		{"staffA", "/staf/pembayaran/" + w.ids["batch"], []string{"Anda membuat draf ini"}, []string{approve}},
 		{"staffA2", "/staf/pembayaran/" + w.ids["batch"], []string{"Menunggu persetujuan supervisor."}, []string{approve}},
+		// A supervisor gives a case to a caseworker; its caseworker may not.
+		{"supA", "/staf/kasus/" + w.ids["caseAudited"], []string{assign}, nil},
+		{"staffA", "/staf/kasus/" + w.ids["caseAudited"], nil, []string{assign}},
 	} {
 		got := w.page(t, tt.actor, "GET", tt.path, "")
 		if got.status != 200 {

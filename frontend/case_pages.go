@@ -78,9 +78,11 @@ type caseData struct {
 	Assessments []cases.Assessment
 	Relations   []string
 	// Staff are the unit's caseworkers a supervisor may give the case to
-	// (or name for a closed case); Assignee is the one who has it.
-	Staff    []accounts.User
-	Assignee string
+	// (or name for a closed case), when MayAssign; Assignee is the one who
+	// has it.
+	Staff     []accounts.User
+	MayAssign bool
+	Assignee  string
 }
 
 func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity bool) (caseData, error) {
@@ -114,6 +116,9 @@ func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity b
 	}
 	if cs.AssignedStaffID != nil {
 		d.Assignee = d.Names[*cs.AssignedStaffID]
+	}
+	if d.MayAssign, err = p.cases.MayAssign(ctx, actor, id); err != nil {
+		return d, err
 	}
 	if identity {
 		if d.Guardian, err = p.cases.ReadGuardian(ctx, actor, id); err != nil {
