@@ -135,7 +135,7 @@ func (p *Pages) casePage(c *fiber.Ctx) error {
 	actor := actorOf(c)
 	d, err := p.caseData(c, actor, strings.Clone(c.Params("id")), c.Query("identitas") == "1")
 	if errors.Is(err, cases.ErrClosedCase) {
-		return p.closedCase(c, fiber.StatusForbidden, "", nil)
+		return p.closedCase(c, p.cfg.StatusOf(err), "", nil)
 	}
 	if err != nil {
 		return err

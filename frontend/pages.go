@@ -179,17 +179,17 @@ func (p *Pages) login(c *fiber.Ctx) error {
 	if err != nil {
 		var rl *domain.RateLimitError
 		var de *domain.Error
-		status, msg := fiber.StatusUnauthorized, ""
+		var msg string
 		switch {
 		case errors.As(err, &rl):
-			status, msg = fiber.StatusTooManyRequests, translate(language(c), "error.429")
+			msg = translate(language(c), "error.429")
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(rl.RetryAfter.Seconds())+1))
 		case errors.As(err, &de) && errors.Is(err, domain.ErrUnauthorized):
 			msg = de.Message
 		default:
 			return err
 		}
-		return p.render(c, status, "login", "login.title", form, &view{FormError: msg})
+		return p.render(c, p.cfg.StatusOf(err), "login", "login.title", form, &view{FormError: msg})
 	}
 	c.Cookie(accounts.SessionCookieFor(token, u.Role, p.cfg.Secure))
 	return c.Redirect(safeNext(form.Next, u.Role), fiber.StatusSeeOther)
