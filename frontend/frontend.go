@@ -267,6 +267,11 @@ func (p *Pages) again(c *fiber.Ctx, err error, m marks, show formPage) error {
 	return show(p.cfg.StatusOf(err), v)
 }
 
+// pageOf renders page with data: a form's page shown again (see again).
+func (p *Pages) pageOf(c *fiber.Ctx, page, title string, data any) formPage {
+	return func(status int, v *view) error { return p.render(c, status, page, title, data, v) }
+}
+
 // ErrorPage renders a friendly page for an error status.
 func (p *Pages) ErrorPage(c *fiber.Ctx, status int, detail, requestID string) error {
 	key := fmt.Sprintf("error.%d", status)

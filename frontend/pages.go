@@ -1,16 +1,13 @@
 package frontend
 
 import (
-	"errors"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/access"
-	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/orders"
 )
@@ -120,8 +117,6 @@ func (p *Pages) static(c *fiber.Ctx) error {
 
 func actorOf(c *fiber.Ctx) access.Actor { return access.ActorFrom(c.UserContext()) }
 
-type loginForm struct{ Email, Next string }
-
 // localPath is target as a path on this site, for a redirect or a link
 // built from input, or false. Browsers drop tabs and newlines from a URL
 // and read a backslash as a slash, so "/\t/evil.example" and
@@ -145,219 +140,6 @@ func localPath(target string) (string, bool) {
 		}
 	}
 	return u.String(), true
-}
-
-// homeOf is where a role starts: the page of its daily work.
-func homeOf(r access.Role) string {
-	switch r {
-	case access.Staff, access.Supervisor:
-		return "/staf/kasus"
-	case access.Seller, access.Pendamping, access.LKSManager:
-		return "/jual"
-	case access.Admin:
-		return "/admin/referensi"
-	}
-	return "/akun"
-}
-
-// safeNext is where a login goes on: next when it is a path on this site,
-// else the role's home.
-func safeNext(next string, role access.Role) string {
-	if path, ok := localPath(next); ok {
-		return path
-	}
-	return homeOf(role)
-}
-
-func (p *Pages) loginForm(c *fiber.Ctx) error {
-	return p.render(c, fiber.StatusOK, "login", "login.title", loginForm{Next: c.Query("next")}, doneFlash(c, "login.done.", []string{"reset", "registered"}))
-}
-
-func (p *Pages) login(c *fiber.Ctx) error {
-	form := loginForm{Email: c.FormValue("email"), Next: c.FormValue("next")}
-	token, u, err := p.accounts.Login(c.UserContext(), form.Email, c.FormValue("password"), accounts.ClientOf(c))
-	if err != nil {
-		var rl *domain.RateLimitError
-		var de *domain.Error
-		var msg string
-		switch {
-		case errors.As(err, &rl):
-			msg = translate(language(c), "error.429")
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(rl.RetryAfter.Seconds())+1))
-		case errors.As(err, &de) && errors.Is(err, domain.ErrUnauthorized):
-			msg = de.Message
-		default:
-			return err
-		}
-		return p.render(c, p.cfg.StatusOf(err), "login", "login.title", form, &view{FormError: msg})
-	}
-	c.Cookie(accounts.SessionCookieFor(token, u.Role, p.cfg.Secure))
-	return c.Redirect(safeNext(form.Next, u.Role), fiber.StatusSeeOther)
-}
-
-type registerForm struct{ Name, Email string }
-
-func (p *Pages) registerForm(c *fiber.Ctx) error {
-	return p.render(c, fiber.StatusOK, "register", "register.title", registerForm{}, nil)
-}
-
-func (p *Pages) register(c *fiber.Ctx) error {
-	form := registerForm{Name: c.FormValue("name"), Email: c.FormValue("email")}
-	password := c.FormValue("password")
-	if _, err := p.accounts.Register(c.UserContext(), accounts.NewUser{Name: form.Name, Email: form.Email, Password: password}); err != nil {
-		return p.again(c, err, marks{}, p.pageOf(c, "register", "register.title", form))
-	}
-	// The same answer whether the email was free or already had an account
-	// (whose owner is mailed): logging the new account in at once would
-	// tell the two apart.
-	return c.Redirect("/masuk?ok=registered", fiber.StatusSeeOther)
-}
-
-// pageOf renders page with data: a form's page shown again (see again).
-func (p *Pages) pageOf(c *fiber.Ctx, page, title string, data any) formPage {
-	return func(status int, v *view) error { return p.render(c, status, page, title, data, v) }
-}
-
-func (p *Pages) logout(c *fiber.Ctx) error {
-	if token := c.Cookies(accounts.SessionCookie); token != "" {
-		if err := p.accounts.Logout(c.UserContext(), token); err != nil {
-			return err
-		}
-	}
-	c.ClearCookie(accounts.SessionCookie)
-	return c.Redirect("/", fiber.StatusSeeOther)
-}
-
-type accountData struct {
-	User     accounts.User
-	UnitName string
-}
-
-func (p *Pages) accountData(c *fiber.Ctx, actor access.Actor) (accountData, error) {
-	u, err := p.accounts.User(c.UserContext(), actor.UserID)
-	if err != nil {
-		return accountData{}, err
-	}
-	d := accountData{User: u}
-	if u.UnitID != nil {
-		if unit, err := p.accounts.Unit(c.UserContext(), *u.UnitID); err == nil {
-			d.UnitName = unit.Name
-		}
-	}
-	return d, nil
-}
-
-func (p *Pages) account(c *fiber.Ctx) error {
-	actor := actorOf(c)
-	d, err := p.accountData(c, actor)
-	if err != nil {
-		return err
-	}
-	v := &view{}
-	if c.Query("ok") == "1" {
-		v.Flash = translate(language(c), "account.changed")
-	}
-	return p.render(c, fiber.StatusOK, "account", "account.title", d, v)
-}
-
-func (p *Pages) changePassword(c *fiber.Ctx) error {
-	actor := actorOf(c)
-	token, err := p.accounts.ChangePassword(c.UserContext(), actor, c.FormValue("current_password"), c.FormValue("new_password"), accounts.ClientOf(c))
-	if err != nil {
-		d, derr := p.accountData(c, actor)
-		if derr != nil {
-			return derr
-		}
-		return p.again(c, err, marks{}, p.pageOf(c, "account", "account.title", d))
-	}
-	c.Cookie(accounts.SessionCookieFor(token, actor.Role, p.cfg.Secure))
-	return c.Redirect("/akun?ok=1", fiber.StatusSeeOther)
-}
-
-func (p *Pages) resetForm(c *fiber.Ctx) error {
-	return p.render(c, fiber.StatusOK, "reset", "reset.title", map[string]string{"Token": c.Params("token")}, nil)
-}
-
-func (p *Pages) reset(c *fiber.Ctx) error {
-	token := strings.Clone(c.Params("token"))
-	if err := p.accounts.RedeemPasswordLink(c.UserContext(), token, c.FormValue("password")); err != nil {
-		return p.again(c, err, marks{}, p.pageOf(c, "reset", "reset.title", map[string]string{"Token": token}))
-	}
-	return c.Redirect("/masuk?ok=reset", fiber.StatusSeeOther)
-}
-
-type usersData struct {
-	UnitName string
-	Users    []accounts.User
-	Roles    []access.Role
-	Form     accounts.NewUser
-	Link     *linkShown
-}
-
-type linkShown struct{ URL, Expires string }
-
-func (p *Pages) usersData(c *fiber.Ctx, actor access.Actor) (usersData, error) {
-	var d usersData
-	list, err := p.accounts.UnitUsers(c.UserContext(), actor, actor.UnitID, domain.Page{Limit: domain.MaxLimit})
-	if err != nil {
-		return d, err
-	}
-	d.Users = list.Items
-	if d.Roles, err = p.accounts.CreatableRoles(c.UserContext(), actor, actor.UnitID); err != nil {
-		return d, err
-	}
-	if unit, err := p.accounts.Unit(c.UserContext(), actor.UnitID); err == nil {
-		d.UnitName = unit.Name
-	}
-	d.Form.Role = access.Seller
-	return d, nil
-}
-
-func (p *Pages) users(c *fiber.Ctx) error {
-	actor := actorOf(c)
-	d, err := p.usersData(c, actor)
-	if err != nil {
-		return err
-	}
-	v := &view{}
-	created := c.Query("dibuat") // after the form: the account made, if it is the unit's
-	for _, u := range d.Users {
-		if created != "" && u.ID == created {
-			v.Flash = translate(language(c), "users.created", u.Email)
-		}
-	}
-	return p.render(c, fiber.StatusOK, "users", "users.title", d, v)
-}
-
-func (p *Pages) createUser(c *fiber.Ctx) error {
-	actor := actorOf(c)
-	// The page is the unit's: whoever may not see it may not use its form.
-	d, err := p.usersData(c, actor)
-	if err != nil {
-		return err
-	}
-	in := accounts.NewUser{Name: c.FormValue("name"), Email: c.FormValue("email"), Password: c.FormValue("password"), Role: access.Role(c.FormValue("role"))}
-	u, cerr := p.accounts.CreateUser(c.UserContext(), actor, in)
-	if cerr != nil {
-		in.Password = ""
-		d.Form = in
-		return p.again(c, cerr, marks{}, p.pageOf(c, "users", "users.title", d))
-	}
-	return c.Redirect("/staf/pengguna?dibuat="+url.QueryEscape(u.ID), fiber.StatusSeeOther)
-}
-
-func (p *Pages) passwordLink(c *fiber.Ctx) error {
-	actor := actorOf(c)
-	d, err := p.usersData(c, actor)
-	if err != nil {
-		return err
-	}
-	link, err := p.accounts.IssuePasswordLink(c.UserContext(), actor, strings.Clone(c.Params("id")))
-	if err != nil {
-		return err
-	}
-	d.Link = &linkShown{URL: p.cfg.BaseURL + "/atur-ulang/" + link.Token, Expires: link.ExpiresAt.In(jakarta).Format("2006-01-02 15:04 WIB")}
-	return p.render(c, fiber.StatusOK, "users", "users.title", d, nil)
 }
 
 var jakarta = func() *time.Location {
