@@ -394,8 +394,8 @@ type MonthlySchedule struct{}
 
 // Next is the first firing after t.
 func (MonthlySchedule) Next(t time.Time) time.Time {
-	j := t.In(jakarta)
-	n := time.Date(j.Year(), j.Month(), 1, 0, 10, 0, 0, jakarta)
+	j := t.In(domain.Jakarta)
+	n := time.Date(j.Year(), j.Month(), 1, 0, 10, 0, 0, domain.Jakarta)
 	if !n.After(t) {
 		n = n.AddDate(0, 1, 0)
 	}
@@ -411,6 +411,6 @@ func monthAt(ctx context.Context, db *gorm.DB, q string, args ...any) (*monthSpa
 	if !d.Valid {
 		return nil, nil
 	}
-	m := monthSpan{time.Date(d.Time.Year(), d.Time.Month(), 1, 0, 0, 0, 0, jakarta)}
+	m := monthSpan{time.Date(d.Time.Year(), d.Time.Month(), 1, 0, 0, 0, 0, domain.Jakarta)}
 	return &m, nil
 }

@@ -156,7 +156,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewCase) (C
 	if err := access.Can(actor, access.CreateCase, access.Resource{UnitID: in.UnitID}, now); err != nil {
 		return Case{}, err
 	}
-	today := now.In(jakarta)
+	today := now.In(domain.Jakarta)
 	v := &domain.ValidationError{}
 	b := in.Beneficiary
 	b.LegalName = strings.Join(strings.Fields(b.LegalName), " ")
@@ -167,7 +167,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewCase) (C
 	if b.NIK != "" && !nikPattern.MatchString(b.NIK) {
 		v.Add("beneficiary.nik", "NIK harus 16 angka")
 	}
-	birth, err := time.ParseInLocation(time.DateOnly, b.BirthDate, jakarta)
+	birth, err := time.ParseInLocation(time.DateOnly, b.BirthDate, domain.Jakarta)
 	if err != nil || birth.After(today) || birth.Year() < 1900 {
 		v.Add("beneficiary.birth_date", "tanggal lahir YYYY-MM-DD yang sudah lewat")
 	}

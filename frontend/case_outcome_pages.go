@@ -97,7 +97,7 @@ func (p *Pages) outcomesOf(c *fiber.Ctx, actor access.Actor, id string) (*caseOu
 		return nil, err
 	}
 	lang := language(c)
-	now := time.Now().In(jakarta)
+	now := time.Now().In(domain.Jakarta)
 	o := &caseOutcomes{Components: cases.Components, IncomeKinds: incomeKinds, Today: now.Format(time.DateOnly),
 		Service: serviceForm{Date: now.Format(time.DateOnly)}, Income: incomeForm{Month: now.Format("2006-01"), Kind: "wage"},
 		Household: householdForm{FromMonth: now.Format("2006-01")}}
@@ -113,7 +113,7 @@ func (p *Pages) outcomesOf(c *fiber.Ctx, actor access.Actor, id string) (*caseOu
 		return nil, err
 	}
 	for _, r := range reviews {
-		o.Graduation = append(o.Graduation, graduationRow{GraduationReview: r, When: r.ReviewedAt.In(jakarta).Format("2006-01-02")})
+		o.Graduation = append(o.Graduation, graduationRow{GraduationReview: r, When: r.ReviewedAt.In(domain.Jakarta).Format("2006-01-02")})
 		o.Proposed = o.Proposed || r.Status == cases.GraduationProposed
 	}
 	return o, nil
@@ -405,7 +405,7 @@ func (p *Pages) caseload(c *fiber.Ctx) error {
 		}
 		return 1
 	})
-	month := monthName(lang, time.Now().In(jakarta).Format("2006-01"), false)
+	month := monthName(lang, time.Now().In(domain.Jakarta).Format("2006-01"), false)
 	return p.render(c, fiber.StatusOK, "caseload", "caseload.title", map[string]any{"Rows": rows, "Month": month}, nil)
 }
 
@@ -457,7 +457,7 @@ func (p *Pages) dashboard(c *fiber.Ctx) error {
 	lang := language(c)
 	from, to := strings.Clone(c.Query("from")), strings.Clone(c.Query("to"))
 	if from == "" && to == "" {
-		from = time.Now().In(jakarta).AddDate(0, -5, 0).Format("2006-01")
+		from = time.Now().In(domain.Jakarta).AddDate(0, -5, 0).Format("2006-01")
 	}
 	var units []dashboardUnit
 	for _, id := range append([]string{actor.UnitID}, actor.Network...) {
@@ -556,7 +556,7 @@ var referenceDone = []string{"wage", "poverty"}
 // rows in force with their source, and forms to add one (a correction is a
 // new row).
 func (p *Pages) reference(c *fiber.Ctx) error {
-	return p.renderReference(c, fiber.StatusOK, referenceData{Wage: wageForm{Year: strconv.Itoa(time.Now().In(jakarta).Year())}},
+	return p.renderReference(c, fiber.StatusOK, referenceData{Wage: wageForm{Year: strconv.Itoa(time.Now().In(domain.Jakarta).Year())}},
 		doneFlash(c, "reference.done.", referenceDone))
 }
 
@@ -618,7 +618,7 @@ func (p *Pages) addPovertyLine(c *fiber.Ctx) error {
 	}
 	f := povertyForm{Period: strings.TrimSpace(c.FormValue("poverty.period")), ProvinceCode: strings.TrimSpace(c.FormValue("poverty.province_code")),
 		Amount: c.FormValue("poverty.amount_idr"), Source: c.FormValue("poverty.source")}
-	d := referenceData{Poverty: f, Wage: wageForm{Year: strconv.Itoa(time.Now().In(jakarta).Year())}}
+	d := referenceData{Poverty: f, Wage: wageForm{Year: strconv.Itoa(time.Now().In(domain.Jakarta).Year())}}
 	amount, aerr := parseRupiah(f.Amount)
 	if aerr != nil {
 		amount = 0

@@ -96,7 +96,7 @@ func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity b
 		return caseData{}, err
 	}
 	d := caseData{Case: cs, Scopes: access.Scopes, Names: map[string]string{}, Relations: cases.GuardianRelations,
-		DefaultExpiry: time.Now().In(jakarta).AddDate(0, 6, 0).Format(time.DateOnly)}
+		DefaultExpiry: time.Now().In(domain.Jakarta).AddDate(0, 6, 0).Format(time.DateOnly)}
 	events, err := p.cases.Events(ctx, actor, id, domain.Page{Limit: 50})
 	if err != nil {
 		return d, err
@@ -157,7 +157,7 @@ func (p *Pages) delegate(c *fiber.Ctx) error {
 	for _, v := range c.Request().PostArgs().PeekMulti("scopes") {
 		in.Scopes = append(in.Scopes, access.Scope(v))
 	}
-	if day, err := time.ParseInLocation(time.DateOnly, c.FormValue("expires_at"), jakarta); err == nil {
+	if day, err := time.ParseInLocation(time.DateOnly, c.FormValue("expires_at"), domain.Jakarta); err == nil {
 		in.ExpiresAt = day.Add(24*time.Hour - time.Second) // to the end of that day
 	}
 	if _, err := p.cases.Delegate(c.UserContext(), actor, in); err != nil {

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -381,13 +380,6 @@ func (p *Pages) passwordLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d.Link = &linkShown{URL: p.cfg.BaseURL + "/atur-ulang/" + link.Token, Expires: link.ExpiresAt.In(jakarta).Format("2006-01-02 15:04 WIB")}
+	d.Link = &linkShown{URL: p.cfg.BaseURL + "/atur-ulang/" + link.Token, Expires: link.ExpiresAt.In(domain.Jakarta).Format("2006-01-02 15:04 WIB")}
 	return p.render(c, fiber.StatusOK, "users", "users.title", d, nil)
 }
-
-var jakarta = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
-		return loc
-	}
-	return time.FixedZone("WIB", 7*3600)
-}()

@@ -106,7 +106,7 @@ func (p *Pages) renderBatch(c *fiber.Ctx, status int, v *view) error {
 		return ""
 	}
 	d := map[string]any{"Batch": b, "Maker": name(&b.CreatedBy), "Approver": name(b.ApprovedBy), "Mine": b.CreatedBy == actor.UserID, "Methods": payoutMethods,
-		"Supervisor": actor.Role == "supervisor", "Today": time.Now().In(wib).Format(time.DateOnly)}
+		"Supervisor": actor.Role == "supervisor", "Today": time.Now().In(domain.Jakarta).Format(time.DateOnly)}
 	return p.render(c, status, "payout_batch", "payouts.batch", d, v)
 }
 
@@ -227,9 +227,6 @@ func (p *Pages) batchExport(format string) fiber.Handler {
 		return c.Send(body)
 	}
 }
-
-// wib is Jakarta's time, in which staff date what they paid (no DST).
-var wib = time.FixedZone("WIB", 7*3600)
 
 // parseRupiah reads an amount typed as 150000, 150.000 or 150,000.
 func parseRupiah(raw string) (domain.IDR, error) {

@@ -126,7 +126,7 @@ func (p *Pages) routeShown(ctx context.Context, r payouts.Route) routeShown {
 		if t == nil {
 			return ""
 		}
-		return t.In(jakarta).Format("2006-01-02 15:04 WIB")
+		return t.In(domain.Jakarta).Format("2006-01-02 15:04 WIB")
 	}
 	out.ChangedByName, out.ChangedAtText = name(r.ChangedBy), when(r.ChangedAt)
 	if r.ConfirmedBy != nil {

@@ -3,7 +3,6 @@ package payouts
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -48,7 +47,7 @@ func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lin
 	if in.Method != "" && in.Method != BankTransfer && in.Method != Cash && in.Method != EWallet {
 		v.Add("method", "harus bank_transfer, cash atau e_wallet")
 	}
-	today := s.now().In(jakarta)
+	today := s.now().In(domain.Jakarta)
 	paidOn := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	if in.PaidOn != "" {
 		d, err := time.Parse(time.DateOnly, in.PaidOn)
@@ -230,18 +229,9 @@ func (s *Service) pendampingFor(ctx context.Context, db *gorm.DB, actor access.A
 	return "", fmt.Errorf("payout line %s: %w", l.ID, domain.ErrNotFound)
 }
 
-// rupiah writes an amount the Indonesian way: Rp1.000.000.
-func rupiah(v domain.IDR) string {
-	digits := strconv.FormatInt(int64(v), 10)
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(d)
-	}
-	return "Rp" + b.String()
-}
+// rupiah is how the messages here write an amount; it goes once they come
+// from the catalogue, which formats a domain.IDR argument itself.
+func rupiah(v domain.IDR) string { return v.String() }
 
 func (s *Service) lockLine(ctx context.Context, tx *storage.Tx, batchID, lineID string) (Line, error) {
 	var l Line

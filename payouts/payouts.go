@@ -111,12 +111,3 @@ const (
 // needsReceipt tells whether money handed to this payee reaches the PM only
 // when someone acknowledges it: a payment to an LKS or a guardian does.
 func (k PayeeKind) needsReceipt() bool { return k == PayeeLKS || k == PayeeGuardian }
-
-// jakarta is the zone of every payout date and earnings month (DOMAIN.md).
-var jakarta = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Jakarta")
-	if err != nil {
-		return time.FixedZone("WIB", 7*3600)
-	}
-	return loc
-}()
