@@ -33,7 +33,7 @@ func (p *Pages) approvalsData(c *fiber.Ctx, actor access.Actor) (map[string]any,
 	}
 	var drafts []payouts.Batch
 	for _, b := range list.Items {
-		if b.Status == payouts.Draft {
+		if b.Status.Allows(payouts.Approve) {
 			drafts = append(drafts, b)
 		}
 	}

@@ -7,6 +7,7 @@ package payouts
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -110,4 +111,7 @@ const (
 
 // needsReceipt tells whether money handed to this payee reaches the PM only
 // when someone acknowledges it: a payment to an LKS or a guardian does.
-func (k PayeeKind) needsReceipt() bool { return k == PayeeLKS || k == PayeeGuardian }
+func (k PayeeKind) needsReceipt() bool { return slices.Contains(receiptPayees, k) }
+
+// receiptPayees are the payees whose money reaches the PM through someone.
+var receiptPayees = []PayeeKind{PayeeLKS, PayeeGuardian}
