@@ -10,6 +10,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/orders"
 )
@@ -113,11 +114,9 @@ func (p *Pages) static(c *fiber.Ctx) error {
 	return c.Send(a.body)
 }
 
-func actorOf(c *fiber.Ctx) access.Actor { return access.ActorFrom(c.UserContext()) }
-
 // requireLogin sends a visitor to the login page and back.
 func requireLogin(c *fiber.Ctx) (access.Actor, bool, error) {
-	a := access.ActorFrom(c.UserContext())
+	a := api.Actor(c)
 	if a.Anonymous() {
 		return a, false, c.Redirect("/masuk?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}

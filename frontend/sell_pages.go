@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -99,14 +100,14 @@ func (p *Pages) createProduct(c *fiber.Ctx) error {
 
 // sellerProduct loads a product for its seller side (the services decide who).
 func (p *Pages) sellerProduct(c *fiber.Ctx, id string) (catalog.Product, error) {
-	v, err := p.catalog.ReadProduct(c.UserContext(), actorOf(c), id)
+	v, err := p.catalog.ReadProduct(c.UserContext(), api.Actor(c), id)
 	if err != nil {
 		return catalog.Product{}, err
 	}
 	if prod, ok := v.(catalog.Product); ok {
 		return prod, nil
 	}
-	ps, err := p.catalog.ShopProducts(c.UserContext(), actorOf(c), v.(catalog.PublicProduct).Shop.ID)
+	ps, err := p.catalog.ShopProducts(c.UserContext(), api.Actor(c), v.(catalog.PublicProduct).Shop.ID)
 	if err != nil {
 		return catalog.Product{}, err
 	}
