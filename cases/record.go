@@ -478,7 +478,7 @@ func (s *Service) Events(ctx context.Context, actor access.Actor, caseID string,
 	if _, err := s.authorize(ctx, actor, access.ReadCase, caseID); err != nil {
 		return out, err
 	}
-	q := s.db.Gorm.WithContext(ctx).Where("case_id = ?", caseID).Order("id DESC").Limit(page.Limit + 1)
+	q := s.db.Gorm.WithContext(ctx).Where("case_id = ?", caseID).Order("id DESC")
 	if page.Cursor != "" {
 		var before int64
 		if _, err := fmt.Sscan(page.Cursor, &before); err != nil {
@@ -486,15 +486,12 @@ func (s *Service) Events(ctx context.Context, actor access.Actor, caseID string,
 		}
 		q = q.Where("id < ?", before)
 	}
-	var rows []eventRow
-	if err := q.Find(&rows).Error; err != nil {
+	rows, err := storage.Page(q, page, func(r eventRow) string { return fmt.Sprint(r.ID) })
+	if err != nil {
 		return out, fmt.Errorf("list events: %w", err)
 	}
-	if len(rows) > page.Limit {
-		rows = rows[:page.Limit]
-		out.NextCursor = fmt.Sprint(rows[page.Limit-1].ID)
-	}
-	for _, r := range rows {
+	out.NextCursor = rows.NextCursor
+	for _, r := range rows.Items {
 		e := Event{ID: r.ID, Type: r.Type, OccurredAt: r.OccurredAt, ActorID: r.ActorID, OnBehalfOf: r.OnBehalfOf}
 		if err := jsonUnmarshal(r.Data, &e.Data); err != nil {
 			return out, err
