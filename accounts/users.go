@@ -161,11 +161,7 @@ func (s *Service) UnitUsers(ctx context.Context, actor access.Actor, unitID stri
 		}
 		q = q.Where("id > ?", page.Cursor)
 	}
-	out, err := storage.Page(q, page, func(u User) string { return u.ID })
-	if err != nil {
-		return out, fmt.Errorf("list users: %w", err)
-	}
-	return out, nil
+	return storage.Page(q, page, "users", func(u User) string { return u.ID })
 }
 
 // Membership says what role a user has and for which unit ("" for none); the

@@ -486,9 +486,9 @@ func (s *Service) Events(ctx context.Context, actor access.Actor, caseID string,
 		}
 		q = q.Where("id < ?", before)
 	}
-	rows, err := storage.Page(q, page, func(r eventRow) string { return fmt.Sprint(r.ID) })
+	rows, err := storage.Page(q, page, "events", func(r eventRow) string { return fmt.Sprint(r.ID) })
 	if err != nil {
-		return out, fmt.Errorf("list events: %w", err)
+		return out, err
 	}
 	out.NextCursor = rows.NextCursor
 	for _, r := range rows.Items {

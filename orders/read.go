@@ -220,9 +220,9 @@ func (s *Service) listOrders(ctx context.Context, page domain.Page, where string
 		}
 		q = q.Where("id < ?", page.Cursor)
 	}
-	out, err := storage.Page(q, page, func(o Order) string { return o.ID })
+	out, err := storage.Page(q, page, "orders", func(o Order) string { return o.ID })
 	if err != nil {
-		return out, fmt.Errorf("list orders: %w", err)
+		return out, err
 	}
 	return out, s.fill(ctx, out.Items)
 }

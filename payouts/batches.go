@@ -428,11 +428,7 @@ func (s *Service) UnitBatches(ctx context.Context, actor access.Actor, unitID st
 		}
 		q = q.Where("id < ?", page.Cursor)
 	}
-	out, err := storage.Page(q, page, func(b Batch) string { return b.ID })
-	if err != nil {
-		return out, fmt.Errorf("list batches: %w", err)
-	}
-	return out, nil
+	return storage.Page(q, page, "batches", func(b Batch) string { return b.ID })
 }
 
 func (s *Service) batchRow(ctx context.Context, id string) (Batch, error) {

@@ -24,7 +24,7 @@ func TestPageWalksAListOnce(t *testing.T) {
 	if err := db.Gorm.Exec("CREATE TABLE paged (id text PRIMARY KEY)").Error; err != nil {
 		t.Fatal(err)
 	}
-	first, err := storage.Page(db.Gorm.WithContext(ctx).Order("id"), domain.Page{Limit: 2}, func(r pagedRow) string { return r.ID })
+	first, err := storage.Page(db.Gorm.WithContext(ctx).Order("id"), domain.Page{Limit: 2}, "rows", func(r pagedRow) string { return r.ID })
 	if err != nil || first.Items == nil || len(first.Items) != 0 || first.NextCursor != "" {
 		t.Fatalf("empty list: %+v %v", first, err)
 	}
@@ -38,7 +38,7 @@ func TestPageWalksAListOnce(t *testing.T) {
 		if page.Cursor != "" {
 			q = q.Where("id > ?", page.Cursor)
 		}
-		got, err := storage.Page(q, page, func(r pagedRow) string { return r.ID })
+		got, err := storage.Page(q, page, "rows", func(r pagedRow) string { return r.ID })
 		if err != nil {
 			t.Fatal(err)
 		}
