@@ -16,32 +16,32 @@ const (
 // lines may move; anything not here is refused. A line's event needs its
 // batch to allow it too: lines are paid and received only while their batch
 // is approved, and cancelled only with their draft.
-var batchMoves = map[BatchStatus]map[Event]BatchStatus{
+var batchMoves = moves[BatchStatus]{
 	Draft:    {Approve: Approved, Cancel: Cancelled},
 	Approved: {Pay: Approved, Receive: Approved, Close: Closed},
 }
 
-var lineMoves = map[LineStatus]map[Event]LineStatus{
+var lineMoves = moves[LineStatus]{
 	LinePending: {Pay: LinePaid, Cancel: LineCancelled},
 	LinePaid:    {Receive: LineReceived},
 }
 
-// next says where event takes a batch in status s, if anywhere.
-func (s BatchStatus) next(e Event) (BatchStatus, bool) {
-	to, ok := batchMoves[s][e]
+// moves says, for each status, where each event takes it.
+type moves[S comparable] map[S]map[Event]S
+
+func (m moves[S]) next(from S, e Event) (S, bool) {
+	to, ok := m[from][e]
 	return to, ok
 }
+
+func (s BatchStatus) next(e Event) (BatchStatus, bool) { return batchMoves.next(s, e) }
+
+func (s LineStatus) next(e Event) (LineStatus, bool) { return lineMoves.next(s, e) }
 
 // Allows tells whether event may happen to a batch in status s.
 func (s BatchStatus) Allows(e Event) bool {
 	_, ok := s.next(e)
 	return ok
-}
-
-// next says where event takes a line in status s, if anywhere.
-func (s LineStatus) next(e Event) (LineStatus, bool) {
-	to, ok := lineMoves[s][e]
-	return to, ok
 }
 
 // Allows tells whether a line in status s may take event, whatever its
