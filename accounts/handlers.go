@@ -118,7 +118,7 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 }
 
 func (h *Handler) changePassword(c *fiber.Ctx) error {
-	actor := access.ActorFrom(c.UserContext())
+	actor := api.Actor(c)
 	if actor.Anonymous() {
 		return domain.ErrUnauthorized
 	}
@@ -152,7 +152,7 @@ func (h *Handler) redeemPasswordLink(c *fiber.Ctx) error {
 }
 
 func (h *Handler) me(c *fiber.Ctx) error {
-	actor := access.ActorFrom(c.UserContext())
+	actor := api.Actor(c)
 	if actor.Anonymous() {
 		return domain.ErrUnauthorized
 	}
@@ -168,7 +168,7 @@ func (h *Handler) createUnit(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	u, err := h.svc.CreateUnit(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	u, err := h.svc.CreateUnit(c.UserContext(), api.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (h *Handler) createUnit(c *fiber.Ctx) error {
 }
 
 func (h *Handler) unit(c *fiber.Ctx) error {
-	u, err := h.svc.ReadUnit(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	u, err := h.svc.ReadUnit(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func (h *Handler) updateUnit(c *fiber.Ctx) error {
 	if in.PublishWithoutReview == nil {
 		return domain.Invalid("publish_without_review", "wajib diisi (true atau false)")
 	}
-	u, err := h.svc.SetPublishWithoutReview(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), *in.PublishWithoutReview)
+	u, err := h.svc.SetPublishWithoutReview(c.UserContext(), api.Actor(c), api.Param(c, "id"), *in.PublishWithoutReview)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (h *Handler) unitUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.svc.UnitUsers(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), page)
+	list, err := h.svc.UnitUsers(c.UserContext(), api.Actor(c), api.Param(c, "id"), page)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (h *Handler) createUser(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	u, err := h.svc.CreateUser(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	u, err := h.svc.CreateUser(c.UserContext(), api.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (h *Handler) createUser(c *fiber.Ctx) error {
 }
 
 func (h *Handler) issuePasswordLink(c *fiber.Ctx) error {
-	link, err := h.svc.IssuePasswordLink(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	link, err := h.svc.IssuePasswordLink(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}

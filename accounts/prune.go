@@ -1,11 +1,5 @@
 package accounts
 
-import (
-	"context"
-
-	"github.com/riverqueue/river"
-)
-
 // PruneArgs is the hourly job that deletes expired sessions, spent reset
 // links, login failures older than the throttle window and stored
 // Idempotency-Key answers older than a day.
@@ -13,14 +7,3 @@ type PruneArgs struct{}
 
 // Kind names the job in the queue.
 func (PruneArgs) Kind() string { return "accounts_prune" }
-
-// PruneWorker runs PruneArgs jobs.
-type PruneWorker struct {
-	river.WorkerDefaults[PruneArgs]
-	Accounts *Service
-}
-
-// Work prunes.
-func (w *PruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
-	return w.Accounts.PruneExpired(ctx)
-}

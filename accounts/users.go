@@ -154,21 +154,14 @@ func (s *Service) UnitUsers(ctx context.Context, actor access.Actor, unitID stri
 	if err := access.Can(actor, access.ListUsers, access.Resource{UnitID: unitID}, s.now()); err != nil {
 		return out, err
 	}
-	q := s.db.Gorm.WithContext(ctx).Where("unit_id = ?", unitID).Order("id").Limit(page.Limit + 1)
+	q := s.db.Gorm.WithContext(ctx).Where("unit_id = ?", unitID).Order("id")
 	if page.Cursor != "" {
 		if !domain.ValidID(page.Cursor) {
 			return out, domain.Invalid("cursor", "kursor tidak valid")
 		}
 		q = q.Where("id > ?", page.Cursor)
 	}
-	if err := q.Find(&out.Items).Error; err != nil {
-		return out, fmt.Errorf("list users: %w", err)
-	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		out.NextCursor = out.Items[page.Limit-1].ID
-	}
-	return out, nil
+	return storage.Page(q, page, "users", func(u User) string { return u.ID })
 }
 
 // Membership says what role a user has and for which unit ("" for none); the

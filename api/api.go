@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
 )
 
@@ -57,6 +58,12 @@ func Page(c *fiber.Ctx) (domain.Page, error) {
 func Created(c *fiber.Ctx, v any) error {
 	return c.Status(fiber.StatusCreated).JSON(v)
 }
+
+// Actor is who calls and on whose behalf, as the session middleware put it
+// into the request's context: the one way handlers and pages ask for it.
+// Services take it as an argument, or access.ActorFrom(ctx) where only a
+// context reaches them.
+func Actor(c *fiber.Ctx) access.Actor { return access.ActorFrom(c.UserContext()) }
 
 // Param is a copy of a path parameter, safe to keep after the handler returns.
 func Param(c *fiber.Ctx, name string) string {

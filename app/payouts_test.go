@@ -163,3 +163,48 @@ func TestConfirmRouteOverHTTP(t *testing.T) {
 		t.Fatalf("another supervisor confirming the change shown = %d %s", status, body)
 	}
 }
+
+// TestPayoutBatchPageOffersWhatTheTableAllows: the batch page shows a
+// step's button only while the transition table allows it: approve and
+// cancel on a draft (approve not to its maker), the paid form on the
+// pending lines of an approved batch, nothing once the batch is closed.
+func TestPayoutBatchPageOffersWhatTheTableAllows(t *testing.T) {
+	w := newWorld(t)
+	w.payoutWorld(t)
+	path := "/staf/pembayaran/" + w.ids["batch"]
+	forms := func(actor string) []string {
+		t.Helper()
+		p := w.page(t, actor, "GET", path, "")
+		if p.status != 200 {
+			t.Fatalf("%s GET %s = %d", actor, path, p.status)
+		}
+		var out []string
+		line := "/baris/" + w.ids["line"]
+		for _, step := range []string{"/setujui", "/batal", line + "/dibayar", line + "/diterima"} {
+			if strings.Contains(p.body, `action="`+path+step+`"`) {
+				out = append(out, strings.TrimPrefix(step, line))
+			}
+		}
+		return out
+	}
+	want := func(what string, got []string, steps ...string) {
+		t.Helper()
+		if strings.Join(got, " ") != strings.Join(steps, " ") {
+			t.Errorf("%s: forms %v, want %v", what, got, steps)
+		}
+	}
+	want("draft, to its maker", forms("staffA"), "/batal")
+	want("draft, to a supervisor", forms("supA"), "/setujui", "/batal")
+	if p := w.page(t, "supA", "POST", path+"/setujui", ""); p.status != 303 {
+		t.Fatalf("approve = %d %s", p.status, p.body)
+	}
+	want("approved", forms("staffA"), "/dibayar")
+	if p := w.page(t, "staffA", "POST", path+"/baris/"+w.ids["line"]+"/dibayar", "reference=TRF-77&method=bank_transfer"); p.status != 303 {
+		t.Fatalf("paid = %d %s", p.status, p.body)
+	}
+	want("closed", forms("staffA"))
+	if b, err := w.a.payouts.ReadBatch(context.Background(), access.Actor{UserID: w.ids["staffA"], Role: access.Staff, UnitID: w.ids["unitA"]},
+		w.ids["batch"]); err != nil || b.Status != payouts.Closed {
+		t.Fatalf("batch after its only line was paid: %v %v", b.Status, err)
+	}
+}

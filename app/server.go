@@ -163,35 +163,28 @@ func (a *App) routes() {
 
 // jobs registers the background workers and periodic jobs.
 func (a *App) jobs() {
-	river.AddWorker(a.workers, &storage.DeleteObjectWorker{Objects: a.objects})
-	river.AddWorker(a.workers, &catalog.ProcessImageWorker{Catalog: a.catalog})
-	river.AddWorker(a.workers, &accounts.PruneWorker{Accounts: a.accounts})
-	river.AddWorker(a.workers, &orders.ExpireDueWorker{Orders: a.orders})
-	river.AddWorker(a.workers, &orders.AutoCompleteWorker{Orders: a.orders})
-	river.AddWorker(a.workers, &orders.ReconcileWorker{Orders: a.orders})
-	river.AddWorker(a.workers, &cases.CloseMonthsWorker{Cases: a.cases})
-	river.AddWorker(a.workers, &notify.SendWorker{Sender: &notify.Sender{DB: a.db, Now: a.now,
-		SMTP: notify.SMTP{Addr: a.cfg.SMTPAddr, From: a.cfg.SMTPFrom, Username: a.cfg.SMTPUser, Password: a.cfg.SMTPPassword}}})
-	a.periodic = append(a.periodic, river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return accounts.PruneArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true}),
-		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-			func() (river.JobArgs, *river.InsertOpts) { return orders.AutoCompleteArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true}),
-		river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
-			func() (river.JobArgs, *river.InsertOpts) { return orders.ExpireDueArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true}),
-		river.NewPeriodicJob(river.PeriodicInterval(15*time.Second),
-			func() (river.JobArgs, *river.InsertOpts) { return notify.SendArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true}),
-		river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
-			func() (river.JobArgs, *river.InsertOpts) { return orders.ReconcileArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true}),
+	storage.AddJob(a.workers, 0, a.objects.DeleteJob)
+	storage.AddJob(a.workers, 0, a.catalog.ProcessImageJob)
+	sender := &notify.Sender{DB: a.db, Now: a.now,
+		SMTP: notify.SMTP{Addr: a.cfg.SMTPAddr, From: a.cfg.SMTPFrom, Username: a.cfg.SMTPUser, Password: a.cfg.SMTPPassword}}
+	a.periodic = append(a.periodic,
+		storage.Every[accounts.PruneArgs](a.workers, river.PeriodicInterval(time.Hour), 0, a.accounts.PruneExpired),
+		storage.Every[orders.AutoCompleteArgs](a.workers, river.PeriodicInterval(time.Hour), 0, uncounted(a.orders.AutoComplete)),
+		storage.Every[orders.ExpireDueArgs](a.workers, river.PeriodicInterval(time.Minute), 0, uncounted(a.orders.ExpireDue)),
+		storage.Every[notify.SendArgs](a.workers, river.PeriodicInterval(15*time.Second), 0, uncounted(sender.SendPending)),
+		storage.Every[orders.ReconcileArgs](a.workers, river.PeriodicInterval(10*time.Minute), 0, uncounted(a.orders.Reconcile)),
 		// Past months close on the 1st; on start too, so a worker that was
 		// down on the 1st catches up (closing twice does nothing).
-		river.NewPeriodicJob(cases.MonthlySchedule{},
-			func() (river.JobArgs, *river.InsertOpts) { return cases.CloseMonthsArgs{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true}))
+		storage.Every[cases.CloseMonthsArgs](a.workers, cases.MonthlySchedule{}, cases.CloseMonthsTimeout, uncounted(a.cases.CloseDue)))
+}
+
+// uncounted is a sweep as a job's work: what it did is for tests and
+// commands; the job's outcome is its error.
+func uncounted[T any](sweep func(context.Context) (T, error)) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := sweep(ctx)
+		return err
+	}
 }
 
 func (a *App) logPanic(c *fiber.Ctx, e any) {

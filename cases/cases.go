@@ -79,16 +79,6 @@ func NewService(db *storage.DB, v *vault.Vault, people People, now func() time.T
 	return &Service{db: db, vault: v, people: people, now: now}
 }
 
-// jakarta is the time zone of every date in a case (DOMAIN.md: months are
-// Asia/Jakarta calendar months).
-var jakarta = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Jakarta")
-	if err != nil {
-		return time.FixedZone("WIB", 7*3600)
-	}
-	return loc
-}()
-
 // Event is one entry of a case's timeline (CONTRACT.md "Case events").
 type Event struct {
 	ID         int64          `json:"id,string"`

@@ -100,7 +100,7 @@ func (s *Service) NameStaff(ctx context.Context, actor access.Actor, caseID, use
 		}
 		// The notice names the case number and who, never the PM.
 		body := fmt.Sprintf("%s menunjuk dirinya sendiri untuk membuka kasus tertutup %s pada %s WIB.\n\nPeriksa log akses kasus ini.",
-			actor.Name, row.CaseNo, now.In(jakarta).Format("2006-01-02 15:04"))
+			actor.Name, row.CaseNo, now.In(domain.Jakarta).Format("2006-01-02 15:04"))
 		for _, to := range emails {
 			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: "Supervisor menunjuk diri untuk kasus " + row.CaseNo, Body: body,
 				Kind: "case_named_self", Ref: row.ID + "/" + userID}, now); err != nil {
@@ -142,7 +142,7 @@ func (s *Service) BreakGlass(ctx context.Context, actor access.Actor, caseID, re
 		}
 		// The notice names the case number and who asked, never the PM.
 		body := fmt.Sprintf("%s membuka kasus tertutup %s dengan akses darurat sampai %s WIB.\n\nAlasan: %s\n\nPeriksa log akses kasus ini.",
-			actor.Name, row.CaseNo, g.ExpiresAt.In(jakarta).Format("2006-01-02 15:04"), reason)
+			actor.Name, row.CaseNo, g.ExpiresAt.In(domain.Jakarta).Format("2006-01-02 15:04"), reason)
 		for _, to := range emails {
 			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: "Akses darurat ke kasus " + row.CaseNo, Body: body,
 				Kind: "case_break_glass", Ref: g.ID}, now); err != nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
 	"github.com/sentrakreasi/atensi/access"
@@ -370,23 +369,9 @@ type CloseMonthsArgs struct{}
 // Kind names the job in the queue.
 func (CloseMonthsArgs) Kind() string { return "close_outcome_months" }
 
-// CloseMonthsWorker runs CloseMonthsArgs jobs.
-type CloseMonthsWorker struct {
-	river.WorkerDefaults[CloseMonthsArgs]
-	Cases *Service
-}
-
-// Work closes what is due.
-func (w *CloseMonthsWorker) Work(ctx context.Context, _ *river.Job[CloseMonthsArgs]) error {
-	_, err := w.Cases.CloseDue(ctx)
-	return err
-}
-
-// Timeout gives a large close room: the default minute is too short for
-// every case of a big deployment.
-func (w *CloseMonthsWorker) Timeout(*river.Job[CloseMonthsArgs]) time.Duration {
-	return 30 * time.Minute
-}
+// CloseMonthsTimeout gives a close room: the queue's default minute is too
+// short for every case of a big deployment.
+const CloseMonthsTimeout = 30 * time.Minute
 
 // MonthlySchedule fires at 00:10 Asia/Jakarta on the 1st of each month,
 // when the month before is over everywhere in Indonesia's WIB.
@@ -394,8 +379,8 @@ type MonthlySchedule struct{}
 
 // Next is the first firing after t.
 func (MonthlySchedule) Next(t time.Time) time.Time {
-	j := t.In(jakarta)
-	n := time.Date(j.Year(), j.Month(), 1, 0, 10, 0, 0, jakarta)
+	j := t.In(domain.Jakarta)
+	n := time.Date(j.Year(), j.Month(), 1, 0, 10, 0, 0, domain.Jakarta)
 	if !n.After(t) {
 		n = n.AddDate(0, 1, 0)
 	}
@@ -411,6 +396,6 @@ func monthAt(ctx context.Context, db *gorm.DB, q string, args ...any) (*monthSpa
 	if !d.Valid {
 		return nil, nil
 	}
-	m := monthSpan{time.Date(d.Time.Year(), d.Time.Month(), 1, 0, 0, 0, 0, jakarta)}
+	m := monthSpan{time.Date(d.Time.Year(), d.Time.Month(), 1, 0, 0, 0, 0, domain.Jakarta)}
 	return &m, nil
 }

@@ -140,8 +140,8 @@ func noteContext(table, caseID string) string {
 // pastDate reads the day something was done (YYYY-MM-DD, Jakarta): not in
 // the future, not before the programme's records began.
 func pastDate(v *domain.ValidationError, s string, now time.Time) time.Time {
-	date, err := time.ParseInLocation(time.DateOnly, s, jakarta)
-	if err != nil || date.After(now.In(jakarta)) || date.Year() < 2000 {
+	date, err := time.ParseInLocation(time.DateOnly, s, domain.Jakarta)
+	if err != nil || date.After(now.In(domain.Jakarta)) || date.Year() < 2000 {
 		v.Add("date", "tanggal YYYY-MM-DD yang sudah lewat")
 	}
 	return date
@@ -160,7 +160,7 @@ func ParseMonth(s string) (time.Time, bool) {
 	if !periodPattern.MatchString(s) {
 		return time.Time{}, false
 	}
-	t, err := time.ParseInLocation("2006-01", s, jakarta)
+	t, err := time.ParseInLocation("2006-01", s, domain.Jakarta)
 	return t, err == nil
 }
 
@@ -210,7 +210,7 @@ func (s *Service) RecordIncome(ctx context.Context, actor access.Actor, caseID s
 	now := s.now().UTC()
 	v := &domain.ValidationError{}
 	month, ok := ParseMonth(in.Month)
-	if !ok || month.After(now.In(jakarta)) || month.Year() < 2000 {
+	if !ok || month.After(now.In(domain.Jakarta)) || month.Year() < 2000 {
 		v.Add("month", "bulan YYYY-MM yang sudah berjalan")
 	}
 	if in.AmountIDR < 0 || in.AmountIDR > 1_000_000_000_000 {
@@ -252,7 +252,7 @@ func (s *Service) RecordHouseholdSize(ctx context.Context, actor access.Actor, c
 	now := s.now().UTC()
 	v := &domain.ValidationError{}
 	month, ok := ParseMonth(in.FromMonth)
-	if !ok || month.Year() < 2000 || month.After(now.In(jakarta).AddDate(1, 0, 0)) {
+	if !ok || month.Year() < 2000 || month.After(now.In(domain.Jakarta).AddDate(1, 0, 0)) {
 		v.Add("from_month", "bulan YYYY-MM")
 	}
 	if in.Size < 1 || in.Size > 30 {

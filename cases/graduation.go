@@ -166,7 +166,7 @@ func (s *Service) DecideGraduation(ctx context.Context, actor access.Actor, case
 		if !approve {
 			return AppendEvent(ctx, tx.DB, row.ID, "graduation_rejected", now, actor, data)
 		}
-		today := now.In(jakarta).Format(time.DateOnly)
+		today := now.In(domain.Jakarta).Format(time.DateOnly)
 		if err := db.Exec("UPDATE cases SET closed_on = ? WHERE id = ? AND closed_on IS NULL", today, row.ID).Error; err != nil {
 			return fmt.Errorf("close graduated case: %w", err)
 		}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -41,7 +40,7 @@ func (h *Handler) create(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.Create(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	out, err := h.svc.Create(c.UserContext(), api.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -51,7 +50,7 @@ func (h *Handler) create(c *fiber.Ctx) error {
 // read answers the case; ?include=sensitive adds legal name and NIK for
 // readers with that right, and is audited.
 func (h *Handler) read(c *fiber.Ctx) error {
-	out, err := h.svc.Read(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), c.Query("include") == "sensitive")
+	out, err := h.svc.Read(c.UserContext(), api.Actor(c), api.Param(c, "id"), c.Query("include") == "sensitive")
 	if err != nil {
 		return err
 	}
@@ -63,7 +62,7 @@ func (h *Handler) events(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.svc.Events(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), page)
+	out, err := h.svc.Events(c.UserContext(), api.Actor(c), api.Param(c, "id"), page)
 	if err != nil {
 		return err
 	}
@@ -71,7 +70,7 @@ func (h *Handler) events(c *fiber.Ctx) error {
 }
 
 func (h *Handler) accessLog(c *fiber.Ctx) error {
-	out, err := h.svc.AccessLog(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	out, err := h.svc.AccessLog(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -83,7 +82,7 @@ func (h *Handler) recordConsent(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.RecordConsent(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	out, err := h.svc.RecordConsent(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -97,7 +96,7 @@ func (h *Handler) nameStaff(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	if err := h.svc.NameStaff(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.UserID); err != nil {
+	if err := h.svc.NameStaff(c.UserContext(), api.Actor(c), api.Param(c, "id"), in.UserID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -110,14 +109,14 @@ func (h *Handler) assign(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	if err := h.svc.Assign(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.UserID); err != nil {
+	if err := h.svc.Assign(c.UserContext(), api.Actor(c), api.Param(c, "id"), in.UserID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handler) assessments(c *fiber.Ctx) error {
-	out, err := h.svc.Assessments(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	out, err := h.svc.Assessments(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -129,7 +128,7 @@ func (h *Handler) recordAssessment(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.RecordAssessment(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	out, err := h.svc.RecordAssessment(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -137,7 +136,7 @@ func (h *Handler) recordAssessment(c *fiber.Ctx) error {
 }
 
 func (h *Handler) guardian(c *fiber.Ctx) error {
-	out, err := h.svc.ReadGuardian(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	out, err := h.svc.ReadGuardian(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -149,7 +148,7 @@ func (h *Handler) setGuardian(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	if err := h.svc.SetGuardian(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in); err != nil {
+	if err := h.svc.SetGuardian(c.UserContext(), api.Actor(c), api.Param(c, "id"), in); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -162,7 +161,7 @@ func (h *Handler) breakGlass(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.BreakGlass(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.Reason)
+	out, err := h.svc.BreakGlass(c.UserContext(), api.Actor(c), api.Param(c, "id"), in.Reason)
 	if err != nil {
 		return err
 	}
@@ -170,7 +169,7 @@ func (h *Handler) breakGlass(c *fiber.Ctx) error {
 }
 
 func (h *Handler) caseDelegations(c *fiber.Ctx) error {
-	out, err := h.svc.CaseDelegations(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	out, err := h.svc.CaseDelegations(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -182,7 +181,7 @@ func (h *Handler) delegate(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.Delegate(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	out, err := h.svc.Delegate(c.UserContext(), api.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -190,7 +189,7 @@ func (h *Handler) delegate(c *fiber.Ctx) error {
 }
 
 func (h *Handler) revoke(c *fiber.Ctx) error {
-	out, err := h.svc.Revoke(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	out, err := h.svc.Revoke(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -198,7 +197,7 @@ func (h *Handler) revoke(c *fiber.Ctx) error {
 }
 
 func (h *Handler) myDelegations(c *fiber.Ctx) error {
-	out, err := h.svc.MyDelegations(c.UserContext(), access.ActorFrom(c.UserContext()))
+	out, err := h.svc.MyDelegations(c.UserContext(), api.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -231,7 +230,7 @@ func (h *Handler) OutcomeRoutes(r fiber.Router) {
 }
 
 func (h *Handler) graduationReviews(c *fiber.Ctx) error {
-	out, err := h.svc.GraduationReviews(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	out, err := h.svc.GraduationReviews(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -243,7 +242,7 @@ func (h *Handler) reviewGraduation(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.ReviewGraduation(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	out, err := h.svc.ReviewGraduation(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -266,7 +265,7 @@ func (h *Handler) decideGraduation(approve bool) fiber.Handler {
 		if err != nil {
 			return domain.Errorf(domain.ErrNotFound, "Penilaian kelulusan tidak ditemukan.")
 		}
-		out, err := h.svc.DecideGraduation(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), id, approve, in.Reason)
+		out, err := h.svc.DecideGraduation(c.UserContext(), api.Actor(c), api.Param(c, "id"), id, approve, in.Reason)
 		if err != nil {
 			return err
 		}
@@ -275,7 +274,7 @@ func (h *Handler) decideGraduation(approve bool) fiber.Handler {
 }
 
 func (h *Handler) proposedGraduations(c *fiber.Ctx) error {
-	out, err := h.svc.ProposedGraduations(c.UserContext(), access.ActorFrom(c.UserContext()))
+	out, err := h.svc.ProposedGraduations(c.UserContext(), api.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -291,7 +290,7 @@ func (h *Handler) recompute(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.Recompute(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "month"), in.Reason)
+	out, err := h.svc.Recompute(c.UserContext(), api.Actor(c), api.Param(c, "month"), in.Reason)
 	if err != nil {
 		return err
 	}
@@ -339,7 +338,7 @@ func (h *Handler) addMinimumWage(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.AddMinimumWage(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	out, err := h.svc.AddMinimumWage(c.UserContext(), api.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -351,7 +350,7 @@ func (h *Handler) addPovertyLine(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.AddPovertyLine(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	out, err := h.svc.AddPovertyLine(c.UserContext(), api.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -359,7 +358,7 @@ func (h *Handler) addPovertyLine(c *fiber.Ctx) error {
 }
 
 func (h *Handler) services(c *fiber.Ctx) error {
-	out, err := h.svc.Services(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	out, err := h.svc.Services(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -371,7 +370,7 @@ func (h *Handler) recordService(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.RecordService(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	out, err := h.svc.RecordService(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -379,7 +378,7 @@ func (h *Handler) recordService(c *fiber.Ctx) error {
 }
 
 func (h *Handler) incomes(c *fiber.Ctx) error {
-	out, err := h.svc.Incomes(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	out, err := h.svc.Incomes(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -391,7 +390,7 @@ func (h *Handler) recordIncome(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.RecordIncome(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	out, err := h.svc.RecordIncome(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -403,7 +402,7 @@ func (h *Handler) recordHouseholdSize(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	out, err := h.svc.RecordHouseholdSize(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	out, err := h.svc.RecordHouseholdSize(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -411,7 +410,7 @@ func (h *Handler) recordHouseholdSize(c *fiber.Ctx) error {
 }
 
 func (h *Handler) outcomes(c *fiber.Ctx) error {
-	out, err := h.svc.Outcomes(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), c.Query("from"), c.Query("to"))
+	out, err := h.svc.Outcomes(c.UserContext(), api.Actor(c), api.Param(c, "id"), c.Query("from"), c.Query("to"))
 	if err != nil {
 		return err
 	}
@@ -419,7 +418,7 @@ func (h *Handler) outcomes(c *fiber.Ctx) error {
 }
 
 func (h *Handler) readUnitOutcomes(c *fiber.Ctx) (UnitOutcomes, error) {
-	return h.svc.UnitOutcomes(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), c.Query("from"), c.Query("to"))
+	return h.svc.UnitOutcomes(c.UserContext(), api.Actor(c), api.Param(c, "id"), c.Query("from"), c.Query("to"))
 }
 
 func (h *Handler) unitOutcomes(c *fiber.Ctx) error {
@@ -458,7 +457,7 @@ func (h *Handler) unitOutcomesXLSX(c *fiber.Ctx) error {
 // data_bridge_to_case_record consent, by case number only.
 func (h *Handler) caseOutcomesCSV(c *fiber.Ctx) error {
 	from, to := c.Query("from"), c.Query("to")
-	b, err := h.svc.CaseOutcomesCSV(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), from, to)
+	b, err := h.svc.CaseOutcomesCSV(c.UserContext(), api.Actor(c), api.Param(c, "id"), from, to)
 	if err != nil {
 		return err
 	}

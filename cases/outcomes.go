@@ -94,8 +94,8 @@ type Outcome struct {
 type monthSpan struct{ start time.Time }
 
 func monthOf(t time.Time) monthSpan {
-	t = t.In(jakarta)
-	return monthSpan{time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, jakarta)}
+	t = t.In(domain.Jakarta)
+	return monthSpan{time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, domain.Jakarta)}
 }
 
 func (m monthSpan) end() time.Time          { return m.start.AddDate(0, 1, 0) }

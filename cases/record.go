@@ -156,7 +156,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewCase) (C
 	if err := access.Can(actor, access.CreateCase, access.Resource{UnitID: in.UnitID}, now); err != nil {
 		return Case{}, err
 	}
-	today := now.In(jakarta)
+	today := now.In(domain.Jakarta)
 	v := &domain.ValidationError{}
 	b := in.Beneficiary
 	b.LegalName = strings.Join(strings.Fields(b.LegalName), " ")
@@ -167,7 +167,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewCase) (C
 	if b.NIK != "" && !nikPattern.MatchString(b.NIK) {
 		v.Add("beneficiary.nik", "NIK harus 16 angka")
 	}
-	birth, err := time.ParseInLocation(time.DateOnly, b.BirthDate, jakarta)
+	birth, err := time.ParseInLocation(time.DateOnly, b.BirthDate, domain.Jakarta)
 	if err != nil || birth.After(today) || birth.Year() < 1900 {
 		v.Add("beneficiary.birth_date", "tanggal lahir YYYY-MM-DD yang sudah lewat")
 	}
@@ -478,7 +478,7 @@ func (s *Service) Events(ctx context.Context, actor access.Actor, caseID string,
 	if _, err := s.authorize(ctx, actor, access.ReadCase, caseID); err != nil {
 		return out, err
 	}
-	q := s.db.Gorm.WithContext(ctx).Where("case_id = ?", caseID).Order("id DESC").Limit(page.Limit + 1)
+	q := s.db.Gorm.WithContext(ctx).Where("case_id = ?", caseID).Order("id DESC")
 	if page.Cursor != "" {
 		var before int64
 		if _, err := fmt.Sscan(page.Cursor, &before); err != nil {
@@ -486,15 +486,12 @@ func (s *Service) Events(ctx context.Context, actor access.Actor, caseID string,
 		}
 		q = q.Where("id < ?", before)
 	}
-	var rows []eventRow
-	if err := q.Find(&rows).Error; err != nil {
-		return out, fmt.Errorf("list events: %w", err)
+	rows, err := storage.Page(q, page, "events", func(r eventRow) string { return fmt.Sprint(r.ID) })
+	if err != nil {
+		return out, err
 	}
-	if len(rows) > page.Limit {
-		rows = rows[:page.Limit]
-		out.NextCursor = fmt.Sprint(rows[page.Limit-1].ID)
-	}
-	for _, r := range rows {
+	out.NextCursor = rows.NextCursor
+	for _, r := range rows.Items {
 		e := Event{ID: r.ID, Type: r.Type, OccurredAt: r.OccurredAt, ActorID: r.ActorID, OnBehalfOf: r.OnBehalfOf}
 		if err := jsonUnmarshal(r.Data, &e.Data); err != nil {
 			return out, err

@@ -29,7 +29,7 @@ func (s *Service) SeedScale(ctx context.Context, places []ScaleCase) ([]string, 
 		var consents []consentRow
 		for i := start; i < end; i++ {
 			p := places[i]
-			b := beneficiaryRow{ID: domain.NewID(), BirthDate: time.Date(1960+i%40, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, jakarta),
+			b := beneficiaryRow{ID: domain.NewID(), BirthDate: time.Date(1960+i%40, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, domain.Jakarta),
 				Sex: []string{"male", "female"}[i%2], ProvinceCode: p.ProvinceCode, RegencyCode: p.RegencyCode, HouseholdSize: 1 + i%6, CreatedAt: now}
 			b.LegalNameEnc = s.vault.Seal(fmt.Sprintf("Penerima Manfaat %07d", i), sealContext(b.ID, "legal_name"))
 			bens = append(bens, b)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -77,7 +76,7 @@ func (h *Handler) search(c *fiber.Ctx) error {
 }
 
 func (h *Handler) product(c *fiber.Ctx) error {
-	p, err := h.svc.ReadProduct(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	p, err := h.svc.ReadProduct(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -89,7 +88,7 @@ func (h *Handler) create(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	p, err := h.svc.CreateProduct(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	p, err := h.svc.CreateProduct(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -101,7 +100,7 @@ func (h *Handler) update(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	p, err := h.svc.UpdateProduct(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in)
+	p, err := h.svc.UpdateProduct(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -109,7 +108,7 @@ func (h *Handler) update(c *fiber.Ctx) error {
 }
 
 func (h *Handler) publish(c *fiber.Ctx) error {
-	p, err := h.svc.Publish(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	p, err := h.svc.Publish(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -117,7 +116,7 @@ func (h *Handler) publish(c *fiber.Ctx) error {
 }
 
 func (h *Handler) approve(c *fiber.Ctx) error {
-	p, err := h.svc.Approve(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	p, err := h.svc.Approve(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -131,7 +130,7 @@ func (h *Handler) reject(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	p, err := h.svc.Reject(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.Reason)
+	p, err := h.svc.Reject(c.UserContext(), api.Actor(c), api.Param(c, "id"), in.Reason)
 	if err != nil {
 		return err
 	}
@@ -139,7 +138,7 @@ func (h *Handler) reject(c *fiber.Ctx) error {
 }
 
 func (h *Handler) archive(c *fiber.Ctx) error {
-	p, err := h.svc.Archive(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	p, err := h.svc.Archive(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -151,7 +150,7 @@ func (h *Handler) createShop(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	sh, err := h.svc.CreateShop(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+	sh, err := h.svc.CreateShop(c.UserContext(), api.Actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -180,7 +179,7 @@ func (h *Handler) setShopStatus(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	sh, err := h.svc.SetShopStatus(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.Status)
+	sh, err := h.svc.SetShopStatus(c.UserContext(), api.Actor(c), api.Param(c, "id"), in.Status)
 	if err != nil {
 		return err
 	}
@@ -188,7 +187,7 @@ func (h *Handler) setShopStatus(c *fiber.Ctx) error {
 }
 
 func (h *Handler) shopProducts(c *fiber.Ctx) error {
-	ps, err := h.svc.ShopProducts(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	ps, err := h.svc.ShopProducts(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -196,7 +195,7 @@ func (h *Handler) shopProducts(c *fiber.Ctx) error {
 }
 
 func (h *Handler) reviewQueue(c *fiber.Ctx) error {
-	ps, err := h.svc.ReviewQueue(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	ps, err := h.svc.ReviewQueue(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}

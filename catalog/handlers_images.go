@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -27,7 +26,7 @@ func (h *Handler) uploadImage(c *fiber.Ctx) error {
 		defer f.Close()
 		body = f
 	}
-	img, err := h.svc.UploadImage(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), body, c.FormValue("alt"))
+	img, err := h.svc.UploadImage(c.UserContext(), api.Actor(c), api.Param(c, "id"), body, c.FormValue("alt"))
 	if err != nil {
 		return err
 	}
@@ -41,7 +40,7 @@ func (h *Handler) setImageAlt(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	img, err := h.svc.SetImageAlt(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.Alt)
+	img, err := h.svc.SetImageAlt(c.UserContext(), api.Actor(c), api.Param(c, "id"), in.Alt)
 	if err != nil {
 		return err
 	}
@@ -49,14 +48,14 @@ func (h *Handler) setImageAlt(c *fiber.Ctx) error {
 }
 
 func (h *Handler) deleteImage(c *fiber.Ctx) error {
-	if err := h.svc.DeleteImage(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id")); err != nil {
+	if err := h.svc.DeleteImage(c.UserContext(), api.Actor(c), api.Param(c, "id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handler) deleteProduct(c *fiber.Ctx) error {
-	if err := h.svc.DeleteProduct(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id")); err != nil {
+	if err := h.svc.DeleteProduct(c.UserContext(), api.Actor(c), api.Param(c, "id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

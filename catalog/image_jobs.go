@@ -114,17 +114,11 @@ type ProcessImageArgs struct {
 // Kind names the job in the queue.
 func (ProcessImageArgs) Kind() string { return "process_image" }
 
-// ProcessImageWorker runs ProcessImageArgs jobs.
-type ProcessImageWorker struct {
-	river.WorkerDefaults[ProcessImageArgs]
-	Catalog *Service
-}
-
-// Work processes one photo. A photo deleted meanwhile is done; one that
-// cannot be decoded is marked failed and not retried; a store or database
-// error is returned so the queue retries with backoff.
-func (w *ProcessImageWorker) Work(ctx context.Context, job *river.Job[ProcessImageArgs]) error {
-	err := w.Catalog.ProcessImage(ctx, job.Args.ImageID)
+// ProcessImageJob does a ProcessImageArgs job. A photo deleted meanwhile is
+// done; one that cannot be decoded is marked failed and not retried; a
+// store or database error is returned so the queue retries with backoff.
+func (s *Service) ProcessImageJob(ctx context.Context, args ProcessImageArgs) error {
+	err := s.ProcessImage(ctx, args.ImageID)
 	if errors.Is(err, ErrNotAPhoto) {
 		return river.JobCancel(err)
 	}

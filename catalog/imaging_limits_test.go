@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/catalog/catalogtest"
 	"github.com/sentrakreasi/atensi/domain"
@@ -103,7 +101,7 @@ func TestImageJobsNeverExceedTheLimit(t *testing.T) {
 		})
 	}
 	for _, id := range queued {
-		wg.Go(func() { errs <- (&catalog.ProcessImageWorker{Catalog: w.Catalog}).Work(ctx, jobFor(id)) })
+		wg.Go(func() { errs <- w.Catalog.ProcessImageJob(ctx, catalog.ProcessImageArgs{ImageID: id}) })
 	}
 	wg.Wait()
 	close(errs)
@@ -120,10 +118,6 @@ func TestImageJobsNeverExceedTheLimit(t *testing.T) {
 	if ready != int64(len(products)+len(queued)) {
 		t.Fatalf("%d photos ready, want %d", ready, len(products)+len(queued))
 	}
-}
-
-func jobFor(imageID string) *river.Job[catalog.ProcessImageArgs] {
-	return &river.Job[catalog.ProcessImageArgs]{Args: catalog.ProcessImageArgs{ImageID: imageID}}
 }
 
 // BenchmarkTwentyUploadsAtOnce sends 20 uploads at once, as six did in the

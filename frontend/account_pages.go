@@ -9,6 +9,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 )
 
@@ -110,7 +111,7 @@ func (p *Pages) accountData(c *fiber.Ctx, actor access.Actor) (accountData, erro
 }
 
 func (p *Pages) account(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	d, err := p.accountData(c, actor)
 	if err != nil {
 		return err
@@ -123,7 +124,7 @@ func (p *Pages) account(c *fiber.Ctx) error {
 }
 
 func (p *Pages) changePassword(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	token, err := p.accounts.ChangePassword(c.UserContext(), actor, c.FormValue("current_password"), c.FormValue("new_password"), accounts.ClientOf(c))
 	if err != nil {
 		d, derr := p.accountData(c, actor)

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/payouts"
 )
@@ -15,7 +16,7 @@ import (
 // graduations of the unit and its network. Other staff of the unit see it
 // too, but only a supervisor who is not the maker may decide.
 func (p *Pages) approvals(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	data, err := p.approvalsData(c, actor)
 	if err != nil {
 		return err
@@ -30,7 +31,7 @@ func (p *Pages) approvalsData(c *fiber.Ctx, actor access.Actor) (map[string]any,
 	}
 	var drafts []payouts.Batch
 	for _, b := range list.Items {
-		if b.Status == payouts.Draft {
+		if b.Status.Allows(payouts.Approve) {
 			drafts = append(drafts, b)
 		}
 	}
@@ -46,7 +47,7 @@ func (p *Pages) approvalsData(c *fiber.Ctx, actor access.Actor) (map[string]any,
 // error at that proposal's field.
 func (p *Pages) decideGraduation(approve bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor := actorOf(c)
+		actor := api.Actor(c)
 		review, perr := strconv.ParseInt(c.Params("review"), 10, 64)
 		if perr != nil {
 			return domain.ErrNotFound

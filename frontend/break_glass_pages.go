@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/api"
 )
 
 // closedCase answers a closed case refused to a colleague of its unit: why,
@@ -15,7 +17,7 @@ func (p *Pages) closedCase(c *fiber.Ctx, status int, reason string, v *view) err
 // breakGlass opens a closed case for an hour with a reason, which the
 // unit's supervisors receive at once.
 func (p *Pages) breakGlass(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	id := strings.Clone(c.Params("id"))
 	reason := c.FormValue("reason")
 	if _, err := p.cases.BreakGlass(c.UserContext(), actor, id, reason); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -95,7 +96,7 @@ func (p *Pages) outcomesOf(c *fiber.Ctx, actor access.Actor, id string) (*caseOu
 		return nil, err
 	}
 	lang := language(c)
-	now := time.Now().In(jakarta)
+	now := time.Now().In(domain.Jakarta)
 	o := &caseOutcomes{Components: cases.Components, IncomeKinds: incomeKinds, Today: now.Format(time.DateOnly),
 		Service: serviceForm{Date: now.Format(time.DateOnly)}, Income: incomeForm{Month: now.Format("2006-01"), Kind: "wage"},
 		Household: householdForm{FromMonth: now.Format("2006-01")}}
@@ -111,7 +112,7 @@ func (p *Pages) outcomesOf(c *fiber.Ctx, actor access.Actor, id string) (*caseOu
 		return nil, err
 	}
 	for _, r := range reviews {
-		o.Graduation = append(o.Graduation, graduationRow{GraduationReview: r, When: r.ReviewedAt.In(jakarta).Format("2006-01-02")})
+		o.Graduation = append(o.Graduation, graduationRow{GraduationReview: r, When: r.ReviewedAt.In(domain.Jakarta).Format("2006-01-02")})
 		o.Proposed = o.Proposed || r.Status == cases.GraduationProposed
 	}
 	return o, nil
@@ -228,7 +229,7 @@ var caseDone = []string{"service", "income", "household", "breakglass", "assessm
 // (its fields as prefix.field).
 func (p *Pages) caseEntry(prefix string, save func(c *fiber.Ctx, actor access.Actor, id string) error, keep func(c *fiber.Ctx, o *caseOutcomes)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor := actorOf(c)
+		actor := api.Actor(c)
 		id := strings.Clone(c.Params("id"))
 		serr := save(c, actor, id)
 		if serr == nil {

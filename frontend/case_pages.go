@@ -10,6 +10,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -40,7 +41,7 @@ func (p *Pages) newCaseForm(c *fiber.Ctx) error {
 }
 
 func (p *Pages) createCase(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	f := caseForm{LegalName: c.FormValue("beneficiary.legal_name"), NIK: c.FormValue("beneficiary.nik"), BirthDate: c.FormValue("beneficiary.birth_date"),
 		Sex: c.FormValue("beneficiary.sex"), ProvinceCode: c.FormValue("beneficiary.province_code"), RegencyCode: c.FormValue("beneficiary.regency_code"),
 		Household: c.FormValue("beneficiary.household_size"), Cluster: c.FormValue("cluster"), Pillar: c.FormValue("pillar"),
@@ -92,7 +93,7 @@ func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity b
 		return caseData{}, err
 	}
 	d := caseData{Case: cs, Scopes: access.Scopes, Names: map[string]string{}, Relations: cases.GuardianRelations,
-		DefaultExpiry: time.Now().In(jakarta).AddDate(0, 6, 0).Format(time.DateOnly)}
+		DefaultExpiry: time.Now().In(domain.Jakarta).AddDate(0, 6, 0).Format(time.DateOnly)}
 	events, err := p.cases.Events(ctx, actor, id, domain.Page{Limit: 50})
 	if err != nil {
 		return d, err
@@ -132,7 +133,7 @@ func (p *Pages) caseData(c *fiber.Ctx, actor access.Actor, id string, identity b
 }
 
 func (p *Pages) casePage(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	d, err := p.caseData(c, actor, strings.Clone(c.Params("id")), c.Query("identitas") == "1")
 	if errors.Is(err, cases.ErrClosedCase) {
 		return p.closedCase(c, p.cfg.StatusOf(err), "", nil)
@@ -144,13 +145,13 @@ func (p *Pages) casePage(c *fiber.Ctx) error {
 }
 
 func (p *Pages) delegate(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	id := strings.Clone(c.Params("id"))
 	in := cases.NewDelegation{PendampingID: c.FormValue("pendamping_user_id"), CaseID: id}
 	for _, v := range c.Request().PostArgs().PeekMulti("scopes") {
 		in.Scopes = append(in.Scopes, access.Scope(v))
 	}
-	if day, err := time.ParseInLocation(time.DateOnly, c.FormValue("expires_at"), jakarta); err == nil {
+	if day, err := time.ParseInLocation(time.DateOnly, c.FormValue("expires_at"), domain.Jakarta); err == nil {
 		in.ExpiresAt = day.Add(24*time.Hour - time.Second) // to the end of that day
 	}
 	if _, err := p.cases.Delegate(c.UserContext(), actor, in); err != nil {
@@ -164,7 +165,7 @@ func (p *Pages) delegate(c *fiber.Ctx) error {
 }
 
 func (p *Pages) revoke(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	d, err := p.cases.Revoke(c.UserContext(), actor, strings.Clone(c.Params("id")))
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/cases"
 )
 
@@ -40,7 +41,7 @@ func (p *Pages) setGuardian() fiber.Handler {
 // it to a caseworker; name lets a colleague open a closed case.
 func (p *Pages) caseStaff(name bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor := actorOf(c)
+		actor := api.Actor(c)
 		id, userID := strings.Clone(c.Params("id")), c.FormValue("user_id")
 		var err error
 		done := "assigned"

@@ -8,7 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/domain"
 )
 
 // caseloadRow is one case of "Kasus saya".
@@ -65,7 +67,7 @@ func buildSparkline(months []cases.Outcome) *sparkline {
 // may open, each with this month's ratios, the streak, a sparkline and
 // what needs attention.
 func (p *Pages) caseload(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	ctx := c.UserContext()
 	items, err := p.cases.Caseload(ctx, actor, actor.UnitID)
 	if err != nil {
@@ -102,6 +104,6 @@ func (p *Pages) caseload(c *fiber.Ctx) error {
 		}
 		return 1
 	})
-	month := monthName(lang, time.Now().In(jakarta).Format("2006-01"), false)
+	month := monthName(lang, time.Now().In(domain.Jakarta).Format("2006-01"), false)
 	return p.render(c, fiber.StatusOK, "caseload", "caseload.title", map[string]any{"Rows": rows, "Month": month}, nil)
 }

@@ -7,7 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/domain"
 )
 
 // dashboardUnit is one unit's aggregates on the dashboard.
@@ -50,12 +52,12 @@ func dashboardCellOf(u cases.UnitCell) dashboardCell {
 // also sees the LKS of their Balai's network. Small cells are hidden by
 // the service, and the page says why.
 func (p *Pages) dashboard(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	ctx := c.UserContext()
 	lang := language(c)
 	from, to := strings.Clone(c.Query("from")), strings.Clone(c.Query("to"))
 	if from == "" && to == "" {
-		from = time.Now().In(jakarta).AddDate(0, -5, 0).Format("2006-01")
+		from = time.Now().In(domain.Jakarta).AddDate(0, -5, 0).Format("2006-01")
 	}
 	var units []dashboardUnit
 	for _, id := range append([]string{actor.UnitID}, actor.Network...) {
@@ -99,7 +101,7 @@ func (p *Pages) dashboardExport(format string) fiber.Handler {
 		export, ct = cases.UnitOutcomesXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
 	return func(c *fiber.Ctx) error {
-		actor := actorOf(c)
+		actor := api.Actor(c)
 		id := strings.Clone(c.Params("id"))
 		agg, err := p.cases.UnitOutcomes(c.UserContext(), actor, id, strings.Clone(c.Query("from")), strings.Clone(c.Query("to")))
 		if err != nil {
@@ -120,7 +122,7 @@ func (p *Pages) dashboardExport(format string) fiber.Handler {
 // case-management system: closed months of the unit's PM who consented to
 // the data bridge, by case number only.
 func (p *Pages) caseOutcomesExport(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	body, err := p.cases.CaseOutcomesCSV(c.UserContext(), actor, strings.Clone(c.Params("id")), strings.Clone(c.Query("from")), strings.Clone(c.Query("to")))
 	if err != nil {
 		return err

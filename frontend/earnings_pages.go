@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/ledger"
 	"github.com/sentrakreasi/atensi/payouts"
@@ -88,7 +89,7 @@ type earningsData struct {
 // earned by month. The service decides who may see it and returns only
 // money, never anything from the case record.
 func (p *Pages) earnings(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	e, err := p.payouts.Earnings(c.UserContext(), actor)
 	if err != nil {
 		return err

@@ -25,6 +25,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
@@ -169,7 +170,7 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 		v = &view{}
 	}
 	v.Lang = language(c)
-	v.Actor = access.ActorFrom(c.UserContext())
+	v.Actor = api.Actor(c)
 	v.CSRF = p.csrfToken(c)
 	v.Path = "/" // the language link's target: never another site's
 	if path, ok := localPath(c.Path()); ok {

@@ -2,9 +2,11 @@ package frontend
 
 import (
 	"fmt"
-	"strings"
+	"reflect"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/sentrakreasi/atensi/domain"
 )
 
 // Languages of the site; Bahasa Indonesia first.
@@ -59,22 +61,13 @@ func addTexts(id, en map[string]string) {
 	}
 }
 
-// rupiah writes an amount the Indonesian way: Rp25.000.
+// rupiah writes any whole number a page holds as domain.IDR does:
+// Rp25.000.
 func rupiah(v any) string {
-	n := fmt.Sprint(v)
-	neg := strings.HasPrefix(n, "-")
-	n = strings.TrimPrefix(n, "-")
-	var b strings.Builder
-	for i, r := range n {
-		if i > 0 && (len(n)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
+	if n := reflect.ValueOf(v); n.CanInt() {
+		return domain.IDR(n.Int()).String()
 	}
-	if neg {
-		return "-Rp" + b.String()
-	}
-	return "Rp" + b.String()
+	return fmt.Sprint(v)
 }
 
 // catalogue is every text of the pages, by language and key.

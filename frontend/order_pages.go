@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/orders"
@@ -24,7 +25,7 @@ func (p *Pages) checkoutData(c *fiber.Ctx, f checkoutForm) (map[string]any, erro
 
 func (p *Pages) checkoutForm(c *fiber.Ctx) error {
 	f := checkoutForm{Method: "pickup"}
-	if a := actorOf(c); !a.Anonymous() {
+	if a := api.Actor(c); !a.Anonymous() {
 		if u, err := p.accounts.User(c.UserContext(), a.UserID); err == nil {
 			f.Name, f.Email = u.Name, u.Email
 		}
@@ -89,7 +90,7 @@ func itemsError(fields map[string]string) {
 }
 
 func (p *Pages) orderGroup(c *fiber.Ctx) error {
-	g, err := p.orders.ReadGroup(c.UserContext(), actorOf(c), strings.Clone(c.Query("token")), strings.Clone(c.Params("id")))
+	g, err := p.orders.ReadGroup(c.UserContext(), api.Actor(c), strings.Clone(c.Query("token")), strings.Clone(c.Params("id")))
 	if err != nil {
 		return err
 	}
@@ -110,7 +111,7 @@ func (p *Pages) sellOrders(c *fiber.Ctx) error {
 }
 
 func (p *Pages) sellOrdersPage(c *fiber.Ctx, status int, failed *shipForm, v *view) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	shops, err := p.catalog.ShopsFor(c.UserContext(), actor)
 	if err != nil {
 		return err
@@ -137,7 +138,7 @@ type shipForm struct {
 // number) shows the page again with that order's fields marked.
 func (p *Pages) moveOrder(e orders.Event) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor := actorOf(c)
+		actor := api.Actor(c)
 		id := strings.Clone(c.Params("id"))
 		m := orders.Move{Event: e, Carrier: c.FormValue("carrier"), TrackingNo: c.FormValue("tracking_no"), FormToken: formToken(c)}
 		_, merr := p.orders.MoveOrder(c.UserContext(), actor, id, m)
@@ -156,7 +157,7 @@ func (p *Pages) moveOrder(e orders.Event) fiber.Handler {
 
 // myOrders is a buyer's order history, newest first.
 func (p *Pages) myOrders(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	list, err := p.orders.MyOrders(c.UserContext(), actor, domain.Page{Limit: 50, Cursor: strings.Clone(c.Query("cursor"))})
 	if err != nil {
 		return err
@@ -169,7 +170,7 @@ func (p *Pages) myOrders(c *fiber.Ctx) error {
 func (p *Pages) buyerMove(e orders.Event) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		token := c.FormValue("token")
-		o, err := p.orders.MoveOrder(c.UserContext(), actorOf(c), strings.Clone(c.Params("order")), orders.Move{Event: e, Token: token, FormToken: formToken(c)})
+		o, err := p.orders.MoveOrder(c.UserContext(), api.Actor(c), strings.Clone(c.Params("order")), orders.Move{Event: e, Token: token, FormToken: formToken(c)})
 		if err != nil {
 			return err
 		}

@@ -3,11 +3,9 @@ package frontend
 import (
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/orders"
 )
@@ -115,8 +113,6 @@ func (p *Pages) static(c *fiber.Ctx) error {
 	return c.Send(a.body)
 }
 
-func actorOf(c *fiber.Ctx) access.Actor { return access.ActorFrom(c.UserContext()) }
-
 // localPath is target as a path on this site, for a redirect or a link
 // built from input, or false. Browsers drop tabs and newlines from a URL
 // and read a backslash as a slash, so "/\t/evil.example" and
@@ -141,10 +137,3 @@ func localPath(target string) (string, bool) {
 	}
 	return u.String(), true
 }
-
-var jakarta = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
-		return loc
-	}
-	return time.FixedZone("WIB", 7*3600)
-}()

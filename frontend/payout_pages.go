@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/payouts"
 )
@@ -30,7 +31,7 @@ func (p *Pages) payoutsPage(c *fiber.Ctx) error {
 }
 
 func (p *Pages) renderPayouts(c *fiber.Ctx, status int, v *view) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	ctx := c.UserContext()
 	shops, err := p.payouts.UnitBalances(ctx, actor, actor.UnitID)
 	if err != nil {
@@ -56,7 +57,7 @@ func (p *Pages) renderPayouts(c *fiber.Ctx, status int, v *view) error {
 // draftBatch takes the available balances of the unit's network into a
 // new draft batch.
 func (p *Pages) draftBatch(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	in := payouts.DraftInput{UnitID: actor.UnitID, FormToken: formToken(c)}
 	if raw := strings.TrimSpace(c.FormValue("min_amount_idr")); raw != "" {
 		n, perr := parseRupiah(raw)
@@ -79,7 +80,7 @@ func (p *Pages) batchPage(c *fiber.Ctx) error {
 }
 
 func (p *Pages) renderBatch(c *fiber.Ctx, status int, v *view) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	b, err := p.payouts.ReadBatch(c.UserContext(), actor, strings.Clone(c.Params("id")))
 	if err != nil {
 		return err
@@ -94,7 +95,7 @@ func (p *Pages) renderBatch(c *fiber.Ctx, status int, v *view) error {
 		return ""
 	}
 	d := map[string]any{"Batch": b, "Maker": name(&b.CreatedBy), "Approver": name(b.ApprovedBy), "Mine": b.CreatedBy == actor.UserID, "Methods": payoutMethods,
-		"Checker": p.payouts.MayApprove(actor, b.UnitID), "Today": time.Now().In(wib).Format(time.DateOnly)}
+		"Checker": p.payouts.MayApprove(actor, b.UnitID), "Today": time.Now().In(domain.Jakarta).Format(time.DateOnly)}
 	return p.render(c, status, "payout_batch", "payouts.batch", d, v)
 }
 
@@ -111,7 +112,7 @@ func (p *Pages) batchAfter(c *fiber.Ctx, err error, done string) error {
 // (approve, cancel) and goes back to it.
 func (p *Pages) batchStep(step func(ctx context.Context, actor access.Actor, id string) (payouts.Batch, error), done string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		actor := actorOf(c)
+		actor := api.Actor(c)
 		_, err := step(c.UserContext(), actor, strings.Clone(c.Params("id")))
 		return p.batchAfter(c, err, done)
 	}
@@ -121,7 +122,7 @@ func (p *Pages) batchStep(step func(ctx context.Context, actor access.Actor, id 
 // The photo goes first: a line once paid is settled, and a proof that
 // failed to upload should not leave it paid without one by surprise.
 func (p *Pages) linePaid(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	ctx := c.UserContext()
 	batchID, lineID := strings.Clone(c.Params("id")), strings.Clone(c.Params("line"))
 	if fh, ferr := c.FormFile("proof"); ferr == nil && fh.Size > 0 {
@@ -143,14 +144,14 @@ func (p *Pages) linePaid(c *fiber.Ctx) error {
 }
 
 func (p *Pages) lineReceived(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	_, err := p.payouts.Received(c.UserContext(), actor, strings.Clone(c.Params("id")), strings.Clone(c.Params("line")))
 	return p.batchAfter(c, err, "received")
 }
 
 // lineProof sends staff to a short-lived link of the line's proof photo.
 func (p *Pages) lineProof(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	link, err := p.payouts.ProofLink(c.UserContext(), actor, strings.Clone(c.Params("id")), strings.Clone(c.Params("line")))
 	if err != nil {
 		return err
@@ -162,7 +163,7 @@ func (p *Pages) lineProof(c *fiber.Ctx) error {
 // signature or thumbprint. The payee's name is written by hand: a legal
 // name never leaves the case record.
 func (p *Pages) lineReceipt(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	b, err := p.payouts.ReadBatch(c.UserContext(), actor, strings.Clone(c.Params("id")))
 	if err != nil {
 		return err
@@ -182,7 +183,7 @@ func (p *Pages) batchExport(format string) fiber.Handler {
 		export, ct = p.payouts.ExportXLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
 	return func(c *fiber.Ctx) error {
-		actor := actorOf(c)
+		actor := api.Actor(c)
 		id := strings.Clone(c.Params("id"))
 		body, err := export(c.UserContext(), actor, id)
 		if err != nil {
@@ -194,9 +195,6 @@ func (p *Pages) batchExport(format string) fiber.Handler {
 		return c.Send(body)
 	}
 }
-
-// wib is Jakarta's time, in which staff date what they paid (no DST).
-var wib = time.FixedZone("WIB", 7*3600)
 
 // parseRupiah reads an amount typed as 150000, 150.000 or 150,000.
 func parseRupiah(raw string) (domain.IDR, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/payouts"
 )
@@ -63,7 +64,7 @@ func (p *Pages) payoutRoute(c *fiber.Ctx) error {
 // payoutRoutePage renders the page; form is what was typed when a change
 // failed, nil to start from the route in use.
 func (p *Pages) payoutRoutePage(c *fiber.Ctx, status int, form *routeForm, full bool, v *view) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	ctx := c.UserContext()
 	shopID := strings.Clone(c.Params("id"))
 	rv, err := p.payouts.ReadRoute(ctx, actor, shopID, full)
@@ -127,7 +128,7 @@ func (p *Pages) routeShown(ctx context.Context, r payouts.Route) routeShown {
 		if t == nil {
 			return ""
 		}
-		return t.In(jakarta).Format("2006-01-02 15:04 WIB")
+		return t.In(domain.Jakarta).Format("2006-01-02 15:04 WIB")
 	}
 	out.ChangedByName, out.ChangedAtText = name(r.ChangedBy), when(r.ChangedAt)
 	if r.ConfirmedBy != nil {
@@ -140,7 +141,7 @@ func (p *Pages) routeShown(ctx context.Context, r payouts.Route) routeShown {
 // setPayoutRoute records a new route. It waits for a supervisor's
 // confirmation before any payout uses it (the service's rule).
 func (p *Pages) setPayoutRoute(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	f := routeForm{PayeeKind: c.FormValue("payee_kind"), Method: c.FormValue("method"), AccountName: c.FormValue("account_name"),
 		Bank: c.FormValue("bank"), AccountNo: c.FormValue("account_no")}
 	shopID := strings.Clone(c.Params("id"))
@@ -155,7 +156,7 @@ func (p *Pages) setPayoutRoute(c *fiber.Ctx) error {
 // confirmPayoutRoute makes the waiting change the route in use: a
 // supervisor who did not make the change. A refusal is told on the page.
 func (p *Pages) confirmPayoutRoute(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	shopID := strings.Clone(c.Params("id"))
 	_, err := p.payouts.ConfirmRoute(c.UserContext(), actor, shopID, payouts.ConfirmInput{RouteID: c.FormValue("route_id")})
 	lang := language(c)

@@ -7,7 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/domain"
 )
 
 type wageForm struct{ Year, ProvinceCode, RegencyCode, Amount, Source string }
@@ -27,12 +29,12 @@ var referenceDone = []string{"wage", "poverty"}
 // rows in force with their source, and forms to add one (a correction is a
 // new row).
 func (p *Pages) reference(c *fiber.Ctx) error {
-	return p.renderReference(c, fiber.StatusOK, referenceData{Wage: wageForm{Year: strconv.Itoa(time.Now().In(jakarta).Year())}},
+	return p.renderReference(c, fiber.StatusOK, referenceData{Wage: wageForm{Year: strconv.Itoa(time.Now().In(domain.Jakarta).Year())}},
 		doneFlash(c, "reference.done.", referenceDone))
 }
 
 func (p *Pages) renderReference(c *fiber.Ctx, status int, d referenceData, v *view) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	if err := p.cases.MayManageReference(actor); err != nil {
 		return err
 	}
@@ -53,7 +55,7 @@ func (p *Pages) referenceFailed(c *fiber.Ctx, prefix string, d referenceData, er
 }
 
 func (p *Pages) addWage(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	f := wageForm{Year: c.FormValue("wage.year"), ProvinceCode: strings.TrimSpace(c.FormValue("wage.province_code")),
 		RegencyCode: strings.TrimSpace(c.FormValue("wage.regency_code")), Amount: c.FormValue("wage.amount_idr"), Source: c.FormValue("wage.source")}
 	d := referenceData{Wage: f}
@@ -70,10 +72,10 @@ func (p *Pages) addWage(c *fiber.Ctx) error {
 }
 
 func (p *Pages) addPovertyLine(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	f := povertyForm{Period: strings.TrimSpace(c.FormValue("poverty.period")), ProvinceCode: strings.TrimSpace(c.FormValue("poverty.province_code")),
 		Amount: c.FormValue("poverty.amount_idr"), Source: c.FormValue("poverty.source")}
-	d := referenceData{Poverty: f, Wage: wageForm{Year: strconv.Itoa(time.Now().In(jakarta).Year())}}
+	d := referenceData{Poverty: f, Wage: wageForm{Year: strconv.Itoa(time.Now().In(domain.Jakarta).Year())}}
 	amount, aerr := parseRupiah(f.Amount)
 	if aerr != nil {
 		amount = 0

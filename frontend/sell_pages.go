@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -16,7 +17,7 @@ type shopProducts struct {
 }
 
 func (p *Pages) sell(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	shops, err := p.catalog.ShopsFor(c.UserContext(), actor)
 	if err != nil {
 		return err
@@ -73,7 +74,7 @@ func (p *Pages) newProductForm(c *fiber.Ctx) error {
 }
 
 func (p *Pages) createProduct(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	shopID := strings.Clone(c.Params("id"))
 	in := productInput(c)
 	prod, cerr := p.catalog.CreateProduct(c.UserContext(), actor, shopID, in)
@@ -90,14 +91,14 @@ func (p *Pages) createProduct(c *fiber.Ctx) error {
 
 // sellerProduct loads a product for its seller side (the services decide who).
 func (p *Pages) sellerProduct(c *fiber.Ctx, id string) (catalog.Product, error) {
-	v, err := p.catalog.ReadProduct(c.UserContext(), actorOf(c), id)
+	v, err := p.catalog.ReadProduct(c.UserContext(), api.Actor(c), id)
 	if err != nil {
 		return catalog.Product{}, err
 	}
 	if prod, ok := v.(catalog.Product); ok {
 		return prod, nil
 	}
-	ps, err := p.catalog.ShopProducts(c.UserContext(), actorOf(c), v.(catalog.PublicProduct).Shop.ID)
+	ps, err := p.catalog.ShopProducts(c.UserContext(), api.Actor(c), v.(catalog.PublicProduct).Shop.ID)
 	if err != nil {
 		return catalog.Product{}, err
 	}
@@ -139,14 +140,14 @@ func (p *Pages) afterEdit(c *fiber.Ctx, id string, failed error) error {
 }
 
 func (p *Pages) updateProduct(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	id := strings.Clone(c.Params("id"))
 	_, uerr := p.catalog.UpdateProduct(c.UserContext(), actor, id, productInput(c))
 	return p.afterEdit(c, id, uerr)
 }
 
 func (p *Pages) uploadPhoto(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	id := strings.Clone(c.Params("id"))
 	var uerr error
 	fh, ferr := c.FormFile("file")
@@ -164,14 +165,14 @@ func (p *Pages) uploadPhoto(c *fiber.Ctx) error {
 }
 
 func (p *Pages) publishProduct(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	id := strings.Clone(c.Params("id"))
 	_, perr := p.catalog.Publish(c.UserContext(), actor, id)
 	return p.afterEdit(c, id, perr)
 }
 
 func (p *Pages) reviewQueue(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	units := append([]string{actor.UnitID}, actor.Network...)
 	var all []catalog.Product
 	for _, u := range units {
@@ -185,7 +186,7 @@ func (p *Pages) reviewQueue(c *fiber.Ctx) error {
 }
 
 func (p *Pages) approve(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	if _, err := p.catalog.Approve(c.UserContext(), actor, strings.Clone(c.Params("id"))); err != nil {
 		return err
 	}
@@ -193,7 +194,7 @@ func (p *Pages) approve(c *fiber.Ctx) error {
 }
 
 func (p *Pages) reject(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	if _, err := p.catalog.Reject(c.UserContext(), actor, strings.Clone(c.Params("id")), c.FormValue("reason")); err != nil {
 		return err
 	}

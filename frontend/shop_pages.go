@@ -7,7 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/orders"
@@ -89,7 +89,7 @@ func (p *Pages) product(c *fiber.Ctx) error {
 
 // productPage shows a product with quantity in its cart form.
 func (p *Pages) productPage(c *fiber.Ctx, status int, id, quantity string, v *view) error {
-	read, err := p.catalog.ReadProduct(c.UserContext(), access.ActorFrom(c.UserContext()), id)
+	read, err := p.catalog.ReadProduct(c.UserContext(), api.Actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (p *Pages) shop(c *fiber.Ctx) error {
 
 // cartOwner is whose cart a page shows: the buyer's, or the guest cookie's.
 func cartOwner(c *fiber.Ctx) orders.CartOwner {
-	return orders.CartOwner{Actor: access.ActorFrom(c.UserContext()), Token: strings.Clone(c.Cookies(orders.CartCookie))}
+	return orders.CartOwner{Actor: api.Actor(c), Token: strings.Clone(c.Cookies(orders.CartCookie))}
 }
 
 func (p *Pages) cart(c *fiber.Ctx) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/orders"
 )
@@ -27,7 +28,7 @@ func (p *Pages) staffOrders(c *fiber.Ctx) error {
 }
 
 func (p *Pages) staffOrdersPage(c *fiber.Ctx, status int, v *view) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	filter := orders.Status(c.Query("status"))
 	if !slices.Contains(staffStatuses, filter) {
 		filter = ""
@@ -56,13 +57,13 @@ func (p *Pages) staffOrdersAfter(c *fiber.Ctx, err error, done string) error {
 // confirmTransfer records a bank transfer that staff found on the
 // statement under the reference they type.
 func (p *Pages) confirmTransfer(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	_, err := p.orders.ConfirmTransfer(c.UserContext(), actor, strings.Clone(c.Params("id")), c.FormValue("reference"))
 	return p.staffOrdersAfter(c, err, "confirmed")
 }
 
 func (p *Pages) staffCancel(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	_, err := p.orders.MoveOrder(c.UserContext(), actor, strings.Clone(c.Params("id")), orders.Move{Event: orders.Cancel, Reason: c.FormValue("reason"), FormToken: formToken(c)})
 	return p.staffOrdersAfter(c, err, "cancelled")
 }
@@ -70,7 +71,7 @@ func (p *Pages) staffCancel(c *fiber.Ctx) error {
 // staffRefund gives back part of an order (an amount) or all that is left
 // (no amount).
 func (p *Pages) staffRefund(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	m := orders.Move{Event: orders.Refund, Reason: c.FormValue("reason"), FormToken: formToken(c)}
 	if raw := strings.TrimSpace(c.FormValue("amount_idr")); raw != "" {
 		n, perr := parseRupiah(raw)
@@ -99,7 +100,7 @@ func (p *Pages) pointOfSale(c *fiber.Ctx) error {
 	if id == "" {
 		return p.posPage(c, fiber.StatusOK, posForm{Method: "cash"}, nil, nil)
 	}
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	g, err := p.orders.ReadSale(c.UserContext(), actor, strings.Clone(id))
 	if err != nil {
 		return err
@@ -112,7 +113,7 @@ func (p *Pages) pointOfSale(c *fiber.Ctx) error {
 }
 
 func (p *Pages) posPage(c *fiber.Ctx, status int, f posForm, sale *orders.GroupView, v *view) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	shelf, err := p.catalog.StoreShelf(c.UserContext(), actor)
 	if err != nil {
 		return err
@@ -122,7 +123,7 @@ func (p *Pages) posPage(c *fiber.Ctx, status int, f posForm, sale *orders.GroupV
 
 // recordSale records an in-store sale: paid at once, handed over, completed.
 func (p *Pages) recordSale(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	f := posForm{Method: c.FormValue("payment_method"), Quantities: map[string]string{}}
 	in := orders.SaleInput{PaymentMethod: f.Method, FormToken: formToken(c)}
 	bad := false

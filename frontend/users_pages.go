@@ -8,6 +8,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
+	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 )
 
@@ -39,7 +40,7 @@ func (p *Pages) usersData(c *fiber.Ctx, actor access.Actor) (usersData, error) {
 }
 
 func (p *Pages) users(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	d, err := p.usersData(c, actor)
 	if err != nil {
 		return err
@@ -55,7 +56,7 @@ func (p *Pages) users(c *fiber.Ctx) error {
 }
 
 func (p *Pages) createUser(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	// The page is the unit's: whoever may not see it may not use its form.
 	d, err := p.usersData(c, actor)
 	if err != nil {
@@ -72,7 +73,7 @@ func (p *Pages) createUser(c *fiber.Ctx) error {
 }
 
 func (p *Pages) passwordLink(c *fiber.Ctx) error {
-	actor := actorOf(c)
+	actor := api.Actor(c)
 	d, err := p.usersData(c, actor)
 	if err != nil {
 		return err
@@ -81,6 +82,6 @@ func (p *Pages) passwordLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d.Link = &linkShown{URL: p.cfg.BaseURL + "/atur-ulang/" + link.Token, Expires: link.ExpiresAt.In(jakarta).Format("2006-01-02 15:04 WIB")}
+	d.Link = &linkShown{URL: p.cfg.BaseURL + "/atur-ulang/" + link.Token, Expires: link.ExpiresAt.In(domain.Jakarta).Format("2006-01-02 15:04 WIB")}
 	return p.render(c, fiber.StatusOK, "users", "users.title", d, nil)
 }

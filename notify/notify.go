@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -149,18 +148,6 @@ type SendArgs struct{}
 
 // Kind names the job in the queue.
 func (SendArgs) Kind() string { return "send_notifications" }
-
-// SendWorker runs SendArgs jobs.
-type SendWorker struct {
-	river.WorkerDefaults[SendArgs]
-	Sender *Sender
-}
-
-// Work sends.
-func (w *SendWorker) Work(ctx context.Context, _ *river.Job[SendArgs]) error {
-	_, err := w.Sender.SendPending(ctx)
-	return err
-}
 
 // Kept is a message not sent: waiting for the sender, kept (no SMTP
 // server) or failed.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -256,15 +255,3 @@ type ReconcileArgs struct{}
 
 // Kind names the job in the queue.
 func (ReconcileArgs) Kind() string { return "reconcile_card_payments" }
-
-// ReconcileWorker runs ReconcileArgs jobs.
-type ReconcileWorker struct {
-	river.WorkerDefaults[ReconcileArgs]
-	Orders *Service
-}
-
-// Work reconciles.
-func (w *ReconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs]) error {
-	_, err := w.Orders.Reconcile(ctx)
-	return err
-}

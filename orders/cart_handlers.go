@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/api"
 )
 
@@ -23,7 +22,7 @@ func (h *Handler) cartRoutes(r fiber.Router) {
 // cartOwner is whose cart a request is about. A buyer who logs in with a
 // guest cart gets its items merged into theirs.
 func (h *Handler) cartOwner(c *fiber.Ctx) (CartOwner, error) {
-	actor := access.ActorFrom(c.UserContext())
+	actor := api.Actor(c)
 	token := strings.Clone(c.Get("X-Cart-Token"))
 	if token == "" {
 		token = strings.Clone(c.Cookies(CartCookie))

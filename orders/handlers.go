@@ -92,7 +92,7 @@ func (h *Handler) checkout(c *fiber.Ctx) error {
 	}
 	in.ClientIP = utils.CopyString(c.IP())
 	return api.Idempotent(c, h.svc.db, "checkout", func() (int, any, error) {
-		g, err := h.svc.Checkout(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+		g, err := h.svc.Checkout(c.UserContext(), api.Actor(c), in)
 		return fiber.StatusCreated, g, err
 	})
 }
@@ -103,7 +103,7 @@ func (h *Handler) sale(c *fiber.Ctx) error {
 		return err
 	}
 	return api.Idempotent(c, h.svc.db, "sale", func() (int, any, error) {
-		g, err := h.svc.RecordSale(c.UserContext(), access.ActorFrom(c.UserContext()), in)
+		g, err := h.svc.RecordSale(c.UserContext(), api.Actor(c), in)
 		return fiber.StatusCreated, g, err
 	})
 }
@@ -115,7 +115,7 @@ func (h *Handler) confirmPayment(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	g, err := h.svc.ConfirmTransfer(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), in.Reference)
+	g, err := h.svc.ConfirmTransfer(c.UserContext(), api.Actor(c), api.Param(c, "id"), in.Reference)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func orderToken(c *fiber.Ctx) string {
 }
 
 func (h *Handler) order(c *fiber.Ctx) error {
-	o, err := h.svc.ReadOrder(c.UserContext(), access.ActorFrom(c.UserContext()), orderToken(c), api.Param(c, "id"))
+	o, err := h.svc.ReadOrder(c.UserContext(), api.Actor(c), orderToken(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (h *Handler) move(e Event) fiber.Handler {
 		}
 		m := Move{Event: e, Token: orderToken(c), Carrier: in.Carrier, TrackingNo: in.TrackingNo, AmountIDR: in.AmountIDR, Reason: in.Reason}
 		run := func() (int, any, error) {
-			o, err := h.svc.MoveOrder(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), m)
+			o, err := h.svc.MoveOrder(c.UserContext(), api.Actor(c), api.Param(c, "id"), m)
 			return fiber.StatusOK, o, err
 		}
 		if e == Refund {
@@ -173,7 +173,7 @@ func (h *Handler) shopOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.svc.ShopOrders(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), page)
+	list, err := h.svc.ShopOrders(c.UserContext(), api.Actor(c), api.Param(c, "id"), page)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (h *Handler) myOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.svc.MyOrders(c.UserContext(), access.ActorFrom(c.UserContext()), page)
+	list, err := h.svc.MyOrders(c.UserContext(), api.Actor(c), page)
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (h *Handler) unitOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.svc.UnitOrders(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), Status(c.Query("status")), page)
+	list, err := h.svc.UnitOrders(c.UserContext(), api.Actor(c), api.Param(c, "id"), Status(c.Query("status")), page)
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (h *Handler) unitOrders(c *fiber.Ctx) error {
 }
 
 func (h *Handler) balance(c *fiber.Ctx) error {
-	b, err := h.svc.ShopBalance(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"))
+	b, err := h.svc.ShopBalance(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (h *Handler) balance(c *fiber.Ctx) error {
 }
 
 func (h *Handler) ledgerCheck(c *fiber.Ctx) error {
-	actor := access.ActorFrom(c.UserContext())
+	actor := api.Actor(c)
 	if err := access.Can(actor, access.CheckLedger, access.Resource{}, h.svc.now()); err != nil {
 		return err
 	}

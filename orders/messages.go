@@ -3,7 +3,6 @@ package orders
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/sentrakreasi/atensi/domain"
@@ -11,18 +10,9 @@ import (
 	"github.com/sentrakreasi/atensi/storage"
 )
 
-// rupiah writes an amount the Indonesian way: Rp25.000.
-func rupiah(a domain.IDR) string {
-	s := fmt.Sprint(int64(a))
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return "Rp" + b.String()
-}
+// rupiah is how the messages below write an amount; it goes once they
+// come from the catalogue, which formats a domain.IDR argument itself.
+func rupiah(a domain.IDR) string { return a.String() }
 
 // Buyer messages carry no text the buyer typed: a checkout needs no
 // account, so anyone can have one sent to any address, and a "name" such

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/storage"
@@ -79,18 +77,6 @@ type ExpireDueArgs struct{}
 // Kind names the job in the queue.
 func (ExpireDueArgs) Kind() string { return "expire_unpaid_orders" }
 
-// ExpireDueWorker runs ExpireDueArgs jobs.
-type ExpireDueWorker struct {
-	river.WorkerDefaults[ExpireDueArgs]
-	Orders *Service
-}
-
-// Work expires every group that is due.
-func (w *ExpireDueWorker) Work(ctx context.Context, _ *river.Job[ExpireDueArgs]) error {
-	_, err := w.Orders.ExpireDue(ctx)
-	return err
-}
-
 // ExpireDue expires every unpaid group past its time, oldest first, and
 // says how many it expired.
 func (s *Service) ExpireDue(ctx context.Context) (int, error) {
@@ -144,18 +130,6 @@ type AutoCompleteArgs struct{}
 
 // Kind names the job in the queue.
 func (AutoCompleteArgs) Kind() string { return "auto_complete_orders" }
-
-// AutoCompleteWorker runs AutoCompleteArgs jobs.
-type AutoCompleteWorker struct {
-	river.WorkerDefaults[AutoCompleteArgs]
-	Orders *Service
-}
-
-// Work completes what is due.
-func (w *AutoCompleteWorker) Work(ctx context.Context, _ *river.Job[AutoCompleteArgs]) error {
-	_, err := w.Orders.AutoComplete(ctx)
-	return err
-}
 
 // AutoComplete completes every delivered order past its return window,
 // each in its own transaction, and says how many it completed.

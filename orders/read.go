@@ -213,19 +213,16 @@ func (s *Service) StaffOrders(ctx context.Context, actor access.Actor, status St
 
 func (s *Service) listOrders(ctx context.Context, page domain.Page, where string, args ...any) (domain.List[Order], error) {
 	out := domain.List[Order]{Items: []Order{}}
-	q := s.db.Gorm.WithContext(ctx).Where(where, args...).Order("id DESC").Limit(page.Limit + 1)
+	q := s.db.Gorm.WithContext(ctx).Where(where, args...).Order("id DESC")
 	if page.Cursor != "" {
 		if !domain.ValidID(page.Cursor) {
 			return out, domain.Invalid("cursor", "kursor tidak valid")
 		}
 		q = q.Where("id < ?", page.Cursor)
 	}
-	if err := q.Find(&out.Items).Error; err != nil {
-		return out, fmt.Errorf("list orders: %w", err)
-	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		out.NextCursor = out.Items[page.Limit-1].ID
+	out, err := storage.Page(q, page, "orders", func(o Order) string { return o.ID })
+	if err != nil {
+		return out, err
 	}
 	return out, s.fill(ctx, out.Items)
 }

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/domain"
 )
 
 // ScaleShop is a shop of a benchmark data set with the people who move its
@@ -87,7 +88,7 @@ func (s *Service) SeedScale(ctx context.Context, shops []ScaleShop, lines int) e
 		emails[i] = fmt.Sprintf("pembeli%07d@skala.sentrakreasi.id", i)
 		hashes[i] = s.cases.BuyerHash(buyerIdentity(groupRow{BuyerEmail: emails[i]}))
 	}
-	now := s.now().In(jakarta)
+	now := s.now().In(domain.Jakarta)
 	first, last := now.AddDate(-1, 0, 0), now.AddDate(0, 0, -10)
 	args := map[string]any{"lines": lines, "first_day": day(first).Format(time.DateOnly), "days": int(day(last).Sub(day(first)).Hours() / 24),
 		"shops": ids, "staff": staff, "sellers": sellers, "emails": emails, "hashes": hashes, "consented": consented,
@@ -174,13 +175,6 @@ func (s *Service) scaleConsents(ctx context.Context, shopIDs pq.StringArray) (pq
 	}
 	return out, nil
 }
-
-var jakarta = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Jakarta"); err == nil {
-		return loc
-	}
-	return time.FixedZone("WIB", 7*3600) // no DST since 1964
-}()
 
 // interval is d as PostgreSQL reads an interval.
 func interval(d time.Duration) string { return fmt.Sprintf("%d seconds", int64(d.Seconds())) }

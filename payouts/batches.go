@@ -334,9 +334,11 @@ func (s *Service) Cancel(ctx context.Context, actor access.Actor, id string) (Ba
 		if b.Status == Cancelled && b.CancelledBy != nil && *b.CancelledBy == actor.UserID {
 			return errRepeated // a double tap
 		}
-		if b.Status != Draft {
+		to, ok := b.Status.next(Cancel)
+		if !ok {
 			return domain.Errorf(domain.ErrConflict, "Hanya draf yang bisa dibatalkan; batch ini %s.", b.Status)
 		}
+		lineTo, _ := LinePending.next(Cancel)
 		db := tx.DB.WithContext(ctx)
 		var lines []Line
 		if err := db.Where("batch_id = ? AND status = ?", id, LinePending).Find(&lines).Error; err != nil {
@@ -351,11 +353,11 @@ func (s *Service) Cancel(ctx context.Context, actor access.Actor, id string) (Ba
 		if err := ledger.Post(ctx, tx, "payout_cancel", id, now, postings...); err != nil {
 			return err
 		}
-		if err := db.Model(&Line{}).Where("batch_id = ? AND status = ?", id, LinePending).Update("status", LineCancelled).Error; err != nil {
+		if err := db.Model(&Line{}).Where("batch_id = ? AND status = ?", id, LinePending).Update("status", lineTo).Error; err != nil {
 			return fmt.Errorf("cancel lines: %w", err)
 		}
 		if err := db.Model(&Batch{}).Where("id = ?", id).
-			Updates(map[string]any{"status": Cancelled, "cancelled_by": actor.UserID, "cancelled_at": now}).Error; err != nil {
+			Updates(map[string]any{"status": to, "cancelled_by": actor.UserID, "cancelled_at": now}).Error; err != nil {
 			return fmt.Errorf("cancel batch: %w", err)
 		}
 		return s.step(ctx, tx.DB, actor, "payout_batch.cancel", id, "", nil)
@@ -384,11 +386,12 @@ func (s *Service) Approve(ctx context.Context, actor access.Actor, id string) (B
 		if b.Status == Approved && b.ApprovedBy != nil && *b.ApprovedBy == actor.UserID {
 			return errRepeated // a double tap
 		}
-		if b.Status != Draft {
+		to, ok := b.Status.next(Approve)
+		if !ok {
 			return domain.Errorf(domain.ErrConflict, "Hanya draf yang bisa disetujui; batch ini %s.", b.Status)
 		}
 		if err := tx.DB.WithContext(ctx).Model(&Batch{}).Where("id = ?", id).
-			Updates(map[string]any{"status": Approved, "approved_by": actor.UserID, "approved_at": s.now().UTC()}).Error; err != nil {
+			Updates(map[string]any{"status": to, "approved_by": actor.UserID, "approved_at": s.now().UTC()}).Error; err != nil {
 			return fmt.Errorf("approve batch: %w", err)
 		}
 		return s.step(ctx, tx.DB, actor, "payout_batch.approve", id, "", nil)
@@ -418,21 +421,14 @@ func (s *Service) UnitBatches(ctx context.Context, actor access.Actor, unitID st
 	if err := access.Can(actor, access.ManagePayouts, access.Resource{UnitID: unitID}, s.now()); err != nil {
 		return out, err
 	}
-	q := s.db.Gorm.WithContext(ctx).Where("unit_id = ?", unitID).Order("id DESC").Limit(page.Limit + 1)
+	q := s.db.Gorm.WithContext(ctx).Where("unit_id = ?", unitID).Order("id DESC")
 	if page.Cursor != "" {
 		if !domain.ValidID(page.Cursor) {
 			return out, domain.Invalid("cursor", "kursor tidak valid")
 		}
 		q = q.Where("id < ?", page.Cursor)
 	}
-	if err := q.Find(&out.Items).Error; err != nil {
-		return out, fmt.Errorf("list batches: %w", err)
-	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		out.NextCursor = out.Items[page.Limit-1].ID
-	}
-	return out, nil
+	return storage.Page(q, page, "batches", func(b Batch) string { return b.ID })
 }
 
 func (s *Service) batchRow(ctx context.Context, id string) (Batch, error) {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -40,10 +39,8 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get("/me/earnings", h.earnings)
 }
 
-func actor(c *fiber.Ctx) access.Actor { return access.ActorFrom(c.UserContext()) }
-
 func (h *Handler) readRoute(c *fiber.Ctx) error {
-	v, err := h.svc.ReadRoute(c.UserContext(), actor(c), api.Param(c, "id"), c.Query("include") == "account_no")
+	v, err := h.svc.ReadRoute(c.UserContext(), api.Actor(c), api.Param(c, "id"), c.Query("include") == "account_no")
 	if err != nil {
 		return err
 	}
@@ -55,7 +52,7 @@ func (h *Handler) setRoute(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	v, err := h.svc.SetRoute(c.UserContext(), actor(c), api.Param(c, "id"), in)
+	v, err := h.svc.SetRoute(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -70,7 +67,7 @@ func (h *Handler) confirmRoute(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	v, err := h.svc.ConfirmRoute(c.UserContext(), actor(c), api.Param(c, "id"), in)
+	v, err := h.svc.ConfirmRoute(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -83,7 +80,7 @@ func (h *Handler) sellerCash(c *fiber.Ctx) error {
 		return err
 	}
 	return api.Idempotent(c, h.svc.db, "seller_cash:"+api.Param(c, "id"), func() (int, any, error) {
-		b, err := h.svc.RecordSellerCash(c.UserContext(), actor(c), api.Param(c, "id"), in)
+		b, err := h.svc.RecordSellerCash(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 		return fiber.StatusCreated, b, err
 	})
 }
@@ -94,13 +91,13 @@ func (h *Handler) draft(c *fiber.Ctx) error {
 		return err
 	}
 	return api.Idempotent(c, h.svc.db, "payout_draft", func() (int, any, error) {
-		b, err := h.svc.Draft(c.UserContext(), actor(c), in)
+		b, err := h.svc.Draft(c.UserContext(), api.Actor(c), in)
 		return fiber.StatusCreated, b, err
 	})
 }
 
 func (h *Handler) batch(c *fiber.Ctx) error {
-	b, err := h.svc.ReadBatch(c.UserContext(), actor(c), api.Param(c, "id"))
+	b, err := h.svc.ReadBatch(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -108,7 +105,7 @@ func (h *Handler) batch(c *fiber.Ctx) error {
 }
 
 func (h *Handler) exportCSV(c *fiber.Ctx) error {
-	b, err := h.svc.ExportCSV(c.UserContext(), actor(c), api.Param(c, "id"))
+	b, err := h.svc.ExportCSV(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -119,7 +116,7 @@ func (h *Handler) exportCSV(c *fiber.Ctx) error {
 }
 
 func (h *Handler) exportXLSX(c *fiber.Ctx) error {
-	b, err := h.svc.ExportXLSX(c.UserContext(), actor(c), api.Param(c, "id"))
+	b, err := h.svc.ExportXLSX(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -130,7 +127,7 @@ func (h *Handler) exportXLSX(c *fiber.Ctx) error {
 }
 
 func (h *Handler) approve(c *fiber.Ctx) error {
-	b, err := h.svc.Approve(c.UserContext(), actor(c), api.Param(c, "id"))
+	b, err := h.svc.Approve(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -138,7 +135,7 @@ func (h *Handler) approve(c *fiber.Ctx) error {
 }
 
 func (h *Handler) cancel(c *fiber.Ctx) error {
-	b, err := h.svc.Cancel(c.UserContext(), actor(c), api.Param(c, "id"))
+	b, err := h.svc.Cancel(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -152,7 +149,7 @@ func (h *Handler) paid(c *fiber.Ctx) error {
 	}
 	id, line := api.Param(c, "id"), api.Param(c, "line")
 	return api.Idempotent(c, h.svc.db, "payout_paid:"+line, func() (int, any, error) {
-		l, err := h.svc.MarkPaid(c.UserContext(), actor(c), id, line, in)
+		l, err := h.svc.MarkPaid(c.UserContext(), api.Actor(c), id, line, in)
 		if l.AwaitingSecond {
 			return fiber.StatusAccepted, l, err // recorded, not paid: a second person must record it too
 		}
@@ -161,7 +158,7 @@ func (h *Handler) paid(c *fiber.Ctx) error {
 }
 
 func (h *Handler) received(c *fiber.Ctx) error {
-	l, err := h.svc.Received(c.UserContext(), actor(c), api.Param(c, "id"), api.Param(c, "line"))
+	l, err := h.svc.Received(c.UserContext(), api.Actor(c), api.Param(c, "id"), api.Param(c, "line"))
 	if err != nil {
 		return err
 	}
@@ -178,7 +175,7 @@ func (h *Handler) attachProof(c *fiber.Ctx) error {
 		defer f.Close()
 		body = f
 	}
-	l, err := h.svc.AttachProof(c.UserContext(), actor(c), api.Param(c, "id"), api.Param(c, "line"), body)
+	l, err := h.svc.AttachProof(c.UserContext(), api.Actor(c), api.Param(c, "id"), api.Param(c, "line"), body)
 	if err != nil {
 		return err
 	}
@@ -187,7 +184,7 @@ func (h *Handler) attachProof(c *fiber.Ctx) error {
 
 // proof sends staff on to a presigned link that works for a few minutes.
 func (h *Handler) proof(c *fiber.Ctx) error {
-	url, err := h.svc.ProofLink(c.UserContext(), actor(c), api.Param(c, "id"), api.Param(c, "line"))
+	url, err := h.svc.ProofLink(c.UserContext(), api.Actor(c), api.Param(c, "id"), api.Param(c, "line"))
 	if err != nil {
 		return err
 	}
@@ -200,7 +197,7 @@ func (h *Handler) unitBatches(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.svc.UnitBatches(c.UserContext(), actor(c), api.Param(c, "id"), page)
+	list, err := h.svc.UnitBatches(c.UserContext(), api.Actor(c), api.Param(c, "id"), page)
 	if err != nil {
 		return err
 	}
@@ -208,7 +205,7 @@ func (h *Handler) unitBatches(c *fiber.Ctx) error {
 }
 
 func (h *Handler) flagged(c *fiber.Ctx) error {
-	lines, err := h.svc.Flagged(c.UserContext(), actor(c), api.Param(c, "id"))
+	lines, err := h.svc.Flagged(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -216,7 +213,7 @@ func (h *Handler) flagged(c *fiber.Ctx) error {
 }
 
 func (h *Handler) earnings(c *fiber.Ctx) error {
-	e, err := h.svc.Earnings(c.UserContext(), actor(c))
+	e, err := h.svc.Earnings(c.UserContext(), api.Actor(c))
 	if err != nil {
 		return err
 	}

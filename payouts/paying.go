@@ -3,7 +3,6 @@ package payouts
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -48,7 +47,7 @@ func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lin
 	if in.Method != "" && in.Method != BankTransfer && in.Method != Cash && in.Method != EWallet {
 		v.Add("method", "harus bank_transfer, cash atau e_wallet")
 	}
-	today := s.now().In(jakarta)
+	today := s.now().In(domain.Jakarta)
 	paidOn := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	if in.PaidOn != "" {
 		d, err := time.Parse(time.DateOnly, in.PaidOn)
@@ -77,10 +76,11 @@ func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lin
 			}
 			return domain.Errorf(domain.ErrConflict, "Baris ini sudah dibayar dengan referensi lain.")
 		}
-		if b.Status != Approved {
+		if !b.Status.Allows(Pay) {
 			return domain.Errorf(domain.ErrConflict, "Batch harus disetujui supervisor sebelum dibayar; batch ini %s.", b.Status)
 		}
-		if l.Status != LinePending {
+		to, ok := l.Status.next(Pay)
+		if !ok {
 			return domain.Errorf(domain.ErrConflict, "Baris ini %s.", l.Status)
 		}
 		method := l.Method
@@ -114,7 +114,7 @@ func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lin
 			}
 			witness = *l.CashRecordedBy
 		}
-		paid := map[string]any{"status": LinePaid, "reference": in.Reference,
+		paid := map[string]any{"status": to, "reference": in.Reference,
 			"paid_method": method, "paid_on": paidOn, "paid_by": actor.UserID, "paid_at": now}
 		if first {
 			// Paid alone after all (with a proof, or as a bank transfer): the
@@ -186,12 +186,13 @@ func (s *Service) Received(ctx context.Context, actor access.Actor, batchID, lin
 			return nil
 		case !l.PayeeKind.needsReceipt():
 			return domain.Errorf(domain.ErrConflict, "Pembayaran langsung ke PM tidak perlu tanda terima.")
-		case l.Status != LinePaid:
+		case !l.Status.Allows(Receive):
 			return domain.Errorf(domain.ErrConflict, "Baris ini belum dibayar.")
 		}
+		to, _ := l.Status.next(Receive)
 		now := s.now().UTC()
-		if err := db.Model(&Line{}).Where("id = ? AND status = ?", l.ID, LinePaid).
-			Updates(map[string]any{"status": LineReceived, "received_by": actor.UserID, "received_at": now}).Error; err != nil {
+		if err := db.Model(&Line{}).Where("id = ? AND status = ?", l.ID, l.Status).
+			Updates(map[string]any{"status": to, "received_by": actor.UserID, "received_at": now}).Error; err != nil {
 			return fmt.Errorf("receive line: %w", err)
 		}
 		data := map[string]any{"batch_id": b.ID, "line_id": l.ID, "shop_id": l.ShopID, "payee_kind": l.PayeeKind}
@@ -230,18 +231,9 @@ func (s *Service) pendampingFor(ctx context.Context, db *gorm.DB, actor access.A
 	return "", fmt.Errorf("payout line %s: %w", l.ID, domain.ErrNotFound)
 }
 
-// rupiah writes an amount the Indonesian way: Rp1.000.000.
-func rupiah(v domain.IDR) string {
-	digits := strconv.FormatInt(int64(v), 10)
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(d)
-	}
-	return "Rp" + b.String()
-}
+// rupiah is how the messages here write an amount; it goes once they come
+// from the catalogue, which formats a domain.IDR argument itself.
+func rupiah(v domain.IDR) string { return v.String() }
 
 func (s *Service) lockLine(ctx context.Context, tx *storage.Tx, batchID, lineID string) (Line, error) {
 	var l Line
@@ -289,12 +281,13 @@ func (s *Service) shareEvents(ctx context.Context, tx *storage.Tx, actor access.
 	return nil
 }
 
-// closeIfSettled closes an approved batch once every line is settled: paid
-// to the PM, or paid to an LKS or guardian and received.
+// closeIfSettled closes an approved batch once no line can take a Pay or a
+// Receive any more: each is paid to the PM, received, or cancelled.
 func (s *Service) closeIfSettled(ctx context.Context, tx *storage.Tx, batchID string) error {
+	to, _ := Approved.next(Close)
 	err := tx.DB.WithContext(ctx).Exec(`UPDATE payout_batches SET status = ?, closed_at = ? WHERE id = ? AND status = ?
-		AND NOT EXISTS (SELECT 1 FROM payout_lines WHERE batch_id = ? AND (status = 'pending' OR (status = 'paid' AND payee_kind IN ('lks', 'guardian'))))`,
-		Closed, s.now().UTC(), batchID, Approved, batchID).Error
+		AND NOT EXISTS (SELECT 1 FROM payout_lines WHERE batch_id = ? AND (status = ? OR (status = ? AND payee_kind IN ?)))`,
+		to, s.now().UTC(), batchID, Approved, batchID, LinePending, LinePaid, receiptPayees).Error
 	if err != nil {
 		return fmt.Errorf("close batch: %w", err)
 	}
@@ -309,8 +302,8 @@ func (s *Service) Flagged(ctx context.Context, actor access.Actor, unitID string
 	}
 	cutoff := s.now().Add(-time.Duration(s.settings.ReceiptDays) * 24 * time.Hour)
 	var lines []Line
-	if err := s.db.Gorm.WithContext(ctx).Where(`status = ? AND payee_kind IN ('lks', 'guardian') AND paid_at < ?
-		AND batch_id IN (SELECT id FROM payout_batches WHERE unit_id = ?)`, LinePaid, cutoff, unitID).Order("paid_at, id").Limit(500).Find(&lines).Error; err != nil {
+	if err := s.db.Gorm.WithContext(ctx).Where(`status = ? AND payee_kind IN ? AND paid_at < ?
+		AND batch_id IN (SELECT id FROM payout_batches WHERE unit_id = ?)`, LinePaid, receiptPayees, cutoff, unitID).Order("paid_at, id").Limit(500).Find(&lines).Error; err != nil {
 		return nil, fmt.Errorf("flagged lines: %w", err)
 	}
 	if lines == nil {

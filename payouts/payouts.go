@@ -7,6 +7,7 @@ package payouts
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -110,13 +111,7 @@ const (
 
 // needsReceipt tells whether money handed to this payee reaches the PM only
 // when someone acknowledges it: a payment to an LKS or a guardian does.
-func (k PayeeKind) needsReceipt() bool { return k == PayeeLKS || k == PayeeGuardian }
+func (k PayeeKind) needsReceipt() bool { return slices.Contains(receiptPayees, k) }
 
-// jakarta is the zone of every payout date and earnings month (DOMAIN.md).
-var jakarta = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Jakarta")
-	if err != nil {
-		return time.FixedZone("WIB", 7*3600)
-	}
-	return loc
-}()
+// receiptPayees are the payees whose money reaches the PM through someone.
+var receiptPayees = []PayeeKind{PayeeLKS, PayeeGuardian}

@@ -1,10 +1,6 @@
 package storage
 
-import (
-	"context"
-
-	"github.com/riverqueue/river"
-)
+import "context"
 
 // DeleteObjectArgs is the job that removes an object once the row pointing
 // at it is gone. Enqueue it in the transaction that deletes the row: if the
@@ -17,13 +13,7 @@ type DeleteObjectArgs struct {
 // Kind names the job in the queue.
 func (DeleteObjectArgs) Kind() string { return "delete_object" }
 
-// DeleteObjectWorker runs DeleteObjectArgs jobs.
-type DeleteObjectWorker struct {
-	river.WorkerDefaults[DeleteObjectArgs]
-	Objects *Objects
-}
-
-// Work deletes the object; a missing object counts as deleted.
-func (w *DeleteObjectWorker) Work(ctx context.Context, job *river.Job[DeleteObjectArgs]) error {
-	return w.Objects.Delete(ctx, job.Args.Key)
+// DeleteJob does a DeleteObjectArgs job; a missing object counts as deleted.
+func (o *Objects) DeleteJob(ctx context.Context, args DeleteObjectArgs) error {
+	return o.Delete(ctx, args.Key)
 }
