@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/api"
 )
 
 // group mounts page routes behind the same guards (logged in, ...), which
@@ -36,7 +36,7 @@ func (g group) post(path string, h fiber.Handler) {
 
 // loggedIn sends a visitor to the login page, and back to this page after.
 func loggedIn(c *fiber.Ctx) error {
-	if access.ActorFrom(c.UserContext()).Anonymous() {
+	if api.Actor(c).Anonymous() {
 		return c.Redirect("/masuk?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	return c.Next()
