@@ -28,6 +28,7 @@ import (
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/orders"
 	"github.com/sentrakreasi/atensi/payouts"
@@ -246,7 +247,7 @@ func statusOf(err error) int {
 func (p *Pages) ErrorPage(c *fiber.Ctx, status int, detail, requestID string) error {
 	key := fmt.Sprintf("error.%d", status)
 	switch {
-	case translate(LangID, key) != key:
+	case locale.Has(LangID, key):
 	case status < 500: // the visitor's request, never "a server error"
 		key = "error.request"
 	default:
