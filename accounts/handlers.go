@@ -192,7 +192,7 @@ func (h *Handler) updateUnit(c *fiber.Ctx) error {
 		return err
 	}
 	if in.PublishWithoutReview == nil {
-		return domain.Invalid("publish_without_review", "wajib diisi (true atau false)")
+		return domain.Invalid("publish_without_review", "accounts.publish.required")
 	}
 	u, err := h.svc.SetPublishWithoutReview(c.UserContext(), access.ActorFrom(c.UserContext()), api.Param(c, "id"), *in.PublishWithoutReview)
 	if err != nil {

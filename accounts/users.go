@@ -87,10 +87,10 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = normalizeEmail(v, in.Email)
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
-		v.Add("name", "nama wajib diisi (maksimal 200 karakter)")
+		v.Add("name", "accounts.name.required")
 	}
 	if !slices.Contains(access.Roles, in.Role) {
-		v.Add("role", "peran tidak dikenal")
+		v.Add("role", "accounts.role.unknown")
 	}
 	if in.UnitID != nil && *in.UnitID == "" {
 		in.UnitID = nil
@@ -98,19 +98,19 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 	switch {
 	case in.Role == access.Admin || in.Role == access.Buyer:
 		if in.UnitID != nil {
-			v.Add("unit_id", "peran ini tidak terikat pada unit")
+			v.Add("unit_id", "accounts.unit.notbound")
 		}
 	case in.UnitID == nil:
 		if in.Role.WorksForUnit() {
-			v.Add("unit_id", "wajib untuk peran ini")
+			v.Add("unit_id", "accounts.unit.required")
 		}
 	default:
 		unit, err := s.Unit(ctx, *in.UnitID)
 		switch {
 		case err != nil:
-			v.Add("unit_id", "unit tidak ditemukan")
+			v.Add("unit_id", "accounts.unit.notfound")
 		case in.Role == access.LKSManager && unit.Kind != LKS:
-			v.Add("unit_id", "pengelola LKS harus terikat pada LKS")
+			v.Add("unit_id", "accounts.unit.lks")
 		}
 	}
 	if err := checkPassword("password", in.Password, in.Name, strings.Split(in.Email, "@")[0]); err != nil {
@@ -128,7 +128,7 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.DB.Create(&u).Error; err != nil {
 			if storage.IsUniqueViolation(err, "users_email_key") {
-				return fmt.Errorf("%w: %w", errEmailTaken, domain.Invalid("email", "email ini sudah terdaftar"))
+				return fmt.Errorf("%w: %w", errEmailTaken, domain.Invalid("email", "accounts.email.taken"))
 			}
 			return fmt.Errorf("create user: %w", err)
 		}
@@ -157,7 +157,7 @@ func (s *Service) UnitUsers(ctx context.Context, actor access.Actor, unitID stri
 	q := s.db.Gorm.WithContext(ctx).Where("unit_id = ?", unitID).Order("id").Limit(page.Limit + 1)
 	if page.Cursor != "" {
 		if !domain.ValidID(page.Cursor) {
-			return out, domain.Invalid("cursor", "kursor tidak valid")
+			return out, domain.Invalid("cursor", "field.cursor")
 		}
 		q = q.Where("id > ?", page.Cursor)
 	}

@@ -17,8 +17,7 @@ import (
 
 // ErrClosedCase refuses a closed case to staff of its unit who are neither
 // its caseworker nor named for it; they may break the glass.
-var ErrClosedCase = &domain.Error{Kind: domain.ErrForbidden,
-	Message: "Kasus tertutup: hanya pekerja sosialnya dan staf yang ditunjuk supervisor. Dalam keadaan darurat, buka dengan menuliskan alasan."}
+var ErrClosedCase = &domain.Error{Kind: domain.ErrForbidden, Key: "cases.closed.forbidden"}
 
 // breakGlassFor is how long an emergency read of a closed case lasts.
 const breakGlassFor = time.Hour
@@ -66,14 +65,14 @@ func (s *Service) NameStaff(ctx context.Context, actor access.Actor, caseID, use
 		return err
 	}
 	if row.Sensitivity != access.TierClosed {
-		return domain.Errorf(domain.ErrConflict, "Hanya kasus tertutup yang memakai daftar staf bernama.")
+		return domain.Errorf(domain.ErrConflict, "cases.named.closedonly")
 	}
 	if !domain.ValidID(userID) {
-		return domain.Invalid("user_id", "staf tidak dikenal")
+		return domain.Invalid("user_id", "cases.staff.unknown")
 	}
 	role, unit, err := s.people.Membership(ctx, userID)
 	if err != nil || (role != access.Staff && role != access.Supervisor) || unit != row.UnitID {
-		return domain.Invalid("user_id", "harus staf unit kasus ini")
+		return domain.Invalid("user_id", "cases.staff.unit")
 	}
 	// A supervisor naming themselves opens the case to themselves with no
 	// second person: like breaking the glass, the other supervisors are told.
@@ -124,7 +123,7 @@ func (s *Service) BreakGlass(ctx context.Context, actor access.Actor, caseID, re
 		return Grant{}, err
 	}
 	if len([]rune(reason)) < 10 || len(reason) > 1000 {
-		return Grant{}, domain.Invalid("reason", "tuliskan alasan darurat (10 sampai 1000 huruf)")
+		return Grant{}, domain.Invalid("reason", "cases.breakglass.reason")
 	}
 	emails, err := s.people.SupervisorEmails(ctx, row.UnitID)
 	if err != nil {

@@ -66,7 +66,7 @@ func (p *Pages) decideGraduation(approve bool) fiber.Handler {
 			}
 			return c.Redirect("/staf/persetujuan?ok="+done, fiber.StatusSeeOther)
 		}
-		fields, other := formErrors(derr)
+		fields, other := formErrors(c, derr)
 		if other != nil {
 			return other
 		}

@@ -22,7 +22,7 @@ func (p *Pages) breakGlass(c *fiber.Ctx) error {
 	id := strings.Clone(c.Params("id"))
 	reason := c.FormValue("reason")
 	if _, err := p.cases.BreakGlass(c.UserContext(), actor, id, reason); err != nil {
-		fields, other := formErrors(err)
+		fields, other := formErrors(c, err)
 		if other != nil {
 			return other
 		}

@@ -239,7 +239,7 @@ func (p *Pages) caseEntry(prefix string, save func(c *fiber.Ctx, actor access.Ac
 		if serr == nil {
 			return c.Redirect("/staf/kasus/"+id+"?ok="+prefix+"#hasil", fiber.StatusSeeOther)
 		}
-		fields, other := formErrors(serr)
+		fields, other := formErrors(c, serr)
 		if other != nil {
 			return other
 		}
@@ -285,7 +285,7 @@ func (p *Pages) recordIncome() fiber.Handler {
 		f := form(c)
 		amount, err := parseRupiah(f.Amount)
 		if err != nil {
-			return domain.Invalid("amount_idr", "%s", translate(language(c), "outcomes.badamount"))
+			return domain.Invalid("amount_idr", "outcomes.badamount")
 		}
 		_, err = p.cases.RecordIncome(c.UserContext(), actor, id, cases.NewIncome{Month: f.Month, AmountIDR: amount,
 			Kind: cases.IncomeKind(f.Kind), Verified: f.Verified, Note: f.Note})
@@ -301,7 +301,7 @@ func (p *Pages) recordHousehold() fiber.Handler {
 		f := form(c)
 		size, err := strconv.Atoi(strings.TrimSpace(f.Size))
 		if err != nil {
-			return domain.Invalid("size", "%s", translate(language(c), "outcomes.badsize"))
+			return domain.Invalid("size", "outcomes.badsize")
 		}
 		_, err = p.cases.RecordHouseholdSize(c.UserContext(), actor, id, cases.NewHouseholdSize{FromMonth: f.FromMonth, Size: size})
 		return err
@@ -580,7 +580,7 @@ func (p *Pages) renderReference(c *fiber.Ctx, status int, d referenceData, v *vi
 
 // referenceFailed shows the page again with one form's field errors.
 func (p *Pages) referenceFailed(c *fiber.Ctx, prefix string, d referenceData, err error) error {
-	fields, other := formErrors(err)
+	fields, other := formErrors(c, err)
 	if other != nil {
 		return other
 	}

@@ -193,7 +193,7 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 
 // formErrors turns a validation error into per-field messages for a form;
 // any other error is returned for the error page.
-func formErrors(err error) (map[string]string, error) {
+func formErrors(c *fiber.Ctx, err error) (map[string]string, error) {
 	var ve *domain.ValidationError
 	if !errors.As(err, &ve) {
 		return nil, err
@@ -201,7 +201,7 @@ func formErrors(err error) (map[string]string, error) {
 	out := map[string]string{}
 	for _, f := range ve.Fields {
 		if _, seen := out[f.Field]; !seen {
-			out[f.Field] = f.Message
+			out[f.Field] = f.Text(locale.For(language(c)))
 		}
 	}
 	return out, nil
@@ -220,14 +220,15 @@ func doneFlash(c *fiber.Ctx, prefix string, allowed []string) *view {
 // userMessage is what a form shows for an error the person can act on: a
 // field's message, or a domain error's own message (a conflict, a
 // refusal). Anything else is for the error page.
-func userMessage(err error) (string, bool) {
+func userMessage(c *fiber.Ctx, err error) (string, bool) {
+	p := locale.For(language(c))
 	var ve *domain.ValidationError
 	if errors.As(err, &ve) && len(ve.Fields) > 0 {
-		return ve.Fields[0].Message + ".", true
+		return ve.Fields[0].Text(p) + ".", true
 	}
 	var de *domain.Error
 	if errors.As(err, &de) && (errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrForbidden) || errors.Is(err, domain.ErrInvalid)) {
-		return de.Message, true
+		return de.Text(p), true
 	}
 	return "", false
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
@@ -56,7 +57,7 @@ func (p *Pages) checkout(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if fields, other := formErrors(cerr); other == nil {
+		if fields, other := formErrors(c, cerr); other == nil {
 			itemsError(fields)
 			return p.render(c, fiber.StatusUnprocessableEntity, "checkout", "checkout.title", d, &view{Errors: fields, FormError: translate(language(c), "error.form")})
 		}
@@ -67,9 +68,9 @@ func (p *Pages) checkout(c *fiber.Ctx) error {
 		}
 		var short *catalog.ErrOutOfStock
 		if errors.As(cerr, &short) { // someone bought it first: say which, keep the form
-			return p.render(c, fiber.StatusConflict, "checkout", "checkout.title", d, &view{FormError: short.Error() + "."})
+			return p.render(c, fiber.StatusConflict, "checkout", "checkout.title", d, &view{FormError: short.Text(locale.For(language(c))) + "."})
 		}
-		if msg, ok := userMessage(cerr); ok { // the cart changed in another tab
+		if msg, ok := userMessage(c, cerr); ok { // the cart changed in another tab
 			return p.render(c, statusOf(cerr), "checkout", "checkout.title", d, &view{FormError: msg})
 		}
 		return cerr
@@ -156,9 +157,9 @@ func (p *Pages) moveOrder(e orders.Event) fiber.Handler {
 		if merr == nil {
 			return c.Redirect("/jual/pesanan?ok="+string(e), fiber.StatusSeeOther)
 		}
-		fields, other := formErrors(merr)
+		fields, other := formErrors(c, merr)
 		if other != nil {
-			if msg, ok := userMessage(other); ok {
+			if msg, ok := userMessage(c, other); ok {
 				return p.sellOrdersPage(c, statusOf(other), nil, &view{FormError: msg})
 			}
 			return other

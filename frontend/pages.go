@@ -12,6 +12,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
@@ -190,7 +191,7 @@ func (p *Pages) login(c *fiber.Ctx) error {
 			status, msg = fiber.StatusTooManyRequests, translate(language(c), "error.429")
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(rl.RetryAfter.Seconds())+1))
 		case errors.As(err, &de) && errors.Is(err, domain.ErrUnauthorized):
-			msg = de.Message
+			msg = de.Text(locale.For(language(c)))
 		default:
 			return err
 		}
@@ -221,7 +222,7 @@ func (p *Pages) register(c *fiber.Ctx) error {
 // formFailed shows a form again with its errors, or the error page when
 // the error is not about the form's fields.
 func (p *Pages) formFailed(c *fiber.Ctx, page, title string, data any, err error) error {
-	fields, other := formErrors(err)
+	fields, other := formErrors(c, err)
 	if other != nil {
 		return other
 	}

@@ -73,7 +73,7 @@ func (p *Pages) draftBatch(c *fiber.Ctx) error {
 	}
 	b, err := p.payouts.Draft(c.UserContext(), actor, in)
 	if err != nil {
-		if msg, ok := userMessage(err); ok {
+		if msg, ok := userMessage(c, err); ok {
 			return p.renderPayouts(c, statusOf(err), &view{FormError: msg})
 		}
 		return err
@@ -116,7 +116,7 @@ func (p *Pages) batchAfter(c *fiber.Ctx, err error, done string) error {
 	if err == nil {
 		return c.Redirect("/staf/pembayaran/"+c.Params("id")+"?ok="+done, fiber.StatusSeeOther)
 	}
-	if msg, ok := userMessage(err); ok {
+	if msg, ok := userMessage(c, err); ok {
 		return p.renderBatch(c, statusOf(err), &view{FormError: msg})
 	}
 	return err

@@ -149,7 +149,7 @@ func (p *Pages) setPayoutRoute(c *fiber.Ctx) error {
 	_, err = p.payouts.SetRoute(c.UserContext(), actor, shopID, payouts.RouteInput{PayeeKind: payouts.PayeeKind(f.PayeeKind),
 		Method: payouts.Method(f.Method), AccountName: f.AccountName, Bank: f.Bank, AccountNo: f.AccountNo})
 	if err != nil {
-		fields, other := formErrors(err)
+		fields, other := formErrors(c, err)
 		if other != nil {
 			return other
 		}

@@ -56,7 +56,7 @@ func (p *Pages) search(c *fiber.Ctx) error {
 	res, err := p.catalog.Search(c.UserContext(), q)
 	if err != nil {
 		// A bad filter in the address is the visitor's to fix: show the form.
-		if _, other := formErrors(err); other != nil {
+		if _, other := formErrors(c, err); other != nil {
 			return err
 		}
 		return p.render(c, fiber.StatusUnprocessableEntity, "search", "shop.browse", d, &view{FormError: translate(language(c), "error.form")})
@@ -153,16 +153,16 @@ func (p *Pages) setCart(c *fiber.Ctx) error {
 	var cart orders.Cart
 	qty, err := strconv.Atoi(f.Quantity)
 	if err != nil {
-		err = domain.Invalid("quantity", "jumlah harus angka")
+		err = domain.Invalid("quantity", "cart.quantity.number")
 	} else {
 		cart, err = p.orders.SetCartItem(c.UserContext(), cartOwner(c), f.ProductID, qty)
 	}
 	if err != nil {
-		fields, other := formErrors(err)
+		fields, other := formErrors(c, err)
 		if other != nil {
 			return other
 		}
-		msg, _ := userMessage(err)
+		msg, _ := userMessage(c, err)
 		v := &view{Errors: fields, FormError: msg}
 		if _, unknown := fields["product_id"]; !unknown && !p.inCart(c, f.ProductID) {
 			return p.productPage(c, fiber.StatusUnprocessableEntity, f.ProductID, f.Quantity, v)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
@@ -55,7 +56,7 @@ func (p *Pages) staffOrdersAfter(c *fiber.Ctx, err error, done string) error {
 		}
 		return c.Redirect(back, fiber.StatusSeeOther)
 	}
-	if msg, ok := userMessage(err); ok {
+	if msg, ok := userMessage(c, err); ok {
 		return p.staffOrdersPage(c, statusOf(err), &view{FormError: msg})
 	}
 	return err
@@ -92,7 +93,7 @@ func (p *Pages) staffRefund(c *fiber.Ctx) error {
 	if raw := strings.TrimSpace(c.FormValue("amount_idr")); raw != "" {
 		n, perr := parseRupiah(raw)
 		if perr != nil || n <= 0 {
-			return p.staffOrdersAfter(c, domain.Invalid("amount_idr", "%s", translate(language(c), "stafforders.badamount")), "")
+			return p.staffOrdersAfter(c, domain.Invalid("amount_idr", "stafforders.badamount"), "")
 		}
 		m.AmountIDR = n
 	}
@@ -179,9 +180,9 @@ func (p *Pages) recordSale(c *fiber.Ctx) error {
 		var short *catalog.ErrOutOfStock
 		switch {
 		case errors.As(err, &ve):
-			return p.posPage(c, fiber.StatusUnprocessableEntity, f, nil, &view{FormError: ve.Fields[0].Message + "."})
+			return p.posPage(c, fiber.StatusUnprocessableEntity, f, nil, &view{FormError: ve.Fields[0].Text(locale.For(lang)) + "."})
 		case errors.As(err, &short):
-			return p.posPage(c, fiber.StatusConflict, f, nil, &view{FormError: short.Error() + "."})
+			return p.posPage(c, fiber.StatusConflict, f, nil, &view{FormError: short.Text(locale.For(language(c))) + "."})
 		}
 		return err
 	}

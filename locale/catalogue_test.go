@@ -16,7 +16,7 @@ import (
 // count as used.
 var families = []string{
 	"bstatus.", "cluster.", "component.", "earnings.balance.", "earnings.mon.", "earnings.month.", "earnings.why.", "error.",
-	"graduation.done.", "graduation.status.", "incomekind.", "login.done.", "lstatus.", "ostatus.", "outbox.",
+	"graduation.done.", "graduation.status.", "incomekind.", "login.done.", "lstatus.", "oevent.", "ostatus.", "outbox.",
 	"outcomes.done.", "pay.", "payee.", "payment.", "paymethod.", "payouts.done.", "payroute.done.", "payroute.method.",
 	"payroute.payee.", "pillar.", "purpose.", "reference.done.", "relation.", "role.", "scope.", "sellorders.done.",
 	"shopstatus.", "sort.", "stafforders.done.", "status.", "tier.",
@@ -69,7 +69,7 @@ var (
 	builtKey = []*regexp.Regexp{
 		regexp.MustCompile(`printf "([a-z0-9_.]+\.)%`),
 		regexp.MustCompile(`Sprintf\("([a-z0-9_.]+\.)%`),
-		regexp.MustCompile(`(?:translate|Text|Key)\([^)]*"([a-z0-9_.]+\.)" \+`),
+		regexp.MustCompile(`(?:translate|Text|Key)\([^)]*"([a-z0-9_.]+\.)"\s*\+`),
 		regexp.MustCompile(`doneFlash\(c, "([a-z0-9_.]+\.)"`),
 	}
 	goComment = regexp.MustCompile(`(?m)^\s*//.*$`)

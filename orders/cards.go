@@ -98,7 +98,7 @@ func unknownEvent(outcome string) bool { return outcome == unknownSession || out
 // back from the provider before anything changes.
 func (s *Service) HandleCardEvent(ctx context.Context, e CardEvent) (string, error) {
 	if s.cards == nil {
-		return "", domain.Errorf(domain.ErrConflict, "Pembayaran kartu tidak aktif.")
+		return "", domain.Errorf(domain.ErrConflict, "orders.card.off")
 	}
 	var outcome string
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {

@@ -117,10 +117,10 @@ func (s *Service) cart(ctx context.Context, db *gorm.DB, owner CartOwner, create
 // SetCartItem puts quantity of a product in the owner's cart (0 removes it).
 func (s *Service) SetCartItem(ctx context.Context, owner CartOwner, productID string, quantity int) (Cart, error) {
 	if !domain.ValidID(productID) {
-		return Cart{}, domain.Invalid("product_id", "produk tidak dikenal")
+		return Cart{}, domain.Invalid("product_id", "catalog.product.unknown")
 	}
 	if max := s.maxPerProduct(); quantity < 0 || quantity > max {
-		return Cart{}, domain.Invalid("quantity", "jumlah 0 sampai %d", max)
+		return Cart{}, domain.Invalid("quantity", "orders.cart.quantity", max)
 	}
 	var token string
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
@@ -138,11 +138,11 @@ func (s *Service) SetCartItem(ctx context.Context, owner CartOwner, productID st
 			return err
 		}
 		if n >= maxCartItems {
-			return domain.Invalid("product_id", "keranjang sudah berisi %d produk", maxCartItems)
+			return domain.Invalid("product_id", "orders.cart.full", maxCartItems)
 		}
 		var exists int64
 		if err := db.Table("products").Where("id = ?", productID).Count(&exists).Error; err != nil || exists == 0 {
-			return domain.Invalid("product_id", "produk tidak dikenal")
+			return domain.Invalid("product_id", "catalog.product.unknown")
 		}
 		item := cartItemRow{CartID: c.ID, ProductID: productID, Quantity: quantity, AddedAt: s.now().UTC()}
 		if err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "cart_id"}, {Name: "product_id"}},

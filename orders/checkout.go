@@ -90,15 +90,15 @@ func (Line) TableName() string  { return "order_lines" }
 func quantities(v *domain.ValidationError, items []Item) map[string]int {
 	q := map[string]int{}
 	if len(items) == 0 || len(items) > 50 {
-		v.Add("items", "pilih 1 sampai 50 produk")
+		v.Add("items", "orders.items.count")
 	}
 	for i, it := range items {
 		if !domain.ValidID(it.ProductID) {
-			v.Add(fmt.Sprintf("items[%d].product_id", i), "produk tidak dikenal")
+			v.Add(fmt.Sprintf("items[%d].product_id", i), "catalog.product.unknown")
 			continue
 		}
 		if it.Quantity < 1 || it.Quantity > 100 {
-			v.Add(fmt.Sprintf("items[%d].quantity", i), "jumlah 1 sampai 100")
+			v.Add(fmt.Sprintf("items[%d].quantity", i), "orders.quantity.range")
 			continue
 		}
 		q[it.ProductID] += it.Quantity
@@ -124,15 +124,15 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	in.Buyer.Email = strings.ToLower(strings.TrimSpace(in.Buyer.Email))
 	in.Buyer.Phone = strings.TrimSpace(in.Buyer.Phone)
 	if in.Buyer.Name == "" || len(in.Buyer.Name) > 100 {
-		v.Add("buyer.name", "nama penerima wajib diisi")
+		v.Add("buyer.name", "orders.buyer.name")
 	} else if strings.ContainsFunc(in.Buyer.Name, unicode.IsControl) {
-		v.Add("buyer.name", "nama penerima hanya satu baris, tanpa karakter kendali")
+		v.Add("buyer.name", "orders.buyer.nameline")
 	}
 	if a, err := mail.ParseAddress(in.Buyer.Email); err != nil || a.Address != in.Buyer.Email {
-		v.Add("buyer.email", "email tidak valid")
+		v.Add("buyer.email", "orders.buyer.email")
 	}
 	if !domain.ValidPhone(in.Buyer.Phone) {
-		v.Add("buyer.phone", "nomor telepon tidak valid, misalnya 0812 3456 7890")
+		v.Add("buyer.phone", "field.phone")
 	}
 	in.Shipping.Address = strings.TrimSpace(in.Shipping.Address)
 	switch in.Shipping.Method {
@@ -140,19 +140,19 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 		in.Shipping.Address = ""
 	case "courier":
 		if len(in.Shipping.Address) < 10 || len(in.Shipping.Address) > 500 {
-			v.Add("shipping.address", "alamat pengiriman lengkap wajib diisi")
+			v.Add("shipping.address", "orders.address.required")
 		}
 	default:
-		v.Add("shipping.method", "harus pickup atau courier")
+		v.Add("shipping.method", "orders.shipping.method")
 	}
 	switch in.PaymentMethod {
 	case "bank_transfer":
 	case "card":
 		if s.cards == nil {
-			v.Add("payment_method", "pembayaran kartu sedang tidak tersedia; gunakan transfer bank")
+			v.Add("payment_method", "orders.card.unavailable")
 		}
 	default:
-		v.Add("payment_method", "harus card atau bank_transfer")
+		v.Add("payment_method", "orders.payment.method")
 	}
 	if err := v.Err(); err != nil {
 		return Group{}, err

@@ -39,12 +39,12 @@ func (h *Handler) WebhookRoutes(r fiber.Router) {
 // anything; a bad one is 400 and changes nothing.
 func (h *Handler) stripeWebhook(c *fiber.Ctx) error {
 	if h.webhookSecret == "" || h.svc.cards == nil {
-		return domain.Errorf(domain.ErrNotFound, "Pembayaran kartu tidak aktif.")
+		return domain.Errorf(domain.ErrNotFound, "orders.card.off")
 	}
 	ev, err := webhook.ConstructEventWithOptions(c.Body(), c.Get("Stripe-Signature"), h.webhookSecret,
 		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
 	if err != nil {
-		return domain.Errorf(domain.ErrBadRequest, "Tanda tangan webhook tidak sah.")
+		return domain.Errorf(domain.ErrBadRequest, "orders.webhook.signature")
 	}
 	e := CardEvent{ID: ev.ID, Type: string(ev.Type)}
 	if ev.Data != nil {
