@@ -12,6 +12,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/storage"
 )
@@ -23,6 +24,9 @@ type NewUser struct {
 	Name     string      `json:"name"`
 	Role     access.Role `json:"role"`
 	UnitID   *string     `json:"unit_id"`
+	// Lang is the language of the request, for the notice an address that
+	// already has an account gets.
+	Lang string `json:"-"`
 }
 
 // Register creates a buyer account; anyone may. When the email already has
@@ -33,7 +37,7 @@ func (s *Service) Register(ctx context.Context, in NewUser) (User, error) {
 	in.Role, in.UnitID = access.Buyer, nil
 	u, err := s.createUser(ctx, "", in)
 	if errors.Is(err, errEmailTaken) {
-		return User{}, s.tellOwnerOfRegistration(ctx, u.Email)
+		return User{}, s.tellOwnerOfRegistration(ctx, u.Email, in.Lang)
 	}
 	return u, err
 }
@@ -43,17 +47,16 @@ var errEmailTaken = errors.New("email taken")
 
 // tellOwnerOfRegistration mails the owner of email that someone tried to
 // register with it, at most once a day, through the outbox.
-func (s *Service) tellOwnerOfRegistration(ctx context.Context, email string) error {
+func (s *Service) tellOwnerOfRegistration(ctx context.Context, email, lang string) error {
 	now := s.now()
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var owner User
 		if err := tx.DB.Select("id", "name").Take(&owner, "email = ?", email).Error; err != nil {
 			return fmt.Errorf("registration notice: %w", err)
 		}
-		body := fmt.Sprintf("Halo %s,\n\nAda yang mencoba mendaftar akun baru di Sentra Kreasi ATENSI dengan alamat email ini, "+
-			"padahal alamat ini sudah punya akun. Akun Anda tidak berubah.\n\n"+
-			"Jika itu Anda, silakan masuk dengan kata sandi Anda. Jika bukan, abaikan pesan ini.\n", owner.Name)
-		return notify.Queue(ctx, tx.DB, notify.Message{To: email, Subject: "Pendaftaran dengan email Anda",
+		p := locale.For(lang)
+		body := p.Text("email.registration.body", owner.Name)
+		return notify.Queue(ctx, tx.DB, notify.Message{To: email, Subject: p.Text("email.registration.subject"),
 			Body: body, Kind: "registration_taken", Ref: owner.ID + "/" + now.UTC().Format(time.DateOnly)}, now)
 	})
 }

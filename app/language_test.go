@@ -74,6 +74,21 @@ func TestAPIErrorsInTheReadersLanguage(t *testing.T) {
 	}
 }
 
+// TestRegisterAnswersInTheReadersLanguage: the accepted registration's
+// detail follows Accept-Language too.
+func TestRegisterAnswersInTheReadersLanguage(t *testing.T) {
+	w := newWorld(t)
+	for lang, want := range map[string]string{"": "Jika email ini belum terdaftar", "en": "If this email was not registered yet"} {
+		req := httptest.NewRequest("POST", "/api/v1/auth/register", strings.NewReader(`{"name":"Baru","email":"baru`+lang+`@uji.id","password":"keripik-pisang-enak"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept-Language", lang)
+		var got struct{ Detail string }
+		if resp := call(t, w.a, req, &got); resp.StatusCode != 202 || !strings.HasPrefix(got.Detail, want) {
+			t.Errorf("register with Accept-Language %q: %d %q, want %q...", lang, resp.StatusCode, got.Detail, want)
+		}
+	}
+}
+
 // TestCheckoutPageErrorsInEnglish: a bad checkout form sent with the English
 // language cookie comes back with English field messages only.
 func TestCheckoutPageErrorsInEnglish(t *testing.T) {

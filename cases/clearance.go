@@ -11,6 +11,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/storage"
 )
@@ -18,6 +19,10 @@ import (
 // ErrClosedCase refuses a closed case to staff of its unit who are neither
 // its caseworker nor named for it; they may break the glass.
 var ErrClosedCase = &domain.Error{Kind: domain.ErrForbidden, Key: "cases.closed.forbidden"}
+
+// staffMail words the notices to staff, who have no language setting: in
+// Indonesian, the default.
+var staffMail = locale.For(locale.ID)
 
 // breakGlassFor is how long an emergency read of a closed case lasts.
 const breakGlassFor = time.Hour
@@ -98,10 +103,10 @@ func (s *Service) NameStaff(ctx context.Context, actor access.Actor, caseID, use
 			return err
 		}
 		// The notice names the case number and who, never the PM.
-		body := fmt.Sprintf("%s menunjuk dirinya sendiri untuk membuka kasus tertutup %s pada %s WIB.\n\nPeriksa log akses kasus ini.",
+		body := staffMail.Text("email.case.namedself.body",
 			actor.Name, row.CaseNo, now.In(jakarta).Format("2006-01-02 15:04"))
 		for _, to := range emails {
-			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: "Supervisor menunjuk diri untuk kasus " + row.CaseNo, Body: body,
+			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: staffMail.Text("email.case.namedself.subject", row.CaseNo), Body: body,
 				Kind: "case_named_self", Ref: row.ID + "/" + userID}, now); err != nil {
 				return err
 			}
@@ -140,10 +145,10 @@ func (s *Service) BreakGlass(ctx context.Context, actor access.Actor, caseID, re
 			return err
 		}
 		// The notice names the case number and who asked, never the PM.
-		body := fmt.Sprintf("%s membuka kasus tertutup %s dengan akses darurat sampai %s WIB.\n\nAlasan: %s\n\nPeriksa log akses kasus ini.",
+		body := staffMail.Text("email.case.breakglass.body",
 			actor.Name, row.CaseNo, g.ExpiresAt.In(jakarta).Format("2006-01-02 15:04"), reason)
 		for _, to := range emails {
-			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: "Akses darurat ke kasus " + row.CaseNo, Body: body,
+			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: staffMail.Text("email.case.breakglass.subject", row.CaseNo), Body: body,
 				Kind: "case_break_glass", Ref: g.ID}, now); err != nil {
 				return err
 			}

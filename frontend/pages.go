@@ -210,7 +210,7 @@ func (p *Pages) registerForm(c *fiber.Ctx) error {
 func (p *Pages) register(c *fiber.Ctx) error {
 	form := registerForm{Name: c.FormValue("name"), Email: c.FormValue("email")}
 	password := c.FormValue("password")
-	if _, err := p.accounts.Register(c.UserContext(), accounts.NewUser{Name: form.Name, Email: form.Email, Password: password}); err != nil {
+	if _, err := p.accounts.Register(c.UserContext(), accounts.NewUser{Name: form.Name, Email: form.Email, Password: password, Lang: language(c)}); err != nil {
 		return p.formFailed(c, "register", "register.title", form, err)
 	}
 	// The same answer whether the email was free or already had an account

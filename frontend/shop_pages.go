@@ -10,6 +10,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
@@ -142,7 +143,7 @@ func (p *Pages) cartPage(c *fiber.Ctx, status int, failed *cartLine, v *view) er
 	if err != nil {
 		return err
 	}
-	return p.render(c, status, "cart", "cart.title", map[string]any{"Cart": cart, "Failed": failed}, v)
+	return p.render(c, status, "cart", "cart.title", map[string]any{"Cart": cart.In(locale.For(language(c))), "Failed": failed}, v)
 }
 
 // setCart puts a quantity of a product in the cart. A quantity refused

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -74,6 +76,18 @@ type CartLine struct {
 type CartAlert struct {
 	ProductID string `json:"product_id"`
 	Message   string `json:"message"`
+	key       string
+	args      []any
+}
+
+// In words the cart's warnings in p's language, for the page or the API
+// answer that shows them.
+func (c Cart) In(p *locale.Printer) Cart {
+	c.Warnings = slices.Clone(c.Warnings)
+	for i, w := range c.Warnings {
+		c.Warnings[i].Message = p.Text(w.key, w.args...)
+	}
+	return c
 }
 
 // cart finds the owner's cart; create makes one when there is none.
@@ -188,11 +202,11 @@ func (s *Service) ReadCart(ctx context.Context, owner CartOwner) (Cart, error) {
 		}
 		switch {
 		case !p.OnSale:
-			out.Warnings = append(out.Warnings, CartAlert{it.ProductID, p.Title + " sedang tidak dijual."})
+			out.Warnings = append(out.Warnings, CartAlert{ProductID: it.ProductID, key: "orders.cart.offsale", args: []any{p.Title}})
 		case !p.MadeToOrder && p.Stock == 0:
-			out.Warnings = append(out.Warnings, CartAlert{it.ProductID, p.Title + " habis."})
+			out.Warnings = append(out.Warnings, CartAlert{ProductID: it.ProductID, key: "orders.cart.soldout", args: []any{p.Title}})
 		case !p.MadeToOrder && p.Stock < it.Quantity:
-			out.Warnings = append(out.Warnings, CartAlert{it.ProductID, fmt.Sprintf("Stok %s tinggal %d.", p.Title, p.Stock)})
+			out.Warnings = append(out.Warnings, CartAlert{ProductID: it.ProductID, key: "orders.cart.short", args: []any{p.Title, p.Stock}})
 		}
 		sh, ok := byShop[p.ShopID]
 		if !ok {

@@ -17,6 +17,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -36,6 +37,9 @@ type CheckoutInput struct {
 	// ClientIP is the address the checkout came from (c.IP(), copied), which
 	// the unpaid-checkout limit counts by; never read from the body.
 	ClientIP string `json:"-"`
+	// Lang is the buyer's language (the page's, or the API's
+	// Accept-Language), kept on the order group for its emails.
+	Lang string `json:"-"`
 }
 
 // Item is a product and how many of it.
@@ -54,6 +58,7 @@ type groupRow struct {
 	ShippingAddress   string
 	ClientIP          *string `gorm:"column:client_ip"`
 	PaymentMethod     string
+	Lang              string `gorm:"default:id"` // in-store sales mail no one: the default
 	PaymentStatus     string
 	PaymentRef        string
 	ProviderRef       *string
@@ -161,7 +166,7 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	now := s.now().UTC()
 	token := newToken()
 	g := groupRow{ID: domain.NewID(), BuyerName: in.Buyer.Name, BuyerEmail: in.Buyer.Email, BuyerPhone: in.Buyer.Phone,
-		ShippingMethod: in.Shipping.Method, ShippingAddress: in.Shipping.Address, PaymentMethod: in.PaymentMethod,
+		ShippingMethod: in.Shipping.Method, ShippingAddress: in.Shipping.Address, PaymentMethod: in.PaymentMethod, Lang: locale.For(in.Lang).Lang(),
 		PaymentStatus: "pending", PaymentRef: newReference(), AccessHash: hashToken(token), ExpiresAt: now.Add(paymentWindow), CreatedAt: now}
 	if actor.Role == access.Buyer {
 		g.BuyerUserID = &actor.UserID
@@ -241,7 +246,7 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	}
 	out := Group{ID: g.ID, TotalIDR: g.TotalIDR, Orders: refs, AccessToken: token, PaymentExpires: g.ExpiresAt,
 		Payment: Payment{Provider: "bank_transfer", Status: "pending", Instructions: &Instructions{Reference: g.PaymentRef, AmountIDR: g.TotalIDR,
-			Note: "Transfer tepat sejumlah ini dan tulis nomor referensi di berita transfer. Pesanan batal otomatis bila belum dibayar dalam 30 menit."}}}
+			Note: locale.For(g.Lang).Text("orders.transfer.note")}}}
 	if in.PaymentMethod == "card" {
 		url, err := s.startCard(ctx, g, in.Shipping.Method == "courier", token)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 // Handler serves the orders API.
@@ -91,6 +92,7 @@ func (h *Handler) checkout(c *fiber.Ctx) error {
 		return err
 	}
 	in.ClientIP = utils.CopyString(c.IP())
+	in.Lang = locale.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
 	return api.Idempotent(c, h.svc.db, "checkout", func() (int, any, error) {
 		g, err := h.svc.Checkout(c.UserContext(), access.ActorFrom(c.UserContext()), in)
 		return fiber.StatusCreated, g, err

@@ -128,14 +128,14 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 	if err := record(tx, o.ID, from, to, string(event), c.actor, c.onBehalfOf, c.note, now); err != nil {
 		return o, err
 	}
-	extra := ""
-	if event == Ship && c.track != "" {
-		extra = fmt.Sprintf("Kurir: %s, nomor resi: %s.", c.carrier, c.track)
+	carrier, track := "", ""
+	if event == Ship {
+		carrier, track = c.carrier, c.track
 	}
 	if rf, ok := updates["refunded_idr"].(domain.IDR); ok {
 		o.RefundedIDR = rf
 	}
-	if err := s.tellStatus(ctx, tx, g, o, to, extra, now); err != nil {
+	if err := s.tellStatus(ctx, tx, g, o, to, carrier, track, now); err != nil {
 		return o, err
 	}
 	o.Status = to
