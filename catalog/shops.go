@@ -170,7 +170,7 @@ func (s *Service) PublicShop(ctx context.Context, id string) (PublicShop, error)
 	if err != nil {
 		return PublicShop{}, err
 	}
-	out := PublicShop{ID: sh.ID, DisplayName: sh.DisplayName, Institution: "Produk binaan " + unit.Name, RegencyCode: unit.RegencyCode}
+	out := PublicShop{ID: sh.ID, DisplayName: sh.DisplayName, Institution: unit.Name, RegencyCode: unit.RegencyCode}
 	if sh.Story != "" {
 		// Consent may have been withdrawn since the story was written.
 		var facts cases.Facts

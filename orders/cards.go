@@ -12,6 +12,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -37,7 +38,7 @@ func (s *Service) startCard(ctx context.Context, g groupRow, courier bool, token
 		return "", err
 	}
 	for _, o := range orders {
-		req.Lines = append(req.Lines, GatewayLine{Name: "Ongkos kirim", UnitIDR: o.ShippingIDR, Quantity: 1})
+		req.Lines = append(req.Lines, GatewayLine{Name: locale.For(g.Lang).Text("orders.shipping.line"), UnitIDR: o.ShippingIDR, Quantity: 1})
 	}
 	sess, err := s.cards.StartCheckout(ctx, req)
 	if err == nil {
