@@ -109,9 +109,7 @@ func TestCatalogue(t *testing.T) {
 		}
 		for _, re := range builtKey {
 			for _, m := range re.FindAllStringSubmatch(text, -1) {
-				prefix := m[1]
-				isPrefix := slices.ContainsFunc(Keys(ID), func(k string) bool { return strings.HasPrefix(k, prefix) })
-				if isPrefix && !slices.Contains(families, prefix) {
+				if prefix := m[1]; !slices.Contains(families, prefix) {
 					t.Errorf("%s builds keys %q... at run time: list the family in families", path, prefix)
 				}
 			}
