@@ -114,3 +114,13 @@ func TestCheckoutPageErrorsInEnglish(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownRouteInTheReadersLanguage: Fiber's own 404 is worded too.
+func TestUnknownRouteInTheReadersLanguage(t *testing.T) {
+	w := newWorld(t)
+	for lang, want := range map[string]string{"": "Tidak ditemukan|Alamat ini tidak ada.", "en": "Not found|There is no such address."} {
+		if p := w.askIn(t, "", lang, "GET", "/api/v1/tidak-ada", ""); p.Status != 404 || p.Title+"|"+p.Detail != want {
+			t.Errorf("unknown route with Accept-Language %q: %d %q %q, want %q", lang, p.Status, p.Title, p.Detail, want)
+		}
+	}
+}

@@ -88,9 +88,13 @@ func problemFor(err error, lang string) (p Problem, internal bool) {
 		// fasthttp refuses a body over the limit while reading it, before any route.
 		return Problem{Type: "/problems/too-large", Title: pr.Text("problem.toolarge"), Status: http.StatusRequestEntityTooLarge,
 			Detail: pr.Text("problem.toolarge.detail", bodyLimit>>20)}, false
+	case errors.As(err, &fe) && fe.Code == http.StatusNotFound:
+		// Fiber's "Cannot GET /x": no such route.
+		return Problem{Type: "about:blank", Title: pr.Text("problem.notfound"), Status: fe.Code, Detail: pr.Text("problem.notfound.route")}, false
+	case errors.As(err, &fe) && fe.Code == http.StatusMethodNotAllowed:
+		// No detail: fasthttp's message names no method worth repeating.
+		return Problem{Type: "about:blank", Title: pr.Text("problem.method"), Status: fe.Code}, false
 	case errors.As(err, &fe):
-		// Fiber's own errors (no route, wrong method): the standard status
-		// text, whose wording is not ours to translate.
 		return Problem{Type: "about:blank", Title: http.StatusText(fe.Code), Status: fe.Code, Detail: fe.Message}, fe.Code >= 500
 	default:
 		return Problem{Type: "about:blank", Title: pr.Text("problem.internal"), Status: http.StatusInternalServerError,
@@ -131,9 +135,6 @@ func errorHandler(log *slog.Logger, pages *PageErrors, hsts bool) fiber.ErrorHan
 		if internal {
 			log.ErrorContext(c.UserContext(), "request failed", "error", err.Error(), "request_id", p.RequestID,
 				"method", c.Method(), "path", c.Path())
-		}
-		if p.Status == http.StatusMethodNotAllowed {
-			p.Detail = "" // fasthttp's message names no method worth repeating
 		}
 		if p.retryAfter > 0 {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(p.retryAfter.Seconds()))))
