@@ -102,18 +102,19 @@ func problemFor(err error, lang string) (p Problem, internal bool) {
 	}
 }
 
-// problemLanguage is the language of a request's problem: the visitor's
-// choice on pages (as the pages keep it), Accept-Language for the API.
+// problemLanguage is the language of a request's problem: Accept-Language
+// for the API; elsewhere the visitor's choice as the pages keep it (?lang=,
+// then the cookie), else Indonesian, so an error page and its detail agree.
 func problemLanguage(c *fiber.Ctx) string {
-	if !strings.HasPrefix(c.Path(), "/api/") {
-		if l := c.Query(locale.Cookie); l == locale.EN || l == locale.ID {
-			return l
-		}
-		if l := c.Cookies(locale.Cookie); l == locale.EN || l == locale.ID {
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return locale.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
+	}
+	for _, l := range []string{c.Query(locale.Cookie), c.Cookies(locale.Cookie)} {
+		if l == locale.EN || l == locale.ID {
 			return l
 		}
 	}
-	return locale.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
+	return locale.ID
 }
 
 // PageErrors renders an error as a friendly HTML page; the frontend sets it.
