@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -137,11 +138,25 @@ func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
 			if err != nil {
 				return nil, fmt.Errorf("template %s: %w", n, err)
 			}
-			t.Funcs(template.FuncMap{"t": func(key string, args ...any) string { return translate(lang, key, args...) }})
+			t.Funcs(template.FuncMap{"t": templateText(lang)})
 			p.pages[name][lang] = t
 		}
 	}
 	return p, nil
+}
+
+// templateText is a page's t: translate, with the pointers a template hands
+// on as they are ({{with .BestBeforeDays}} keeps the *int) read through, so
+// a text shows the number, not an address.
+func templateText(lang string) func(string, ...any) string {
+	return func(key string, args ...any) string {
+		for i, a := range args {
+			if v := reflect.ValueOf(a); v.Kind() == reflect.Pointer && !v.IsNil() {
+				args[i] = v.Elem().Interface()
+			}
+		}
+		return translate(lang, key, args...)
+	}
 }
 
 // view is what every template gets.
