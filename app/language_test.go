@@ -124,3 +124,18 @@ func TestUnknownRouteInTheReadersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginAndRegisterPagesInEnglish: the login and register forms, sent
+// with the English language cookie, answer their errors in English.
+func TestLoginAndRegisterPagesInEnglish(t *testing.T) {
+	w := newWorld(t)
+	for _, tt := range []struct{ path, form, en, id string }{
+		{"/masuk", "email=buyer%40uji.id&password=salah-sekali-2026", "Wrong email or password.", "Email atau kata sandi salah."},
+		{"/daftar", "name=Baru&email=baru%40uji.id&password=pendek", "the password needs at least 8 characters", "kata sandi minimal"},
+	} {
+		got := w.page(t, "", "POST", tt.path, tt.form, "lang=en")
+		if !strings.Contains(got.body, tt.en) || strings.Contains(got.body, tt.id) {
+			t.Errorf("%s in English: %d, want %q and not %q", tt.path, got.status, tt.en, tt.id)
+		}
+	}
+}
