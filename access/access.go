@@ -230,7 +230,7 @@ var rules = map[Action]rule{
 			return err
 		}
 		if r.Sensitivity != TierClosed {
-			return domain.Errorf(domain.ErrConflict, "Hanya kasus tertutup yang memerlukan akses darurat.")
+			return domain.Errorf(domain.ErrConflict, "access.breakglass.closedonly")
 		}
 		return nil
 	},

@@ -63,10 +63,10 @@ var codePattern = regexp.MustCompile(`^[0-9]+$`)
 
 func validateRegion(v *domain.ValidationError, province, regency string) {
 	if len(province) != 2 || !codePattern.MatchString(province) {
-		v.Add("province_code", "kode provinsi 2 angka (Kemendagri/BPS), misalnya 32")
+		v.Add("province_code", "field.province.example")
 	}
 	if len(regency) != 4 || !codePattern.MatchString(regency) || !strings.HasPrefix(regency, province) {
-		v.Add("regency_code", "kode kabupaten/kota 4 angka yang diawali kode provinsinya, misalnya 3275")
+		v.Add("regency_code", "field.regency.example")
 	}
 }
 
@@ -74,7 +74,7 @@ func validateRegion(v *domain.ValidationError, province, regency string) {
 func normalizeEmail(v *domain.ValidationError, email string) string {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
-		v.Add("email", "alamat email tidak valid")
+		v.Add("email", "field.email.invalid")
 	}
 	return email
 }

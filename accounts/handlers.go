@@ -9,6 +9,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 // SessionCookie carries the session token for the web pages. The JSON API
@@ -96,13 +97,14 @@ func (h *Handler) register(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	if _, err := h.svc.Register(c.UserContext(), NewUser{Name: in.Name, Email: in.Email, Password: in.Password}); err != nil {
+	lang := locale.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
+	if _, err := h.svc.Register(c.UserContext(), NewUser{Name: in.Name, Email: in.Email, Password: in.Password, Lang: lang}); err != nil {
 		return err
 	}
 	// The same answer whether the account was made or the email already had
 	// one (its owner was mailed): nobody learns who has an account here.
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"email": strings.ToLower(strings.TrimSpace(in.Email)),
-		"detail": "Jika email ini belum terdaftar, akun Anda sudah dibuat: silakan masuk. Jika sudah terdaftar, kami mengirim pesan ke alamat itu."})
+		"detail": locale.For(lang).Text("accounts.register.done")})
 }
 
 func (h *Handler) logout(c *fiber.Ctx) error {
@@ -192,7 +194,7 @@ func (h *Handler) updateUnit(c *fiber.Ctx) error {
 		return err
 	}
 	if in.PublishWithoutReview == nil {
-		return domain.Invalid("publish_without_review", "wajib diisi (true atau false)")
+		return domain.Invalid("publish_without_review", "accounts.publish.required")
 	}
 	u, err := h.svc.SetPublishWithoutReview(c.UserContext(), api.Actor(c), api.Param(c, "id"), *in.PublishWithoutReview)
 	if err != nil {

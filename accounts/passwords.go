@@ -42,16 +42,16 @@ func checkPassword(field, password string, personal ...string) error {
 	n := utf8.RuneCountInString(password)
 	switch {
 	case n < minPassword:
-		return domain.Invalid(field, "kata sandi minimal %d karakter", minPassword)
+		return domain.Invalid(field, "accounts.password.short", minPassword)
 	case n > maxPassword:
-		return domain.Invalid(field, "kata sandi maksimal %d karakter", maxPassword)
+		return domain.Invalid(field, "accounts.password.long", maxPassword)
 	case commonPasswords[strings.ToLower(password)]:
-		return domain.Invalid(field, "kata sandi ini terlalu umum dan mudah ditebak; pilih yang lain")
+		return domain.Invalid(field, "accounts.password.common")
 	}
 	lower := strings.ToLower(password)
 	for _, p := range personal {
 		if p = strings.ToLower(strings.TrimSpace(p)); len(p) >= 4 && strings.Contains(lower, p) {
-			return domain.Invalid(field, "kata sandi tidak boleh memuat nama atau email Anda")
+			return domain.Invalid(field, "accounts.password.personal")
 		}
 	}
 	return nil

@@ -61,7 +61,7 @@ func (s *Service) IssuePasswordLink(ctx context.Context, actor access.Actor, use
 }
 
 // errLinkUnusable covers unknown, used and expired links alike.
-var errLinkUnusable = domain.Invalid("token", "tautan ini tidak berlaku lagi; minta tautan baru kepada petugas")
+var errLinkUnusable = domain.Invalid("token", "accounts.reset.expired")
 
 // RedeemPasswordLink sets a new password through a link; the link then stops
 // working and every session of the user is revoked.

@@ -120,7 +120,7 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 		if err != nil {
 			return "", User{}, fmt.Errorf("record failed login: %w", err)
 		}
-		return "", User{}, domain.Errorf(domain.ErrUnauthorized, "Email atau kata sandi salah.")
+		return "", User{}, domain.Errorf(domain.ErrUnauthorized, "accounts.login.wrong")
 	}
 	var token string
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
@@ -216,7 +216,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (access.Actor,
 		Where("sessions.token_hash = ? AND sessions.idle_until > ? AND sessions.expires_at > ?", tokenHash(token), now, now).
 		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return access.Actor{}, domain.Errorf(domain.ErrUnauthorized, "Sesi tidak berlaku atau sudah berakhir; silakan masuk lagi.")
+		return access.Actor{}, domain.Errorf(domain.ErrUnauthorized, "accounts.session.expired")
 	}
 	if err != nil {
 		return access.Actor{}, fmt.Errorf("authenticate: %w", err)
@@ -254,7 +254,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor access.Actor, curren
 		return "", err
 	}
 	if !verifyPassword(u.PasswordHash, current) {
-		return "", domain.Invalid("current_password", "kata sandi saat ini salah")
+		return "", domain.Invalid("current_password", "accounts.password.current")
 	}
 	if err := checkPassword("new_password", next, u.Name, strings.Split(u.Email, "@")[0]); err != nil {
 		return "", err

@@ -29,17 +29,17 @@ func (s *Service) CreateUnit(ctx context.Context, actor access.Actor, in NewUnit
 	v := &domain.ValidationError{}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Kind != Balai && in.Kind != LKS {
-		v.Add("kind", "harus balai atau lks")
+		v.Add("kind", "accounts.unitkind")
 	}
 	if l := utf8.RuneCountInString(in.Name); l < 3 || l > 200 {
-		v.Add("name", "nama 3 sampai 200 karakter")
+		v.Add("name", "accounts.unitname")
 	}
 	validateRegion(v, in.ProvinceCode, in.RegencyCode)
 	if in.ParentID != nil && *in.ParentID != "" {
 		if in.Kind != LKS {
-			v.Add("parent_id", "hanya LKS yang dapat masuk jaringan sebuah Balai")
+			v.Add("parent_id", "accounts.parent.lksonly")
 		} else if parent, err := s.Unit(ctx, *in.ParentID); err != nil || parent.Kind != Balai {
-			v.Add("parent_id", "harus Balai yang terdaftar")
+			v.Add("parent_id", "accounts.parent.balai")
 		}
 	} else {
 		in.ParentID = nil

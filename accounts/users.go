@@ -12,6 +12,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/storage"
 )
@@ -23,6 +24,9 @@ type NewUser struct {
 	Name     string      `json:"name"`
 	Role     access.Role `json:"role"`
 	UnitID   *string     `json:"unit_id"`
+	// Lang is the language of the request, for the notice an address that
+	// already has an account gets.
+	Lang string `json:"-"`
 }
 
 // Register creates a buyer account; anyone may. When the email already has
@@ -33,7 +37,7 @@ func (s *Service) Register(ctx context.Context, in NewUser) (User, error) {
 	in.Role, in.UnitID = access.Buyer, nil
 	u, err := s.createUser(ctx, "", in)
 	if errors.Is(err, errEmailTaken) {
-		return User{}, s.tellOwnerOfRegistration(ctx, u.Email)
+		return User{}, s.tellOwnerOfRegistration(ctx, u.Email, in.Lang)
 	}
 	return u, err
 }
@@ -43,17 +47,16 @@ var errEmailTaken = errors.New("email taken")
 
 // tellOwnerOfRegistration mails the owner of email that someone tried to
 // register with it, at most once a day, through the outbox.
-func (s *Service) tellOwnerOfRegistration(ctx context.Context, email string) error {
+func (s *Service) tellOwnerOfRegistration(ctx context.Context, email, lang string) error {
 	now := s.now()
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var owner User
 		if err := tx.DB.Select("id", "name").Take(&owner, "email = ?", email).Error; err != nil {
 			return fmt.Errorf("registration notice: %w", err)
 		}
-		body := fmt.Sprintf("Halo %s,\n\nAda yang mencoba mendaftar akun baru di Sentra Kreasi ATENSI dengan alamat email ini, "+
-			"padahal alamat ini sudah punya akun. Akun Anda tidak berubah.\n\n"+
-			"Jika itu Anda, silakan masuk dengan kata sandi Anda. Jika bukan, abaikan pesan ini.\n", owner.Name)
-		return notify.Queue(ctx, tx.DB, notify.Message{To: email, Subject: "Pendaftaran dengan email Anda",
+		p := locale.For(lang)
+		body := p.Text("email.registration.body", owner.Name)
+		return notify.Queue(ctx, tx.DB, notify.Message{To: email, Subject: p.Text("email.registration.subject"),
 			Body: body, Kind: "registration_taken", Ref: owner.ID + "/" + now.UTC().Format(time.DateOnly)}, now)
 	})
 }
@@ -87,10 +90,10 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = normalizeEmail(v, in.Email)
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
-		v.Add("name", "nama wajib diisi (maksimal 200 karakter)")
+		v.Add("name", "accounts.name.required")
 	}
 	if !slices.Contains(access.Roles, in.Role) {
-		v.Add("role", "peran tidak dikenal")
+		v.Add("role", "accounts.role.unknown")
 	}
 	if in.UnitID != nil && *in.UnitID == "" {
 		in.UnitID = nil
@@ -98,19 +101,19 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 	switch {
 	case in.Role == access.Admin || in.Role == access.Buyer:
 		if in.UnitID != nil {
-			v.Add("unit_id", "peran ini tidak terikat pada unit")
+			v.Add("unit_id", "accounts.unit.notbound")
 		}
 	case in.UnitID == nil:
 		if in.Role.WorksForUnit() {
-			v.Add("unit_id", "wajib untuk peran ini")
+			v.Add("unit_id", "accounts.unit.required")
 		}
 	default:
 		unit, err := s.Unit(ctx, *in.UnitID)
 		switch {
 		case err != nil:
-			v.Add("unit_id", "unit tidak ditemukan")
+			v.Add("unit_id", "accounts.unit.notfound")
 		case !fitsUnit(in.Role, unit):
-			v.Add("unit_id", "pengelola LKS harus terikat pada LKS")
+			v.Add("unit_id", "accounts.unit.lks")
 		}
 	}
 	if err := checkPassword("password", in.Password, in.Name, strings.Split(in.Email, "@")[0]); err != nil {
@@ -128,7 +131,7 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.DB.Create(&u).Error; err != nil {
 			if storage.IsUniqueViolation(err, "users_email_key") {
-				return fmt.Errorf("%w: %w", errEmailTaken, domain.Invalid("email", "email ini sudah terdaftar"))
+				return fmt.Errorf("%w: %w", errEmailTaken, domain.Invalid("email", "accounts.email.taken"))
 			}
 			return fmt.Errorf("create user: %w", err)
 		}
@@ -157,7 +160,7 @@ func (s *Service) UnitUsers(ctx context.Context, actor access.Actor, unitID stri
 	q := s.db.Gorm.WithContext(ctx).Where("unit_id = ?", unitID).Order("id")
 	if page.Cursor != "" {
 		if !domain.ValidID(page.Cursor) {
-			return out, domain.Invalid("cursor", "kursor tidak valid")
+			return out, domain.Invalid("cursor", "field.cursor")
 		}
 		q = q.Where("id > ?", page.Cursor)
 	}

@@ -28,23 +28,23 @@ func Decode(c *fiber.Ctx, v any) error {
 		var syntaxErr *json.SyntaxError
 		switch {
 		case errors.Is(err, io.EOF):
-			return domain.Errorf(domain.ErrBadRequest, "Isi permintaan kosong; kirim JSON.")
+			return domain.Errorf(domain.ErrBadRequest, "api.json.empty")
 		case errors.Is(err, io.ErrUnexpectedEOF):
-			return domain.Errorf(domain.ErrBadRequest, "JSON terpotong: isi permintaan berakhir sebelum JSON selesai.")
+			return domain.Errorf(domain.ErrBadRequest, "api.json.truncated")
 		case errors.As(err, &syntaxErr):
-			return domain.Errorf(domain.ErrBadRequest, "JSON tidak valid di posisi %d.", syntaxErr.Offset)
+			return domain.Errorf(domain.ErrBadRequest, "api.json.syntax", syntaxErr.Offset)
 		case errors.As(err, &typeErr):
-			return domain.Invalid(typeErr.Field, "jenis nilai salah: harus %s", typeErr.Type.Kind())
+			return domain.Invalid(typeErr.Field, "api.json.type", typeErr.Type.Kind())
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return domain.Invalid(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "kolom tidak dikenal")
+			return domain.Invalid(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "api.json.unknownfield")
 		default:
 			// What is left are values JSON can carry but v cannot hold
 			// (say a number too large): well-formed, so a validation error.
-			return domain.Invalid("body", "JSON tidak sesuai dengan bentuk yang diminta")
+			return domain.Invalid("body", "api.json.shape")
 		}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return domain.Errorf(domain.ErrBadRequest, "Ada data setelah objek JSON.")
+		return domain.Errorf(domain.ErrBadRequest, "api.json.trailing")
 	}
 	return nil
 }

@@ -70,9 +70,9 @@ func Idempotent(c *fiber.Ctx, db *storage.DB, scope string, fn func() (int, any,
 	actor := access.ActorFrom(ctx)
 	switch {
 	case len(key) > 200:
-		return domain.Invalid("Idempotency-Key", "maksimal 200 karakter")
+		return domain.Invalid("Idempotency-Key", "api.idempotency.long")
 	case actor.Anonymous() && len(key) < minAnonymousKey:
-		return domain.Invalid("Idempotency-Key", "minimal %d karakter tanpa akun; pakai UUID", minAnonymousKey)
+		return domain.Invalid("Idempotency-Key", "api.idempotency.short", minAnonymousKey)
 	}
 	if actor.Anonymous() {
 		scope += ":guest:" + hex.EncodeToString(r.Vault.Hash("idempotency_client", ClientAddr(c))[:16])
@@ -104,9 +104,9 @@ func Idempotent(c *fiber.Ctx, db *storage.DB, scope string, fn func() (int, any,
 		}
 		switch {
 		case !bytes.Equal(prior.RequestHash, sum[:]):
-			return domain.Errorf(domain.ErrConflict, "Idempotency-Key ini sudah dipakai untuk permintaan lain.")
+			return domain.Errorf(domain.ErrConflict, "api.idempotency.reused")
 		case prior.Status == nil:
-			return domain.Errorf(domain.ErrConflict, "Permintaan dengan Idempotency-Key ini masih diproses; coba lagi sebentar.")
+			return domain.Errorf(domain.ErrConflict, "api.idempotency.busy")
 		}
 		body, err := r.Vault.Open(prior.Body, sealContext)
 		if err != nil {

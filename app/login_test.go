@@ -273,7 +273,7 @@ func TestAdminCreateUserCommand(t *testing.T) {
 	if code, out := runBinary(t, env, "admin", "create-user", "--email", "ops@uji.id", "--password", "sandi-operator-2026", "--name", "Tim Ops", "--role", "admin"); code != 0 || !strings.Contains(out, "created admin ops@uji.id") {
 		t.Fatalf("create-user: exit %d: %s", code, out)
 	}
-	if code, out := runBinary(t, env, "admin", "create-user", "--email", "ops@uji.id", "--password", "sandi-operator-2026", "--name", "Tim Ops", "--role", "admin"); code == 0 || !strings.Contains(out, "sudah terdaftar") {
+	if code, out := runBinary(t, env, "admin", "create-user", "--email", "ops@uji.id", "--password", "sandi-operator-2026", "--name", "Tim Ops", "--role", "admin"); code == 0 || !strings.Contains(out, "already registered") {
 		t.Fatalf("an existing email: exit %d: %s", code, out)
 	}
 	if code, out := runBinary(t, env, "admin", "create-user", "--email", "ops2@uji.id", "--password", "123456", "--name", "Tim Ops", "--role", "admin"); code == 0 || !strings.Contains(out, "password") {

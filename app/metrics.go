@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 // metrics is the process's Prometheus registry. It is not the global one so
@@ -51,7 +53,7 @@ func (m *metrics) observe(c *fiber.Ctx) error {
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
-		p, _ := problemFor(err)
+		p, _ := problemFor(err, locale.ID)
 		status = p.Status
 	}
 	// The registry keeps label values for good, and c.Method() points into

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/api"
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 const requestIDHeader = "X-Request-ID"
@@ -99,7 +100,7 @@ func withAccessLog(log *slog.Logger) fiber.Handler {
 		status := c.Response().StatusCode()
 		if err != nil {
 			// The error handler has not run yet; report the status it will give.
-			p, _ := problemFor(err)
+			p, _ := problemFor(err, locale.ID)
 			status = p.Status
 		}
 		level := slog.LevelInfo

@@ -20,12 +20,12 @@ import (
 func refuseBrokenText(c *fiber.Ctx) error {
 	bad := func(s []byte) bool { return bytes.IndexByte(s, 0) >= 0 || !utf8.Valid(s) }
 	if bad(c.Request().URI().Path()) {
-		return domain.Errorf(domain.ErrBadRequest, "Alamat berisi karakter yang tidak diizinkan.")
+		return domain.Errorf(domain.ErrBadRequest, "input.path.chars")
 	}
 	var found bool
 	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) { found = found || bad(k) || bad(v) })
 	if found {
-		return domain.Errorf(domain.ErrBadRequest, "Parameter berisi karakter yang tidak diizinkan.")
+		return domain.Errorf(domain.ErrBadRequest, "input.query.chars")
 	}
 	form, err := (*multipart.Form)(nil), error(nil)
 	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
@@ -46,7 +46,7 @@ func refuseBrokenText(c *fiber.Ctx) error {
 		c.Request().PostArgs().VisitAll(func(k, v []byte) { found = found || bad(k) || bad(v) })
 	}
 	if found {
-		return domain.Errorf(domain.ErrBadRequest, "Isian berisi karakter yang tidak diizinkan.")
+		return domain.Errorf(domain.ErrBadRequest, "input.form.chars")
 	}
 	return c.Next()
 }

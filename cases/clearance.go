@@ -11,14 +11,18 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
 // ErrClosedCase refuses a closed case to staff of its unit who are neither
 // its caseworker nor named for it; they may break the glass.
-var ErrClosedCase = &domain.Error{Kind: domain.ErrForbidden,
-	Message: "Kasus tertutup: hanya pekerja sosialnya dan staf yang ditunjuk supervisor. Dalam keadaan darurat, buka dengan menuliskan alasan."}
+var ErrClosedCase = &domain.Error{Kind: domain.ErrForbidden, Key: "cases.closed.forbidden"}
+
+// staffMail words the notices to staff, who have no language setting: in
+// Indonesian, the default.
+var staffMail = locale.For(locale.ID)
 
 // breakGlassFor is how long an emergency read of a closed case lasts.
 const breakGlassFor = time.Hour
@@ -66,14 +70,14 @@ func (s *Service) NameStaff(ctx context.Context, actor access.Actor, caseID, use
 		return err
 	}
 	if row.Sensitivity != access.TierClosed {
-		return domain.Errorf(domain.ErrConflict, "Hanya kasus tertutup yang memakai daftar staf bernama.")
+		return domain.Errorf(domain.ErrConflict, "cases.named.closedonly")
 	}
 	if !domain.ValidID(userID) {
-		return domain.Invalid("user_id", "staf tidak dikenal")
+		return domain.Invalid("user_id", "cases.staff.unknown")
 	}
 	role, unit, err := s.people.Membership(ctx, userID)
 	if err != nil || (role != access.Staff && role != access.Supervisor) || unit != row.UnitID {
-		return domain.Invalid("user_id", "harus staf unit kasus ini")
+		return domain.Invalid("user_id", "cases.staff.unit")
 	}
 	// A supervisor naming themselves opens the case to themselves with no
 	// second person: like breaking the glass, the other supervisors are told.
@@ -99,10 +103,10 @@ func (s *Service) NameStaff(ctx context.Context, actor access.Actor, caseID, use
 			return err
 		}
 		// The notice names the case number and who, never the PM.
-		body := fmt.Sprintf("%s menunjuk dirinya sendiri untuk membuka kasus tertutup %s pada %s WIB.\n\nPeriksa log akses kasus ini.",
+		body := staffMail.Text("email.case.namedself.body",
 			actor.Name, row.CaseNo, now.In(domain.Jakarta).Format("2006-01-02 15:04"))
 		for _, to := range emails {
-			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: "Supervisor menunjuk diri untuk kasus " + row.CaseNo, Body: body,
+			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: staffMail.Text("email.case.namedself.subject", row.CaseNo), Body: body,
 				Kind: "case_named_self", Ref: row.ID + "/" + userID}, now); err != nil {
 				return err
 			}
@@ -124,7 +128,7 @@ func (s *Service) BreakGlass(ctx context.Context, actor access.Actor, caseID, re
 		return Grant{}, err
 	}
 	if len([]rune(reason)) < 10 || len(reason) > 1000 {
-		return Grant{}, domain.Invalid("reason", "tuliskan alasan darurat (10 sampai 1000 huruf)")
+		return Grant{}, domain.Invalid("reason", "cases.breakglass.reason")
 	}
 	emails, err := s.people.SupervisorEmails(ctx, row.UnitID)
 	if err != nil {
@@ -141,10 +145,10 @@ func (s *Service) BreakGlass(ctx context.Context, actor access.Actor, caseID, re
 			return err
 		}
 		// The notice names the case number and who asked, never the PM.
-		body := fmt.Sprintf("%s membuka kasus tertutup %s dengan akses darurat sampai %s WIB.\n\nAlasan: %s\n\nPeriksa log akses kasus ini.",
+		body := staffMail.Text("email.case.breakglass.body",
 			actor.Name, row.CaseNo, g.ExpiresAt.In(domain.Jakarta).Format("2006-01-02 15:04"), reason)
 		for _, to := range emails {
-			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: "Akses darurat ke kasus " + row.CaseNo, Body: body,
+			if err := notify.Queue(ctx, tx.DB, notify.Message{To: to, Subject: staffMail.Text("email.case.breakglass.subject", row.CaseNo), Body: body,
 				Kind: "case_break_glass", Ref: g.ID}, now); err != nil {
 				return err
 			}

@@ -126,7 +126,7 @@ func (s *Service) Recompute(ctx context.Context, actor access.Actor, month, reas
 	}
 	reason = strings.TrimSpace(reason)
 	if len([]rune(reason)) < 10 {
-		return CloseResult{}, domain.Invalid("reason", "tuliskan alasan menghitung ulang (paling sedikit 10 huruf)")
+		return CloseResult{}, domain.Invalid("reason", "cases.recount.reason")
 	}
 	res, err := s.CloseMonth(ctx, month, true, reason)
 	if err != nil {
@@ -146,7 +146,7 @@ func (s *Service) Recompute(ctx context.Context, actor access.Actor, month, reas
 func (s *Service) CloseMonth(ctx context.Context, month string, recompute bool, reason string) (CloseResult, error) {
 	t, ok := ParseMonth(month)
 	if !ok {
-		return CloseResult{}, domain.Invalid("month", "bulan YYYY-MM")
+		return CloseResult{}, domain.Invalid("month", "field.month")
 	}
 	m := monthSpan{t}
 	now := s.now()

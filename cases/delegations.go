@@ -71,23 +71,23 @@ func (s *Service) Delegate(ctx context.Context, actor access.Actor, in NewDelega
 	// A pendamping works for the PM of their own unit: another unit's staff
 	// neither vetted them nor see what they do.
 	if role, unit, err := s.people.Membership(ctx, in.PendampingID); err != nil || role != access.Pendamping {
-		v.Add("pendamping_user_id", "harus akun pendamping")
+		v.Add("pendamping_user_id", "cases.delegation.pendamping")
 	} else if unit != row.UnitID {
-		v.Add("pendamping_user_id", "harus pendamping unit kasus ini")
+		v.Add("pendamping_user_id", "cases.delegation.unit")
 	}
 	if len(in.Scopes) == 0 {
-		v.Add("scopes", "pilih minimal satu cakupan")
+		v.Add("scopes", "cases.delegation.scopes")
 	}
 	scopes := pq.StringArray{}
 	for _, sc := range in.Scopes {
 		if !slices.Contains(access.Scopes, sc) {
-			v.Add("scopes", "cakupan %q tidak dikenal", sc)
+			v.Add("scopes", "cases.delegation.scope", sc)
 		} else if !slices.Contains(scopes, string(sc)) {
 			scopes = append(scopes, string(sc))
 		}
 	}
 	if !in.ExpiresAt.After(now) || in.ExpiresAt.Sub(now) > maxDelegation {
-		v.Add("expires_at", "harus di masa depan, paling lama satu tahun lagi")
+		v.Add("expires_at", "cases.delegation.expiry")
 	}
 	if err := v.Err(); err != nil {
 		return Delegation{}, err

@@ -142,7 +142,7 @@ func noteContext(table, caseID string) string {
 func pastDate(v *domain.ValidationError, s string, now time.Time) time.Time {
 	date, err := time.ParseInLocation(time.DateOnly, s, domain.Jakarta)
 	if err != nil || date.After(now.In(domain.Jakarta)) || date.Year() < 2000 {
-		v.Add("date", "tanggal YYYY-MM-DD yang sudah lewat")
+		v.Add("date", "cases.entry.date")
 	}
 	return date
 }
@@ -150,7 +150,7 @@ func pastDate(v *domain.ValidationError, s string, now time.Time) time.Time {
 func cleanNote(v *domain.ValidationError, note string) string {
 	note = strings.TrimSpace(note)
 	if len(note) > maxNote {
-		v.Add("note", "catatan maksimal %d karakter", maxNote)
+		v.Add("note", "cases.entry.note", maxNote)
 	}
 	return note
 }
@@ -174,7 +174,7 @@ func (s *Service) RecordService(ctx context.Context, actor access.Actor, caseID 
 	now := s.now().UTC()
 	v := &domain.ValidationError{}
 	if !slices.Contains(Components, in.Component) {
-		v.Add("component", "komponen ATENSI tidak dikenal")
+		v.Add("component", "cases.entry.component")
 	}
 	date := pastDate(v, in.Date, now)
 	note := cleanNote(v, in.Note)
@@ -211,13 +211,13 @@ func (s *Service) RecordIncome(ctx context.Context, actor access.Actor, caseID s
 	v := &domain.ValidationError{}
 	month, ok := ParseMonth(in.Month)
 	if !ok || month.After(now.In(domain.Jakarta)) || month.Year() < 2000 {
-		v.Add("month", "bulan YYYY-MM yang sudah berjalan")
+		v.Add("month", "cases.income.month")
 	}
 	if in.AmountIDR < 0 || in.AmountIDR > 1_000_000_000_000 {
-		v.Add("amount_idr", "jumlah rupiah 0 atau lebih")
+		v.Add("amount_idr", "cases.income.amount")
 	}
 	if !slices.Contains(incomeKinds, in.Kind) {
-		v.Add("kind", "harus wage, business, bansos atau other")
+		v.Add("kind", "cases.income.kind")
 	}
 	note := cleanNote(v, in.Note)
 	if err := v.Err(); err != nil {
@@ -253,10 +253,10 @@ func (s *Service) RecordHouseholdSize(ctx context.Context, actor access.Actor, c
 	v := &domain.ValidationError{}
 	month, ok := ParseMonth(in.FromMonth)
 	if !ok || month.Year() < 2000 || month.After(now.In(domain.Jakarta).AddDate(1, 0, 0)) {
-		v.Add("from_month", "bulan YYYY-MM")
+		v.Add("from_month", "field.month")
 	}
 	if in.Size < 1 || in.Size > 30 {
-		v.Add("size", "jumlah anggota rumah tangga 1 sampai 30")
+		v.Add("size", "cases.household.size")
 	}
 	if err := v.Err(); err != nil {
 		return NewHouseholdSize{}, err

@@ -76,7 +76,7 @@ func (r graduationRow) review(caseNo string) GraduationReview {
 }
 
 // ErrCaseClosed refuses a change to a case that has ended.
-var ErrCaseClosed = domain.Errorf(domain.ErrConflict, "Kasus ini sudah ditutup.")
+var ErrCaseClosed = domain.Errorf(domain.ErrConflict, "cases.closed")
 
 // ReviewGraduation records a caseworker's graduation review of an open
 // case, with the PM's minimum-wage streak: "continue" is done at
@@ -89,7 +89,7 @@ func (s *Service) ReviewGraduation(ctx context.Context, actor access.Actor, case
 	}
 	status := map[GraduationDecision]GraduationStatus{GraduationContinue: GraduationAssessed, GraduationGraduate: GraduationProposed}[in.Decision]
 	if status == "" {
-		return GraduationReview{}, domain.Invalid("decision", "harus continue atau graduate")
+		return GraduationReview{}, domain.Invalid("decision", "cases.graduation.decision")
 	}
 	if row.ClosedOn != nil {
 		return GraduationReview{}, ErrCaseClosed
@@ -107,7 +107,7 @@ func (s *Service) ReviewGraduation(ctx context.Context, actor access.Actor, case
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.DB.WithContext(ctx).Create(&r).Error; err != nil {
 			if storage.IsUniqueViolation(err, "case_graduations_proposed_key") {
-				return domain.Errorf(domain.ErrConflict, "Kelulusan kasus ini sudah diusulkan dan menunggu keputusan supervisor.")
+				return domain.Errorf(domain.ErrConflict, "cases.graduation.pending")
 			}
 			return fmt.Errorf("record graduation review: %w", err)
 		}
@@ -132,17 +132,17 @@ func (s *Service) DecideGraduation(ctx context.Context, actor access.Actor, case
 	}
 	reason = strings.TrimSpace(reason)
 	if !approve && len([]rune(reason)) < 10 {
-		return GraduationReview{}, domain.Invalid("reason", "tuliskan alasan menolak (paling sedikit 10 huruf)")
+		return GraduationReview{}, domain.Invalid("reason", "cases.graduation.reason")
 	}
 	if len(reason) > maxNote {
-		return GraduationReview{}, domain.Invalid("reason", "alasan maksimal %d karakter", maxNote)
+		return GraduationReview{}, domain.Invalid("reason", "cases.reason.long", maxNote)
 	}
 	var r graduationRow
 	if err := s.db.Gorm.WithContext(ctx).Where("id = ? AND case_id = ?", reviewID, row.ID).First(&r).Error; err != nil {
 		return GraduationReview{}, storage.NotFound(err, "graduation review")
 	}
 	if r.ReviewedBy == actor.UserID {
-		return GraduationReview{}, domain.Errorf(domain.ErrForbidden, "Pengusul kelulusan tidak dapat memutuskan usulannya sendiri.")
+		return GraduationReview{}, domain.Errorf(domain.ErrForbidden, "cases.graduation.self")
 	}
 	now := s.now().UTC()
 	r.Status, r.DecidedBy, r.DecidedAt = GraduationRejected, &actor.UserID, &now
@@ -160,7 +160,7 @@ func (s *Service) DecideGraduation(ctx context.Context, actor access.Actor, case
 			return fmt.Errorf("decide graduation: %w", res.Error)
 		}
 		if res.RowsAffected != 1 {
-			return domain.Errorf(domain.ErrConflict, "Usulan ini sudah diputuskan.")
+			return domain.Errorf(domain.ErrConflict, "cases.graduation.decided")
 		}
 		data := map[string]any{"review_id": fmt.Sprint(r.ID)}
 		if !approve {

@@ -263,7 +263,7 @@ func (h *Handler) decideGraduation(approve bool) fiber.Handler {
 		}
 		id, err := strconv.ParseInt(c.Params("review"), 10, 64)
 		if err != nil {
-			return domain.Errorf(domain.ErrNotFound, "Penilaian kelulusan tidak ditemukan.")
+			return domain.Errorf(domain.ErrNotFound, "cases.assessment.notfound")
 		}
 		out, err := h.svc.DecideGraduation(c.UserContext(), api.Actor(c), api.Param(c, "id"), id, approve, in.Reason)
 		if err != nil {
@@ -302,7 +302,7 @@ func referenceFilter(c *fiber.Ctx) (ReferenceFilter, error) {
 	if y := c.Query("year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 2000 || n > 2100 {
-			return f, domain.Invalid("year", "tahun 2000 sampai 2100")
+			return f, domain.Invalid("year", "field.year")
 		}
 		f.Year = n
 	}

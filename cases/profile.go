@@ -73,7 +73,7 @@ func (s *Service) RecordAssessment(ctx context.Context, actor access.Actor, case
 	date := pastDate(v, in.Date, now)
 	note := cleanNote(v, in.Note)
 	if note == "" {
-		v.Add("note", "catatan asesmen wajib diisi")
+		v.Add("note", "cases.assessment.note")
 	}
 	if err := v.Err(); err != nil {
 		return Assessment{}, err
@@ -125,13 +125,13 @@ func (s *Service) SetGuardian(ctx context.Context, actor access.Actor, caseID st
 	v := &domain.ValidationError{}
 	name, phone := strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone)
 	if !slices.Contains(GuardianRelations, in.Relation) {
-		v.Add("relation", "harus parent, sibling, relative, lks atau other")
+		v.Add("relation", "cases.guardian.relation")
 	}
 	if name == "" || len(name) > 200 {
-		v.Add("name", "nama wali wajib diisi")
+		v.Add("name", "cases.guardian.name")
 	}
 	if phone != "" && !domain.ValidPhone(phone) {
-		v.Add("phone", "nomor telepon tidak valid, misalnya 0812 3456 7890")
+		v.Add("phone", "field.phone")
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -192,11 +192,11 @@ func (s *Service) Assign(ctx context.Context, actor access.Actor, caseID, userID
 		return err
 	}
 	if !domain.ValidID(userID) {
-		return domain.Invalid("user_id", "staf tidak dikenal")
+		return domain.Invalid("user_id", "cases.staff.unknown")
 	}
 	role, unit, err := s.people.Membership(ctx, userID)
 	if err != nil || (role != access.Staff && role != access.Supervisor) || unit != row.UnitID {
-		return domain.Invalid("user_id", "harus staf unit kasus ini")
+		return domain.Invalid("user_id", "cases.staff.unit")
 	}
 	now := s.now().UTC()
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {

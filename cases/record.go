@@ -161,33 +161,33 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewCase) (C
 	b := in.Beneficiary
 	b.LegalName = strings.Join(strings.Fields(b.LegalName), " ")
 	if b.LegalName == "" || len(b.LegalName) > 200 {
-		v.Add("beneficiary.legal_name", "nama lengkap wajib diisi (maksimal 200 karakter)")
+		v.Add("beneficiary.legal_name", "cases.pm.name")
 	}
 	b.NIK = strings.TrimSpace(b.NIK)
 	if b.NIK != "" && !nikPattern.MatchString(b.NIK) {
-		v.Add("beneficiary.nik", "NIK harus 16 angka")
+		v.Add("beneficiary.nik", "cases.pm.nik")
 	}
 	birth, err := time.ParseInLocation(time.DateOnly, b.BirthDate, domain.Jakarta)
 	if err != nil || birth.After(today) || birth.Year() < 1900 {
-		v.Add("beneficiary.birth_date", "tanggal lahir YYYY-MM-DD yang sudah lewat")
+		v.Add("beneficiary.birth_date", "cases.pm.birthdate")
 	}
 	if b.Sex != "male" && b.Sex != "female" {
-		v.Add("beneficiary.sex", "harus male atau female")
+		v.Add("beneficiary.sex", "cases.pm.sex")
 	}
 	if len(b.ProvinceCode) != 2 || !codeDigits.MatchString(b.ProvinceCode) {
-		v.Add("beneficiary.province_code", "kode provinsi 2 angka")
+		v.Add("beneficiary.province_code", "field.province")
 	}
 	if len(b.RegencyCode) != 4 || !codeDigits.MatchString(b.RegencyCode) || !strings.HasPrefix(b.RegencyCode, b.ProvinceCode) {
-		v.Add("beneficiary.regency_code", "kode kabupaten/kota 4 angka yang diawali kode provinsinya")
+		v.Add("beneficiary.regency_code", "field.regency")
 	}
 	if b.HouseholdSize < 1 || b.HouseholdSize > 30 {
-		v.Add("beneficiary.household_size", "jumlah anggota rumah tangga 1 sampai 30")
+		v.Add("beneficiary.household_size", "cases.household.size")
 	}
 	if !slices.Contains(clusters, in.Cluster) {
-		v.Add("cluster", "klaster tidak dikenal")
+		v.Add("cluster", "cases.cluster.unknown")
 	}
 	if !slices.Contains(pillars, in.Pillar) {
-		v.Add("pillar", "harus keluarga, komunitas atau residensial")
+		v.Add("pillar", "cases.pillar")
 	}
 	child := err == nil && birth.AddDate(18, 0, 0).After(today)
 	if in.AssignedStaffID == "" && actor.Role == access.Staff {
@@ -196,14 +196,14 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewCase) (C
 	if in.AssignedStaffID != "" {
 		role, unit, err := s.people.Membership(ctx, in.AssignedStaffID)
 		if err != nil || role != access.Staff || unit != in.UnitID {
-			v.Add("assigned_staff_id", "harus pekerja sosial di unit ini")
+			v.Add("assigned_staff_id", "cases.assigned.staff")
 		}
 	}
 	tier := sensitivity(in.Cluster, child, in.Victim)
 	for i, c := range in.Consents {
 		validateConsent(v, fmt.Sprintf("consents[%d]", i), &in.Consents[i], child, tier)
 		if c.Action == "withdrawn" {
-			v.Add(fmt.Sprintf("consents[%d].action", i), "persetujuan baru harus diberikan, bukan ditarik")
+			v.Add(fmt.Sprintf("consents[%d].action", i), "cases.consent.newgiven")
 		}
 	}
 	if err := v.Err(); err != nil {
@@ -225,7 +225,7 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewCase) (C
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.DB.Create(&ben).Error; err != nil {
 			if storage.IsUniqueViolation(err, "beneficiaries_nik_key") {
-				return domain.Errorf(domain.ErrConflict, "PM dengan NIK ini sudah terdaftar.")
+				return domain.Errorf(domain.ErrConflict, "cases.pm.nikexists")
 			}
 			return fmt.Errorf("create beneficiary: %w", err)
 		}
@@ -262,24 +262,24 @@ func validateConsent(v *domain.ValidationError, field string, c *ConsentInput, c
 		c.Action = "given"
 	}
 	if !slices.Contains(purposes, c.Purpose) {
-		v.Add(field+".purpose", "tujuan persetujuan tidak dikenal")
+		v.Add(field+".purpose", "cases.consent.purpose")
 	}
 	if c.GivenBy != "self" && c.GivenBy != "guardian" {
-		v.Add(field+".given_by", "harus self atau guardian")
+		v.Add(field+".given_by", "cases.consent.givenby")
 	}
 	// UU 27/2022 Pasal 25: a child's data needs a parent's or guardian's consent.
 	if child && c.GivenBy == "self" {
-		v.Add(field+".given_by", "untuk anak, persetujuan diberikan oleh orang tua atau wali")
+		v.Add(field+".given_by", "cases.consent.child")
 	}
 	if !slices.Contains([]string{"written", "verbal", "thumbprint", "digital"}, c.Method) {
-		v.Add(field+".method", "harus written, verbal, thumbprint atau digital")
+		v.Add(field+".method", "cases.consent.method")
 	}
 	if c.Action != "given" && c.Action != "withdrawn" {
-		v.Add(field+".action", "harus given atau withdrawn")
+		v.Add(field+".action", "cases.consent.action")
 	}
 	// DOMAIN.md rule 1: no personal story or portrait for children or trafficking cases.
 	if c.Purpose == PurposePromotion && c.Action == "given" && (child || tier == access.TierClosed) {
-		v.Add(field+".purpose", "promosi publik tidak diizinkan untuk anak dan kasus TPPO")
+		v.Add(field+".purpose", "cases.consent.promotion")
 	}
 }
 
@@ -482,7 +482,7 @@ func (s *Service) Events(ctx context.Context, actor access.Actor, caseID string,
 	if page.Cursor != "" {
 		var before int64
 		if _, err := fmt.Sscan(page.Cursor, &before); err != nil {
-			return out, domain.Invalid("cursor", "kursor tidak valid")
+			return out, domain.Invalid("cursor", "field.cursor")
 		}
 		q = q.Where("id < ?", before)
 	}

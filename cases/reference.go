@@ -157,13 +157,13 @@ func (s *Service) AddMinimumWage(ctx context.Context, actor access.Actor, in New
 	}
 	v := &domain.ValidationError{}
 	if in.Year < 2000 || in.Year > 2100 {
-		v.Add("year", "tahun 2000 sampai 2100")
+		v.Add("year", "field.year")
 	}
 	if len(in.ProvinceCode) != 2 || !codeDigits.MatchString(in.ProvinceCode) || in.ProvinceCode == "00" {
-		v.Add("province_code", "kode provinsi 2 angka")
+		v.Add("province_code", "field.province")
 	}
 	if in.RegencyCode != "" && (len(in.RegencyCode) != 4 || !codeDigits.MatchString(in.RegencyCode) || !strings.HasPrefix(in.RegencyCode, in.ProvinceCode)) {
-		v.Add("regency_code", "kode kabupaten/kota 4 angka yang diawali kode provinsinya, atau kosong untuk UMP")
+		v.Add("regency_code", "cases.reference.regency")
 	}
 	validateAmountSource(v, in.AmountIDR, &in.Source)
 	if err := v.Err(); err != nil {
@@ -192,10 +192,10 @@ func (s *Service) AddPovertyLine(ctx context.Context, actor access.Actor, in New
 	}
 	v := &domain.ValidationError{}
 	if !periodPattern.MatchString(in.Period) {
-		v.Add("period", "periode YYYY-MM")
+		v.Add("period", "cases.reference.period")
 	}
 	if len(in.ProvinceCode) != 2 || !codeDigits.MatchString(in.ProvinceCode) {
-		v.Add("province_code", "kode provinsi 2 angka (00 untuk Indonesia)")
+		v.Add("province_code", "cases.reference.province")
 	}
 	validateAmountSource(v, in.AmountIDR, &in.Source)
 	if err := v.Err(); err != nil {
@@ -221,10 +221,10 @@ func (s *Service) addReference(ctx context.Context, actor access.Actor, row any,
 
 func validateAmountSource(v *domain.ValidationError, amount domain.IDR, source *string) {
 	if amount <= 0 || amount > 1_000_000_000 {
-		v.Add("amount_idr", "jumlah rupiah lebih dari 0")
+		v.Add("amount_idr", "cases.reference.amount")
 	}
 	*source = strings.TrimSpace(*source)
 	if *source == "" || len(*source) > 500 {
-		v.Add("source", "sumber wajib diisi (maksimal 500 karakter)")
+		v.Add("source", "cases.reference.source")
 	}
 }

@@ -390,7 +390,7 @@ func monthRange(now time.Time, from, to string) (monthSpan, monthSpan, error) {
 	if to != "" {
 		t, ok := ParseMonth(to)
 		if !ok {
-			v.Add("to", "bulan YYYY-MM")
+			v.Add("to", "field.month")
 		}
 		last = monthSpan{t}
 		if from == "" {
@@ -400,7 +400,7 @@ func monthRange(now time.Time, from, to string) (monthSpan, monthSpan, error) {
 	if from != "" {
 		f, ok := ParseMonth(from)
 		if !ok {
-			v.Add("from", "bulan YYYY-MM")
+			v.Add("from", "field.month")
 		}
 		first = monthSpan{f}
 	}
@@ -411,7 +411,7 @@ func monthRange(now time.Time, from, to string) (monthSpan, monthSpan, error) {
 		last = current
 	}
 	if n := (last.start.Year()-first.start.Year())*12 + int(last.start.Month()-first.start.Month()) + 1; n > maxOutcomeMonths {
-		return first, last, domain.Invalid("from", "paling banyak %d bulan sekali minta", maxOutcomeMonths)
+		return first, last, domain.Invalid("from", "cases.outcomes.span", maxOutcomeMonths)
 	}
 	return first, last, nil
 }

@@ -314,7 +314,7 @@ func TestShopRulesProtectSellers(t *testing.T) {
 			t.Errorf("public shop %s contains %q", raw, secret)
 		}
 	}
-	if pub.Institution != "Produk binaan Balai Uji Bekasi" {
+	if pub.Institution != "Balai Uji Bekasi" {
 		t.Errorf("institution line %q", pub.Institution)
 	}
 }

@@ -56,7 +56,7 @@ func (h *Handler) search(c *fiber.Ctx) error {
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 0 {
-			v.Add(name, "harus bilangan rupiah utuh")
+			v.Add(name, "catalog.rupiah.whole")
 		}
 		return domain.IDR(n)
 	}

@@ -21,7 +21,7 @@ func (h *Handler) uploadImage(c *fiber.Ctx) error {
 	if fh, err := c.FormFile("file"); err == nil {
 		f, err := fh.Open()
 		if err != nil {
-			return domain.Invalid("file", "foto tidak dapat dibaca")
+			return domain.Invalid("file", "field.photo.unreadable")
 		}
 		defer f.Close()
 		body = f

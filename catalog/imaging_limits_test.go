@@ -19,6 +19,7 @@ import (
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/catalog/catalogtest"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 // TestBigSixteenBitPNGIsRefusedBeforeDecoding: the 372 KB PNG that decodes
@@ -39,8 +40,8 @@ func TestBigSixteenBitPNGIsRefusedBeforeDecoding(t *testing.T) {
 	_, err := w.Catalog.UploadImage(ctx, shop.Seller, p.ID, bytes.NewReader(raw), "kain")
 	runtime.ReadMemStats(&after)
 	var v *domain.ValidationError
-	if !errors.As(err, &v) || v.Fields[0].Field != "file" || !strings.Contains(v.Fields[0].Message, "7000×7000") ||
-		!strings.Contains(v.Fields[0].Message, "192 MB") {
+	if !errors.As(err, &v) || v.Fields[0].Field != "file" || !strings.Contains(v.Fields[0].Text(locale.For(locale.ID)), "7000×7000") ||
+		!strings.Contains(v.Fields[0].Text(locale.For(locale.ID)), "192 MB") {
 		t.Fatalf("upload: %v, want a validation error on file naming the size and the 192 MB limit", err)
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {

@@ -16,6 +16,7 @@ import (
 	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -117,33 +118,33 @@ func (in ProductInput) apply(p *Product, roots map[string]string) error {
 		}
 	}
 	if l := len([]rune(p.Title)); l < 3 || l > 120 {
-		v.Add("title", "judul 3 sampai 120 karakter")
+		v.Add("title", "catalog.product.title")
 	}
 	if len([]rune(p.Description)) > 5000 {
-		v.Add("description", "deskripsi maksimal 5000 karakter")
+		v.Add("description", "catalog.product.description")
 	}
 	if root, ok := roots[p.Category]; ok {
 		p.CategoryRoot = root
 	} else {
-		v.Add("category", "kategori tidak dikenal")
+		v.Add("category", "catalog.category.unknown")
 	}
 	if p.PriceIDR < 100 || p.PriceIDR > 100_000_000 {
-		v.Add("price_idr", "harga Rp100 sampai Rp100.000.000, dalam rupiah utuh")
+		v.Add("price_idr", "catalog.product.price")
 	}
 	if p.Stock < 0 || p.Stock > 100_000 {
-		v.Add("stock", "stok 0 sampai 100.000")
+		v.Add("stock", "catalog.product.stock")
 	}
 	if p.WeightGrams < 0 || p.WeightGrams > 100_000 {
-		v.Add("weight_grams", "berat 0 sampai 100.000 gram")
+		v.Add("weight_grams", "catalog.product.weight")
 	}
 	if p.ProcessingDays < 0 || p.ProcessingDays > 60 {
-		v.Add("processing_days", "lama pembuatan 0 sampai 60 hari")
+		v.Add("processing_days", "catalog.product.processing")
 	}
 	if len(p.PirtNo) > 40 || len(p.HalalNo) > 40 {
-		v.Add("pirt_no", "nomor sertifikat maksimal 40 karakter")
+		v.Add("pirt_no", "catalog.product.pirt")
 	}
 	if p.BestBeforeDays != nil && (*p.BestBeforeDays < 1 || *p.BestBeforeDays > 3650) {
-		v.Add("best_before_days", "masa simpan 1 sampai 3650 hari")
+		v.Add("best_before_days", "catalog.product.bestbefore")
 	}
 	if in.Makers != nil {
 		p.Makers = *in.Makers
@@ -171,23 +172,23 @@ func (s *Service) checkMakers(ctx context.Context, sh Shop, unitParent string, m
 		field := fmt.Sprintf("makers[%d]", i)
 		bp, ok := shareBP(m.SharePct)
 		if !ok {
-			v.Add(field+".share_pct", "bagian 0,01 sampai 100 persen, paling banyak dua desimal")
+			v.Add(field+".share_pct", "catalog.maker.share")
 		}
 		sum += bp
 		facts, err := s.cases.Facts(ctx, m.CaseID)
 		if err != nil || (facts.UnitID != sh.UnitID && facts.UnitID != unitParent) {
-			v.Add(field+".case_id", "kasus pembuat tidak ditemukan di unit ini")
+			v.Add(field+".case_id", "catalog.maker.case")
 		}
 		if slices.ContainsFunc(rows, func(r makerRow) bool { return r.CaseID == m.CaseID }) {
-			v.Add(field+".case_id", "pembuat tercatat dua kali")
+			v.Add(field+".case_id", "catalog.maker.twice")
 		}
 		rows = append(rows, makerRow{CaseID: m.CaseID, ShareBP: bp})
 	}
 	if len(rows) > 0 && sum != 10000 {
-		v.Add("makers", "jumlah bagian pembuat harus tepat 100 persen")
+		v.Add("makers", "catalog.makers.total")
 	}
 	if len(rows) > 20 {
-		v.Add("makers", "paling banyak 20 pembuat")
+		v.Add("makers", "catalog.makers.max")
 	}
 	return rows, v.Err()
 }
@@ -202,7 +203,7 @@ func (s *Service) CreateProduct(ctx context.Context, actor access.Actor, shopID 
 		return Product{}, err
 	}
 	if sh.Status == ShopClosed {
-		return Product{}, domain.Errorf(domain.ErrConflict, "Toko ini sudah ditutup.")
+		return Product{}, domain.Errorf(domain.ErrConflict, "catalog.shop.closed")
 	}
 	unit, err := s.accounts.Unit(ctx, sh.UnitID)
 	if err != nil {
@@ -305,7 +306,7 @@ func (s *Service) Publish(ctx context.Context, actor access.Actor, id string) (P
 		return Product{}, err
 	}
 	if p.Status != Draft && p.Status != Rejected {
-		return Product{}, domain.Errorf(domain.ErrConflict, "Hanya draf atau produk yang ditolak yang dapat diajukan (status sekarang: %s).", p.Status)
+		return Product{}, domain.Errorf(domain.ErrConflict, "catalog.product.submit", locale.Key("status."+string(p.Status)))
 	}
 	v := &domain.ValidationError{}
 	ready := 0
@@ -313,18 +314,18 @@ func (s *Service) Publish(ctx context.Context, actor access.Actor, id string) (P
 		if img.Status == ImageReady {
 			ready++
 			if strings.TrimSpace(img.Alt) == "" {
-				v.Add("images", "setiap foto perlu teks alternatif (alt) sebelum terbit")
+				v.Add("images", "catalog.product.alt")
 			}
 		}
 	}
 	if ready == 0 {
-		v.Add("images", "unggah minimal satu foto yang sudah selesai diproses")
+		v.Add("images", "catalog.product.photo")
 	}
 	if sh.Kind == WorkshopShop && len(p.Makers) == 0 {
-		v.Add("makers", "produk bengkel LKS harus mencatat PM pembuatnya")
+		v.Add("makers", "catalog.product.makers")
 	}
 	if sh.Status != ShopActive {
-		v.Add("shop", "toko sedang tidak aktif")
+		v.Add("shop", "catalog.shop.inactive")
 	}
 	if err := v.Err(); err != nil {
 		return Product{}, err
@@ -366,10 +367,10 @@ func (s *Service) review(ctx context.Context, actor access.Actor, id string, to 
 		return Product{}, err
 	}
 	if to == Rejected && (reason == "" || len(reason) > 500) {
-		return Product{}, domain.Invalid("reason", "alasan penolakan wajib diisi (maksimal 500 karakter)")
+		return Product{}, domain.Invalid("reason", "catalog.reject.reason")
 	}
 	if p.Status != PendingReview {
-		return Product{}, domain.Errorf(domain.ErrConflict, "Produk ini tidak sedang menunggu tinjauan (status: %s).", p.Status)
+		return Product{}, domain.Errorf(domain.ErrConflict, "catalog.product.notpending", locale.Key("status."+string(p.Status)))
 	}
 	if err := s.transition(ctx, actor, sh, p, to, reason, "product.review"); err != nil {
 		return Product{}, err
@@ -406,7 +407,7 @@ func (s *Service) transition(ctx context.Context, actor access.Actor, sh Shop, p
 			return fmt.Errorf("%s: %w", action, res.Error)
 		}
 		if res.RowsAffected != 1 {
-			return domain.Errorf(domain.ErrConflict, "Produk baru saja diubah orang lain; muat ulang.")
+			return domain.Errorf(domain.ErrConflict, "catalog.product.changed")
 		}
 		if to == Published {
 			if err := s.firstListing(ctx, tx.DB, actor, sh, p.ID, now); err != nil {

@@ -69,19 +69,19 @@ func (q *Query) validate(roots map[string]string) error {
 	v := &domain.ValidationError{}
 	q.Text = strings.Join(strings.Fields(q.Text), " ")
 	if len(q.Text) > 100 {
-		v.Add("q", "kata kunci maksimal 100 karakter")
+		v.Add("q", "catalog.search.q")
 	}
 	if _, ok := roots[q.Category]; q.Category != "" && !ok {
-		v.Add("category", "kategori tidak dikenal")
+		v.Add("category", "catalog.category.unknown")
 	}
 	if q.ShopID != "" && !domain.ValidID(q.ShopID) {
-		v.Add("shop_id", "toko tidak dikenal")
+		v.Add("shop_id", "catalog.search.shop")
 	}
 	if q.ProvinceCode != "" && (len(q.ProvinceCode) != 2 || strings.Trim(q.ProvinceCode, "0123456789") != "") {
-		v.Add("province_code", "kode provinsi 2 angka")
+		v.Add("province_code", "field.province")
 	}
 	if q.MinPrice < 0 || q.MaxPrice < 0 || (q.MaxPrice > 0 && q.MinPrice > q.MaxPrice) {
-		v.Add("max_price_idr", "rentang harga tidak valid")
+		v.Add("max_price_idr", "catalog.search.price")
 	}
 	if q.Sort == "" {
 		q.Sort = "newest"
@@ -90,7 +90,7 @@ func (q *Query) validate(roots map[string]string) error {
 		}
 	}
 	if !slices.Contains(Sorts, q.Sort) {
-		v.Add("sort", "urutan: relevance, newest, price_asc atau price_desc")
+		v.Add("sort", "catalog.search.sort")
 	}
 	if q.Sort == "relevance" && q.Text == "" {
 		q.Sort = "newest" // nothing to be relevant to
@@ -289,7 +289,7 @@ func decodeCursor(sort, s string) (cursor, error) {
 	if s == "" {
 		return cursor{}, nil
 	}
-	bad := domain.Invalid("cursor", "kursor tidak valid untuk urutan ini")
+	bad := domain.Invalid("cursor", "catalog.search.cursor")
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return cursor{}, bad

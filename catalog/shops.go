@@ -51,53 +51,53 @@ func (s *Service) CreateShop(ctx context.Context, actor access.Actor, in NewShop
 	switch in.Kind {
 	case BeneficiaryShop:
 		if in.CaseID == nil || *in.CaseID == "" {
-			v.Add("case_id", "toko PM harus terhubung ke kasus PM")
+			v.Add("case_id", "catalog.shop.needcase")
 			break
 		}
 		var err error
 		if facts, err = s.cases.Facts(ctx, *in.CaseID); err != nil || facts.UnitID != in.UnitID {
-			v.Add("case_id", "kasus tidak ditemukan di unit ini")
+			v.Add("case_id", "catalog.shop.casenotfound")
 			break
 		}
 		res.CaseID = facts.ID
 		if facts.IsChild {
-			v.Add("case_id", "anak tidak boleh menjadi penjual; jual melalui bengkel LKS dan catat anak sebagai pembuat")
+			v.Add("case_id", "catalog.shop.child")
 		}
 		if !facts.Consents[string(cases.PurposeSelling)] {
-			v.Add("case_id", "PM belum memberi persetujuan marketplace_selling")
+			v.Add("case_id", "catalog.shop.consent")
 		}
 	case WorkshopShop:
 		in.CaseID = nil
 		if u, err := s.accounts.Unit(ctx, in.UnitID); err != nil || u.Kind != accounts.LKS {
-			v.Add("unit_id", "toko bengkel harus milik sebuah LKS")
+			v.Add("unit_id", "catalog.shop.workshopunit")
 		}
 	default:
-		v.Add("kind", "harus beneficiary atau lks_workshop")
+		v.Add("kind", "catalog.shop.kind")
 	}
 	if err := access.Can(actor, access.CreateShop, res, s.now()); err != nil {
 		return Shop{}, err
 	}
 	if l := utf8.RuneCountInString(in.DisplayName); l < 3 || l > 80 {
-		v.Add("display_name", "nama toko 3 sampai 80 karakter")
+		v.Add("display_name", "catalog.shop.name")
 	}
 	if utf8.RuneCountInString(in.Story) > 2000 {
-		v.Add("story", "cerita maksimal 2000 karakter")
+		v.Add("story", "catalog.shop.story")
 	}
 	if in.Story != "" && !storyAllowed(facts, in.Kind) {
-		v.Add("story", "cerita pribadi hanya dengan persetujuan public_promotion, dan tidak untuk anak atau kasus TPPO")
+		v.Add("story", "catalog.shop.storyconsent")
 	}
 	role, unit, err := s.accounts.Membership(ctx, in.OwnerUserID)
 	switch {
 	case err != nil:
-		v.Add("owner_user_id", "pengguna tidak ditemukan")
+		v.Add("owner_user_id", "catalog.shop.owner.notfound")
 	case in.Kind == BeneficiaryShop && role == access.Pendamping:
 		// Owning the shop would let the pendamping act with no scope, expiry
 		// or revocation: they act for the PM through a delegation only.
-		v.Add("owner_user_id", "pendamping tidak bisa menjadi pemilik toko; beri pendamping delegasi untuk kasus PM ini")
+		v.Add("owner_user_id", "catalog.shop.owner.pendamping")
 	case in.Kind == BeneficiaryShop && role != access.Seller:
-		v.Add("owner_user_id", "pemilik toko PM adalah akun penjual PM atau walinya")
+		v.Add("owner_user_id", "catalog.shop.owner.pm")
 	case in.Kind == WorkshopShop && (role != access.LKSManager || unit != in.UnitID):
-		v.Add("owner_user_id", "pemilik toko bengkel adalah pengelola LKS ini")
+		v.Add("owner_user_id", "catalog.shop.owner.lks")
 	}
 	if err := v.Err(); err != nil {
 		return Shop{}, err
@@ -108,7 +108,7 @@ func (s *Service) CreateShop(ctx context.Context, actor access.Actor, in NewShop
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.DB.Create(&shop).Error; err != nil {
 			if storage.IsUniqueViolation(err, "shops_open_case_key") {
-				return domain.Invalid("case_id", "PM ini sudah memiliki toko")
+				return domain.Invalid("case_id", "catalog.shop.exists")
 			}
 			return fmt.Errorf("create shop: %w", err)
 		}
@@ -170,7 +170,7 @@ func (s *Service) PublicShop(ctx context.Context, id string) (PublicShop, error)
 	if err != nil {
 		return PublicShop{}, err
 	}
-	out := PublicShop{ID: sh.ID, DisplayName: sh.DisplayName, Institution: "Produk binaan " + unit.Name, RegencyCode: unit.RegencyCode}
+	out := PublicShop{ID: sh.ID, DisplayName: sh.DisplayName, Institution: unit.Name, RegencyCode: unit.RegencyCode}
 	if sh.Story != "" {
 		// Consent may have been withdrawn since the story was written.
 		var facts cases.Facts
@@ -259,10 +259,10 @@ func (s *Service) SetShopStatus(ctx context.Context, actor access.Actor, shopID 
 		return Shop{}, err
 	}
 	if to != ShopActive && to != ShopPaused && to != ShopClosed {
-		return Shop{}, domain.Invalid("status", "harus active, paused atau closed")
+		return Shop{}, domain.Invalid("status", "catalog.shop.status")
 	}
 	if sh.Status == ShopClosed && to != ShopClosed {
-		return Shop{}, domain.Errorf(domain.ErrConflict, "Toko yang sudah ditutup tidak dibuka lagi; buka toko baru.")
+		return Shop{}, domain.Errorf(domain.ErrConflict, "catalog.shop.reopen")
 	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.DB.Model(&Shop{}).Where("id = ?", sh.ID).Updates(map[string]any{"status": to, "updated_at": s.now().UTC()}).Error; err != nil {

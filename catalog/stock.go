@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -38,7 +39,10 @@ type ErrOutOfStock struct {
 	Title     string
 }
 
-func (e *ErrOutOfStock) Error() string { return "stok " + e.Title + " tidak cukup" }
+func (e *ErrOutOfStock) Error() string { return e.Text(locale.For(locale.EN)) }
+
+// Text says which product is short, in p's language.
+func (e *ErrOutOfStock) Text(p *locale.Printer) string { return p.Text("catalog.stock.short", e.Title) }
 
 // Unwrap makes it a conflict.
 func (e *ErrOutOfStock) Unwrap() error { return domain.ErrConflict }
@@ -51,7 +55,7 @@ func (s *Service) Quote(ctx context.Context, tx *storage.Tx, quantities map[stri
 	ids := make([]string, 0, len(quantities))
 	for id := range quantities {
 		if !domain.ValidID(id) {
-			return nil, domain.Invalid("items", "produk tidak dikenal")
+			return nil, domain.Invalid("items", "catalog.product.unknown")
 		}
 		ids = append(ids, id)
 	}
@@ -76,7 +80,7 @@ func (s *Service) Quote(ctx context.Context, tx *storage.Tx, quantities map[stri
 		return nil, fmt.Errorf("quote: %w", err)
 	}
 	if len(rows) < len(ids) {
-		return nil, domain.Invalid("items", "produk tidak dikenal")
+		return nil, domain.Invalid("items", "catalog.product.unknown")
 	}
 	out := make([]Sellable, len(rows))
 	for i, r := range rows {
@@ -133,7 +137,7 @@ func (s *Service) notTaken(ctx context.Context, tx *storage.Tx, it Sellable) err
 		return fmt.Errorf("take stock: %w", err)
 	}
 	if !now.UpdatedAt.Equal(it.Version) {
-		return domain.Errorf(domain.ErrConflict, "%s baru saja diubah penjualnya; periksa keranjang lalu pesan lagi.", it.Title)
+		return domain.Errorf(domain.ErrConflict, "catalog.stock.changed", it.Title)
 	}
 	return &ErrOutOfStock{ProductID: it.ProductID, Title: it.Title}
 }

@@ -27,19 +27,19 @@ func (s *Service) UploadImage(ctx context.Context, actor access.Actor, productID
 		return Image{}, err
 	}
 	if body == nil {
-		return Image{}, domain.Invalid("file", "pilih foto untuk diunggah (kolom file)")
+		return Image{}, domain.Invalid("file", "catalog.upload.nofile")
 	}
 	alt = strings.TrimSpace(alt)
 	if utf8.RuneCountInString(alt) > 300 {
-		return Image{}, domain.Invalid("alt", "teks alternatif maksimal 300 karakter")
+		return Image{}, domain.Invalid("alt", "catalog.upload.alt")
 	}
 	if len(p.Images) >= maxPhotos {
-		return Image{}, domain.Invalid("file", "paling banyak %d foto per produk", maxPhotos)
+		return Image{}, domain.Invalid("file", "catalog.upload.count", maxPhotos)
 	}
 	stored, w, h, hd, err := s.makeVariants(ctx, func() ([]byte, error) { return readPhoto(body) })
 	switch {
 	case errors.Is(err, errTooLarge):
-		return Image{}, domain.Invalid("file", "foto maksimal 10 MB")
+		return Image{}, domain.Invalid("file", "catalog.upload.size")
 	case errors.Is(err, ErrNotAPhoto):
 		return Image{}, photoInvalid(err, hd)
 	case err != nil:
@@ -70,14 +70,14 @@ func photoInvalid(err error, hd photoHeader) error {
 	w, h := hd.cfg.Width, hd.cfg.Height
 	switch {
 	case errors.As(err, &big):
-		return domain.Invalid("file", "foto %d×%d piksel ini perlu %d MB memori untuk diolah, di atas batas %d MB; simpan ulang sebagai JPEG atau perkecil ukurannya",
+		return domain.Invalid("file", "catalog.upload.memory",
 			big.Width, big.Height, (big.Need+1<<20-1)>>20, big.Limit>>20)
 	case hd.format == "" || w < 1 || h < 1:
-		return domain.Invalid("file", "berkas harus foto JPEG, PNG atau WebP")
+		return domain.Invalid("file", "catalog.upload.format")
 	case w > maxSide || h > maxSide || w*h > maxPixels:
-		return domain.Invalid("file", "foto terlalu besar (%d×%d piksel); maksimal 50 megapiksel", w, h)
+		return domain.Invalid("file", "catalog.upload.pixels", w, h)
 	}
-	return domain.Invalid("file", "foto rusak atau tidak lengkap; coba unggah lagi")
+	return domain.Invalid("file", "catalog.upload.broken")
 }
 
 // imageForWrite loads a photo and checks the actor may change its product.
@@ -98,7 +98,7 @@ func (s *Service) SetImageAlt(ctx context.Context, actor access.Actor, imageID, 
 	}
 	alt = strings.TrimSpace(alt)
 	if utf8.RuneCountInString(alt) > 300 {
-		return Image{}, domain.Invalid("alt", "teks alternatif maksimal 300 karakter")
+		return Image{}, domain.Invalid("alt", "catalog.upload.alt")
 	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := tx.DB.Model(&imageRow{}).Where("id = ?", img.ID).Update("alt", alt).Error; err != nil {
@@ -139,7 +139,7 @@ func (s *Service) DeleteProduct(ctx context.Context, actor access.Actor, product
 		return err
 	}
 	if p.PublishedAt != nil || p.Status == Published || p.Status == Archived {
-		return domain.Errorf(domain.ErrConflict, "Produk yang pernah terbit tidak dapat dihapus; arsipkan saja.")
+		return domain.Errorf(domain.ErrConflict, "catalog.product.delete")
 	}
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var imgs []imageRow

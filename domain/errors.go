@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 // The error kinds. Domain code wraps them (fmt.Errorf("reserve stock: %w",
@@ -23,11 +25,16 @@ var (
 	ErrBadRequest = errors.New("bad request")
 )
 
-// FieldError says what is wrong with one input field.
+// FieldError says what is wrong with one input field: a catalogue key and
+// its arguments, printed in the reader's language by app and the pages.
 type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
+	Field string
+	Key   string
+	Args  []any
 }
+
+// Text is the field's message in p's language.
+func (f FieldError) Text(p *locale.Printer) string { return p.Text(f.Key, f.Args...) }
 
 // ValidationError is an ErrInvalid that lists every bad field at once, so a
 // form can show all its messages in one round trip.
@@ -38,7 +45,7 @@ type ValidationError struct {
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {
-		parts[i] = f.Field + ": " + f.Message
+		parts[i] = f.Field + ": " + f.Text(locale.For(locale.EN))
 	}
 	return "invalid input: " + strings.Join(parts, "; ")
 }
@@ -46,9 +53,10 @@ func (e *ValidationError) Error() string {
 // Is makes errors.Is(err, ErrInvalid) true for every ValidationError.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
-// Add records a problem with a field.
-func (e *ValidationError) Add(field, format string, args ...any) {
-	e.Fields = append(e.Fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+// Add records a problem with a field: the catalogue key of its message and
+// the message's arguments.
+func (e *ValidationError) Add(field, key string, args ...any) {
+	e.Fields = append(e.Fields, FieldError{Field: field, Key: key, Args: args})
 }
 
 // Err returns nil when no field was added, so callers can write
@@ -61,9 +69,9 @@ func (e *ValidationError) Err() error {
 }
 
 // Invalid is a shortcut for a validation error on a single field.
-func Invalid(field, format string, args ...any) error {
+func Invalid(field, key string, args ...any) error {
 	v := &ValidationError{}
-	v.Add(field, format, args...)
+	v.Add(field, key, args...)
 	return v
 }
 
@@ -82,19 +90,31 @@ func (e *RateLimitError) Error() string {
 // Is makes errors.Is(err, ErrRateLimited) true.
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
 
-// Error is an error of one of the kinds above with a message meant for the
-// person using the product; the API shows Message as the problem's detail.
-type Error struct {
-	Kind    error
-	Message string
+// Localized is an error whose message is meant for the person using the
+// product; Text words it in their language.
+type Localized interface {
+	error
+	Text(p *locale.Printer) string
 }
 
-func (e *Error) Error() string { return e.Message + ": " + e.Kind.Error() }
+// Error is an error of one of the kinds above with a message meant for the
+// person using the product: a catalogue key and its arguments, which the
+// API shows as the problem's detail in the reader's language.
+type Error struct {
+	Kind error
+	Key  string
+	Args []any
+}
+
+func (e *Error) Error() string { return e.Text(locale.For(locale.EN)) + ": " + e.Kind.Error() }
+
+// Text is the message in p's language.
+func (e *Error) Text(p *locale.Printer) string { return p.Text(e.Key, e.Args...) }
 
 // Unwrap makes errors.Is(err, e.Kind) true.
 func (e *Error) Unwrap() error { return e.Kind }
 
-// Errorf makes an Error of kind with a formatted message.
-func Errorf(kind error, format string, args ...any) error {
-	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+// Errorf makes an Error of kind with the message of key and its arguments.
+func Errorf(kind error, key string, args ...any) error {
+	return &Error{Kind: kind, Key: key, Args: args}
 }

@@ -21,7 +21,7 @@ func ParsePage(limit, cursor string) (Page, error) {
 	if limit != "" {
 		n, err := strconv.Atoi(limit)
 		if err != nil || n < 1 || n > MaxLimit {
-			return p, Invalid("limit", "must be a whole number from 1 to %d", MaxLimit)
+			return p, Invalid("limit", "field.limit", MaxLimit)
 		}
 		p.Limit = n
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 type loginForm struct{ Email, Next string }
@@ -53,7 +54,7 @@ func (p *Pages) login(c *fiber.Ctx) error {
 			msg = translate(language(c), "error.429")
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(rl.RetryAfter.Seconds())+1))
 		case errors.As(err, &de) && errors.Is(err, domain.ErrUnauthorized):
-			msg = de.Message
+			msg = de.Text(locale.For(language(c)))
 		default:
 			return err
 		}
@@ -72,7 +73,7 @@ func (p *Pages) registerForm(c *fiber.Ctx) error {
 func (p *Pages) register(c *fiber.Ctx) error {
 	form := registerForm{Name: c.FormValue("name"), Email: c.FormValue("email")}
 	password := c.FormValue("password")
-	if _, err := p.accounts.Register(c.UserContext(), accounts.NewUser{Name: form.Name, Email: form.Email, Password: password}); err != nil {
+	if _, err := p.accounts.Register(c.UserContext(), accounts.NewUser{Name: form.Name, Email: form.Email, Password: password, Lang: language(c)}); err != nil {
 		return p.again(c, err, marks{}, p.pageOf(c, "register", "register.title", form))
 	}
 	// The same answer whether the email was free or already had an account

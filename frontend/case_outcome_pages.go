@@ -275,7 +275,7 @@ func (p *Pages) recordIncome() fiber.Handler {
 		f := form(c)
 		amount, err := parseRupiah(f.Amount)
 		if err != nil {
-			return domain.Invalid("amount_idr", "%s", translate(language(c), "outcomes.badamount"))
+			return domain.Invalid("amount_idr", "outcomes.badamount")
 		}
 		_, err = p.cases.RecordIncome(c.UserContext(), actor, id, cases.NewIncome{Month: f.Month, AmountIDR: amount,
 			Kind: cases.IncomeKind(f.Kind), Verified: f.Verified, Note: f.Note})
@@ -291,7 +291,7 @@ func (p *Pages) recordHousehold() fiber.Handler {
 		f := form(c)
 		size, err := strconv.Atoi(strings.TrimSpace(f.Size))
 		if err != nil {
-			return domain.Invalid("size", "%s", translate(language(c), "outcomes.badsize"))
+			return domain.Invalid("size", "outcomes.badsize")
 		}
 		_, err = p.cases.RecordHouseholdSize(c.UserContext(), actor, id, cases.NewHouseholdSize{FromMonth: f.FromMonth, Size: size})
 		return err

@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -29,6 +30,7 @@ import (
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/orders"
 	"github.com/sentrakreasi/atensi/payouts"
@@ -140,11 +142,25 @@ func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
 			if err != nil {
 				return nil, fmt.Errorf("template %s: %w", n, err)
 			}
-			t.Funcs(template.FuncMap{"t": func(key string, args ...any) string { return translate(lang, key, args...) }})
+			t.Funcs(template.FuncMap{"t": templateText(lang)})
 			p.pages[name][lang] = t
 		}
 	}
 	return p, nil
+}
+
+// templateText is a page's t: translate, with the pointers a template hands
+// on as they are ({{with .BestBeforeDays}} keeps the *int) read through, so
+// a text shows the number, not an address.
+func templateText(lang string) func(string, ...any) string {
+	return func(key string, args ...any) string {
+		for i, a := range args {
+			if v := reflect.ValueOf(a); v.Kind() == reflect.Pointer && !v.IsNil() {
+				args[i] = v.Elem().Interface()
+			}
+		}
+		return translate(lang, key, args...)
+	}
 }
 
 // view is what every template gets.
@@ -196,7 +212,7 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 
 // formErrors turns a validation error into per-field messages for a form;
 // any other error is returned for the error page.
-func formErrors(err error) (map[string]string, error) {
+func formErrors(c *fiber.Ctx, err error) (map[string]string, error) {
 	var ve *domain.ValidationError
 	if !errors.As(err, &ve) {
 		return nil, err
@@ -204,7 +220,7 @@ func formErrors(err error) (map[string]string, error) {
 	out := map[string]string{}
 	for _, f := range ve.Fields {
 		if _, seen := out[f.Field]; !seen {
-			out[f.Field] = f.Message
+			out[f.Field] = f.Text(locale.For(language(c)))
 		}
 	}
 	return out, nil
@@ -243,9 +259,10 @@ func (p *Pages) again(c *fiber.Ctx, err error, m marks, show formPage) error {
 	var de *domain.Error
 	var short *catalog.ErrOutOfStock
 	v := &view{}
+	lp := locale.For(language(c))
 	switch {
 	case errors.As(err, &ve) && m.none && len(ve.Fields) > 0:
-		v.FormError = ve.Fields[0].Message + "."
+		v.FormError = ve.Fields[0].Text(lp) + "."
 	case errors.As(err, &ve):
 		v.Errors = map[string]string{}
 		for _, f := range ve.Fields {
@@ -254,14 +271,14 @@ func (p *Pages) again(c *fiber.Ctx, err error, m marks, show formPage) error {
 				name = m.prefix + "." + name
 			}
 			if _, seen := v.Errors[name]; !seen {
-				v.Errors[name] = f.Message
+				v.Errors[name] = f.Text(lp)
 			}
 		}
 		v.FormError = translate(language(c), "error.form")
 	case errors.As(err, &short):
-		v.FormError = short.Error() + "." // someone bought it first: say which
+		v.FormError = short.Text(lp) + "." // someone bought it first: say which
 	case errors.As(err, &de) && (errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrForbidden) || errors.Is(err, domain.ErrInvalid)):
-		v.FormError = de.Message
+		v.FormError = de.Text(lp)
 	default:
 		return err
 	}
@@ -277,7 +294,7 @@ func (p *Pages) pageOf(c *fiber.Ctx, page, title string, data any) formPage {
 func (p *Pages) ErrorPage(c *fiber.Ctx, status int, detail, requestID string) error {
 	key := fmt.Sprintf("error.%d", status)
 	switch {
-	case translate(LangID, key) != key:
+	case locale.Has(LangID, key):
 	case status < 500: // the visitor's request, never "a server error"
 		key = "error.request"
 	default:

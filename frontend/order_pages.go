@@ -13,6 +13,7 @@ import (
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
@@ -20,7 +21,7 @@ type checkoutForm struct{ Name, Email, Phone, Method, Address string }
 
 func (p *Pages) checkoutData(c *fiber.Ctx, f checkoutForm) (map[string]any, error) {
 	cart, err := p.orders.ReadCart(c.UserContext(), cartOwner(c))
-	return map[string]any{"Cart": cart, "Form": f, "Cards": p.orders.CardsOn()}, err
+	return map[string]any{"Cart": cart.In(locale.For(language(c))), "Form": f, "Cards": p.orders.CardsOn()}, err
 }
 
 func (p *Pages) checkoutForm(c *fiber.Ctx) error {
@@ -51,6 +52,7 @@ func (p *Pages) checkout(c *fiber.Ctx) error {
 	in.Shipping.Method, in.Shipping.Address = f.Method, f.Address
 	in.PaymentMethod = c.FormValue("payment_method")
 	in.ClientIP = utils.CopyString(c.IP())
+	in.Lang = language(c)
 	g, cerr := p.orders.CheckoutCart(c.UserContext(), cartOwner(c), in, formToken(c))
 	if cerr != nil {
 		// The cart as it is now: it may have changed in another tab.

@@ -10,6 +10,7 @@ import (
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
@@ -56,7 +57,7 @@ func (p *Pages) search(c *fiber.Ctx) error {
 	res, err := p.catalog.Search(c.UserContext(), q)
 	if err != nil {
 		// A bad filter in the address is the visitor's to fix: show the form.
-		if _, other := formErrors(err); other != nil {
+		if _, other := formErrors(c, err); other != nil {
 			return err
 		}
 		return p.render(c, fiber.StatusUnprocessableEntity, "search", "shop.browse", d, &view{FormError: translate(language(c), "error.form")})
@@ -142,7 +143,7 @@ func (p *Pages) cartPage(c *fiber.Ctx, status int, failed *cartLine, v *view) er
 	if err != nil {
 		return err
 	}
-	return p.render(c, status, "cart", "cart.title", map[string]any{"Cart": cart, "Failed": failed}, v)
+	return p.render(c, status, "cart", "cart.title", map[string]any{"Cart": cart.In(locale.For(language(c))), "Failed": failed}, v)
 }
 
 // setCart puts a quantity of a product in the cart. A quantity refused
@@ -153,7 +154,7 @@ func (p *Pages) setCart(c *fiber.Ctx) error {
 	var cart orders.Cart
 	qty, err := strconv.Atoi(f.Quantity)
 	if err != nil {
-		err = domain.Invalid("quantity", "jumlah harus angka")
+		err = domain.Invalid("quantity", "cart.quantity.number")
 	} else {
 		cart, err = p.orders.SetCartItem(c.UserContext(), cartOwner(c), f.ProductID, qty)
 	}

@@ -76,7 +76,7 @@ func (p *Pages) staffRefund(c *fiber.Ctx) error {
 	if raw := strings.TrimSpace(c.FormValue("amount_idr")); raw != "" {
 		n, perr := parseRupiah(raw)
 		if perr != nil || n <= 0 {
-			return p.staffOrdersAfter(c, domain.Invalid("amount_idr", "%s", translate(language(c), "stafforders.badamount")), "")
+			return p.staffOrdersAfter(c, domain.Invalid("amount_idr", "stafforders.badamount"), "")
 		}
 		m.AmountIDR = n
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -36,7 +37,7 @@ func (s *Service) startCard(ctx context.Context, g groupRow, courier bool, token
 		return "", err
 	}
 	for _, o := range orders {
-		req.Lines = append(req.Lines, GatewayLine{Name: "Ongkos kirim", UnitIDR: o.ShippingIDR, Quantity: 1})
+		req.Lines = append(req.Lines, GatewayLine{Name: locale.For(g.Lang).Text("orders.shipping.line"), UnitIDR: o.ShippingIDR, Quantity: 1})
 	}
 	sess, err := s.cards.StartCheckout(ctx, req)
 	if err == nil {
@@ -97,7 +98,7 @@ func unknownEvent(outcome string) bool { return outcome == unknownSession || out
 // back from the provider before anything changes.
 func (s *Service) HandleCardEvent(ctx context.Context, e CardEvent) (string, error) {
 	if s.cards == nil {
-		return "", domain.Errorf(domain.ErrConflict, "Pembayaran kartu tidak aktif.")
+		return "", domain.Errorf(domain.ErrConflict, "orders.card.off")
 	}
 	var outcome string
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {

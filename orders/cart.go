@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -74,6 +76,18 @@ type CartLine struct {
 type CartAlert struct {
 	ProductID string `json:"product_id"`
 	Message   string `json:"message"`
+	key       string
+	args      []any
+}
+
+// In words the cart's warnings in p's language, for the page or the API
+// answer that shows them.
+func (c Cart) In(p *locale.Printer) Cart {
+	c.Warnings = slices.Clone(c.Warnings)
+	for i, w := range c.Warnings {
+		c.Warnings[i].Message = p.Text(w.key, w.args...)
+	}
+	return c
 }
 
 // cart finds the owner's cart; create makes one when there is none.
@@ -117,10 +131,10 @@ func (s *Service) cart(ctx context.Context, db *gorm.DB, owner CartOwner, create
 // SetCartItem puts quantity of a product in the owner's cart (0 removes it).
 func (s *Service) SetCartItem(ctx context.Context, owner CartOwner, productID string, quantity int) (Cart, error) {
 	if !domain.ValidID(productID) {
-		return Cart{}, domain.Invalid("product_id", "produk tidak dikenal")
+		return Cart{}, domain.Invalid("product_id", "catalog.product.unknown")
 	}
 	if max := s.maxPerProduct(); quantity < 0 || quantity > max {
-		return Cart{}, domain.Invalid("quantity", "jumlah 0 sampai %d", max)
+		return Cart{}, domain.Invalid("quantity", "orders.cart.quantity", max)
 	}
 	var token string
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
@@ -138,11 +152,11 @@ func (s *Service) SetCartItem(ctx context.Context, owner CartOwner, productID st
 			return err
 		}
 		if n >= maxCartItems {
-			return domain.Invalid("product_id", "keranjang sudah berisi %d produk", maxCartItems)
+			return domain.Invalid("product_id", "orders.cart.full", maxCartItems)
 		}
 		var exists int64
 		if err := db.Table("products").Where("id = ?", productID).Count(&exists).Error; err != nil || exists == 0 {
-			return domain.Invalid("product_id", "produk tidak dikenal")
+			return domain.Invalid("product_id", "catalog.product.unknown")
 		}
 		item := cartItemRow{CartID: c.ID, ProductID: productID, Quantity: quantity, AddedAt: s.now().UTC()}
 		if err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "cart_id"}, {Name: "product_id"}},
@@ -188,11 +202,11 @@ func (s *Service) ReadCart(ctx context.Context, owner CartOwner) (Cart, error) {
 		}
 		switch {
 		case !p.OnSale:
-			out.Warnings = append(out.Warnings, CartAlert{it.ProductID, p.Title + " sedang tidak dijual."})
+			out.Warnings = append(out.Warnings, CartAlert{ProductID: it.ProductID, key: "orders.cart.offsale", args: []any{p.Title}})
 		case !p.MadeToOrder && p.Stock == 0:
-			out.Warnings = append(out.Warnings, CartAlert{it.ProductID, p.Title + " habis."})
+			out.Warnings = append(out.Warnings, CartAlert{ProductID: it.ProductID, key: "orders.cart.soldout", args: []any{p.Title}})
 		case !p.MadeToOrder && p.Stock < it.Quantity:
-			out.Warnings = append(out.Warnings, CartAlert{it.ProductID, fmt.Sprintf("Stok %s tinggal %d.", p.Title, p.Stock)})
+			out.Warnings = append(out.Warnings, CartAlert{ProductID: it.ProductID, key: "orders.cart.short", args: []any{p.Title, p.Stock}})
 		}
 		sh, ok := byShop[p.ShopID]
 		if !ok {

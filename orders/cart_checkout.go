@@ -54,7 +54,7 @@ func (s *Service) CheckoutCart(ctx context.Context, owner CartOwner, in Checkout
 		}
 		// Another tab checked the cart out or changed it since it was read.
 		if !slices.EqualFunc(now, items, func(r cartItemRow, it Item) bool { return r.ProductID == it.ProductID && r.Quantity == it.Quantity }) {
-			return domain.Errorf(domain.ErrConflict, "Isi keranjang berubah; periksa lagi lalu pesan.")
+			return domain.Errorf(domain.ErrConflict, "orders.cart.changed")
 		}
 		return db.Where("cart_id = ?", c.ID).Delete(&cartItemRow{}).Error
 	})

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sentrakreasi/atensi/api"
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 // CartCookie holds a guest's cart token for the web pages; API clients send
@@ -46,7 +47,7 @@ func (h *Handler) readCart(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(cart)
+	return c.JSON(cart.In(locale.For(locale.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage)))))
 }
 
 func (h *Handler) setCartItem(c *fiber.Ctx) error {
@@ -68,7 +69,7 @@ func (h *Handler) setCartItem(c *fiber.Ctx) error {
 		c.Cookie(&fiber.Cookie{Name: CartCookie, Value: cart.Token, Path: "/", HTTPOnly: true, Secure: h.secureCookie,
 			SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().Add(30 * 24 * time.Hour)})
 	}
-	return c.JSON(cart)
+	return c.JSON(cart.In(locale.For(locale.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage)))))
 }
 
 func (h *Handler) clearCart(c *fiber.Ctx) error {

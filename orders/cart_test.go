@@ -7,6 +7,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
@@ -27,6 +28,11 @@ func TestGuestCartMergesIntoTheBuyersAtLogin(t *testing.T) {
 	cart, err := svc.ReadCart(ctx, owner)
 	if err != nil || len(cart.Shops) != 2 || cart.TotalIDR != 430000 || len(cart.Warnings) != 1 {
 		t.Fatalf("guest cart: %+v %v (two shops, Rp430.000, one stock warning)", cart, err)
+	}
+	for lang, want := range map[string]string{locale.ID: "Stok Batik Sogan tinggal 1.", locale.EN: "Only 1 of Batik Sogan left."} {
+		if got := cart.In(locale.For(lang)).Warnings[0].Message; got != want {
+			t.Errorf("%s stock warning %q, want %q", lang, got, want)
+		}
 	}
 	if _, err := svc.SetCartItem(ctx, owner, p1.ID, 101); !errors.Is(err, domain.ErrInvalid) {
 		t.Fatalf("quantity over 100: %v", err)

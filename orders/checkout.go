@@ -17,6 +17,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -36,6 +37,9 @@ type CheckoutInput struct {
 	// ClientIP is the address the checkout came from (c.IP(), copied), which
 	// the unpaid-checkout limit counts by; never read from the body.
 	ClientIP string `json:"-"`
+	// Lang is the buyer's language (the page's, or the API's
+	// Accept-Language), kept on the order group for its emails.
+	Lang string `json:"-"`
 }
 
 // Item is a product and how many of it.
@@ -54,6 +58,7 @@ type groupRow struct {
 	ShippingAddress   string
 	ClientIP          *string `gorm:"column:client_ip"`
 	PaymentMethod     string
+	Lang              string `gorm:"default:id"` // in-store sales mail no one: the default
 	PaymentStatus     string
 	PaymentRef        string
 	ProviderRef       *string
@@ -90,15 +95,15 @@ func (Line) TableName() string  { return "order_lines" }
 func quantities(v *domain.ValidationError, items []Item) map[string]int {
 	q := map[string]int{}
 	if len(items) == 0 || len(items) > 50 {
-		v.Add("items", "pilih 1 sampai 50 produk")
+		v.Add("items", "orders.items.count")
 	}
 	for i, it := range items {
 		if !domain.ValidID(it.ProductID) {
-			v.Add(fmt.Sprintf("items[%d].product_id", i), "produk tidak dikenal")
+			v.Add(fmt.Sprintf("items[%d].product_id", i), "catalog.product.unknown")
 			continue
 		}
 		if it.Quantity < 1 || it.Quantity > 100 {
-			v.Add(fmt.Sprintf("items[%d].quantity", i), "jumlah 1 sampai 100")
+			v.Add(fmt.Sprintf("items[%d].quantity", i), "orders.quantity.range")
 			continue
 		}
 		q[it.ProductID] += it.Quantity
@@ -124,15 +129,15 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	in.Buyer.Email = strings.ToLower(strings.TrimSpace(in.Buyer.Email))
 	in.Buyer.Phone = strings.TrimSpace(in.Buyer.Phone)
 	if in.Buyer.Name == "" || len(in.Buyer.Name) > 100 {
-		v.Add("buyer.name", "nama penerima wajib diisi")
+		v.Add("buyer.name", "orders.buyer.name")
 	} else if strings.ContainsFunc(in.Buyer.Name, unicode.IsControl) {
-		v.Add("buyer.name", "nama penerima hanya satu baris, tanpa karakter kendali")
+		v.Add("buyer.name", "orders.buyer.nameline")
 	}
 	if a, err := mail.ParseAddress(in.Buyer.Email); err != nil || a.Address != in.Buyer.Email {
-		v.Add("buyer.email", "email tidak valid")
+		v.Add("buyer.email", "orders.buyer.email")
 	}
 	if !domain.ValidPhone(in.Buyer.Phone) {
-		v.Add("buyer.phone", "nomor telepon tidak valid, misalnya 0812 3456 7890")
+		v.Add("buyer.phone", "field.phone")
 	}
 	in.Shipping.Address = strings.TrimSpace(in.Shipping.Address)
 	switch in.Shipping.Method {
@@ -140,19 +145,19 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 		in.Shipping.Address = ""
 	case "courier":
 		if len(in.Shipping.Address) < 10 || len(in.Shipping.Address) > 500 {
-			v.Add("shipping.address", "alamat pengiriman lengkap wajib diisi")
+			v.Add("shipping.address", "orders.address.required")
 		}
 	default:
-		v.Add("shipping.method", "harus pickup atau courier")
+		v.Add("shipping.method", "orders.shipping.method")
 	}
 	switch in.PaymentMethod {
 	case "bank_transfer":
 	case "card":
 		if s.cards == nil {
-			v.Add("payment_method", "pembayaran kartu sedang tidak tersedia; gunakan transfer bank")
+			v.Add("payment_method", "orders.card.unavailable")
 		}
 	default:
-		v.Add("payment_method", "harus card atau bank_transfer")
+		v.Add("payment_method", "orders.payment.method")
 	}
 	if err := v.Err(); err != nil {
 		return Group{}, err
@@ -161,7 +166,7 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	now := s.now().UTC()
 	token := newToken()
 	g := groupRow{ID: domain.NewID(), BuyerName: in.Buyer.Name, BuyerEmail: in.Buyer.Email, BuyerPhone: in.Buyer.Phone,
-		ShippingMethod: in.Shipping.Method, ShippingAddress: in.Shipping.Address, PaymentMethod: in.PaymentMethod,
+		ShippingMethod: in.Shipping.Method, ShippingAddress: in.Shipping.Address, PaymentMethod: in.PaymentMethod, Lang: locale.For(in.Lang).Lang(),
 		PaymentStatus: "pending", PaymentRef: newReference(), AccessHash: hashToken(token), ExpiresAt: now.Add(paymentWindow), CreatedAt: now}
 	if actor.Role == access.Buyer {
 		g.BuyerUserID = &actor.UserID
@@ -241,7 +246,7 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	}
 	out := Group{ID: g.ID, TotalIDR: g.TotalIDR, Orders: refs, AccessToken: token, PaymentExpires: g.ExpiresAt,
 		Payment: Payment{Provider: "bank_transfer", Status: "pending", Instructions: &Instructions{Reference: g.PaymentRef, AmountIDR: g.TotalIDR,
-			Note: "Transfer tepat sejumlah ini dan tulis nomor referensi di berita transfer. Pesanan batal otomatis bila belum dibayar dalam 30 menit."}}}
+			Note: locale.For(g.Lang).Text("orders.transfer.note")}}}
 	if in.PaymentMethod == "card" {
 		url, err := s.startCard(ctx, g, in.Shipping.Method == "courier", token)
 		if err != nil {

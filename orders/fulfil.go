@@ -49,10 +49,10 @@ func (s *Service) MoveOrder(ctx context.Context, actor access.Actor, orderID str
 			return o, domain.ErrForbidden
 		}
 		if strings.TrimSpace(m.Reason) == "" {
-			return o, domain.Invalid("reason", "alasan pengembalian dana wajib diisi")
+			return o, domain.Invalid("reason", "orders.refund.reason")
 		}
 		if m.AmountIDR < 0 {
-			return o, domain.Invalid("amount_idr", "jumlah tidak boleh negatif")
+			return o, domain.Invalid("amount_idr", "orders.amount.negative")
 		}
 	}
 	c := change{event: m.Event, party: party, actor: actor, note: strings.TrimSpace(m.Reason),

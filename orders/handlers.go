@@ -11,6 +11,7 @@ import (
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 // Handler serves the orders API.
@@ -39,12 +40,12 @@ func (h *Handler) WebhookRoutes(r fiber.Router) {
 // anything; a bad one is 400 and changes nothing.
 func (h *Handler) stripeWebhook(c *fiber.Ctx) error {
 	if h.webhookSecret == "" || h.svc.cards == nil {
-		return domain.Errorf(domain.ErrNotFound, "Pembayaran kartu tidak aktif.")
+		return domain.Errorf(domain.ErrNotFound, "orders.card.off")
 	}
 	ev, err := webhook.ConstructEventWithOptions(c.Body(), c.Get("Stripe-Signature"), h.webhookSecret,
 		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
 	if err != nil {
-		return domain.Errorf(domain.ErrBadRequest, "Tanda tangan webhook tidak sah.")
+		return domain.Errorf(domain.ErrBadRequest, "orders.webhook.signature")
 	}
 	e := CardEvent{ID: ev.ID, Type: string(ev.Type)}
 	if ev.Data != nil {
@@ -91,6 +92,7 @@ func (h *Handler) checkout(c *fiber.Ctx) error {
 		return err
 	}
 	in.ClientIP = utils.CopyString(c.IP())
+	in.Lang = locale.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
 	return api.Idempotent(c, h.svc.db, "checkout", func() (int, any, error) {
 		g, err := h.svc.Checkout(c.UserContext(), api.Actor(c), in)
 		return fiber.StatusCreated, g, err

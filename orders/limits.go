@@ -52,7 +52,7 @@ func (s *Service) checkPerProduct(v *domain.ValidationError, items []Item) {
 	for i, it := range items {
 		sum[it.ProductID] += it.Quantity
 		if sum[it.ProductID] > s.limits.PerProduct && sum[it.ProductID]-it.Quantity <= s.limits.PerProduct {
-			v.Add(fmt.Sprintf("items[%d].quantity", i), "paling banyak %d per produk dalam satu pesanan", s.limits.PerProduct)
+			v.Add(fmt.Sprintf("items[%d].quantity", i), "orders.quantity.perproduct", s.limits.PerProduct)
 		}
 	}
 }
@@ -106,9 +106,9 @@ func (s *Service) holdUnpaid(ctx context.Context, tx *storage.Tx, ip, email stri
 	}
 	switch {
 	case byIP && held.IP >= s.limits.UnpaidPerIP:
-		return tooManyUnpaid(held.IP, "dari alamat internet ini", *held.IPFirst, now)
+		return tooManyUnpaid(held.IP, "orders.unpaid.ip", *held.IPFirst, now)
 	case byEmail && held.Email >= s.limits.UnpaidPerEmail:
-		return tooManyUnpaid(held.Email, "untuk email ini", *held.EmailFirst, now)
+		return tooManyUnpaid(held.Email, "orders.unpaid.email", *held.EmailFirst, now)
 	}
 	return nil
 }
@@ -123,9 +123,7 @@ func nullIP(ip string) *string {
 
 // tooManyUnpaid says why and for how long a checkout is refused: until the
 // first of the held checkouts expires (or sooner, once one is paid).
-func tooManyUnpaid(n int, whose string, firstExpiry, now time.Time) error {
+func tooManyUnpaid(n int, key string, firstExpiry, now time.Time) error {
 	wait := max(firstExpiry.Sub(now), time.Second)
-	return domain.Errorf(&domain.RateLimitError{RetryAfter: wait},
-		"Sudah ada %d pesanan belum dibayar %s. Bayar salah satunya, atau tunggu hingga batal otomatis (sekitar %d menit), lalu pesan lagi.",
-		n, whose, int(math.Ceil(wait.Minutes())))
+	return domain.Errorf(&domain.RateLimitError{RetryAfter: wait}, key, n, int(math.Ceil(wait.Minutes())))
 }

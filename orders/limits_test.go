@@ -11,6 +11,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/orders"
 )
 
@@ -42,7 +43,7 @@ func TestUnpaidCheckoutsPerAddress(t *testing.T) {
 		held = append(held, g)
 	}
 	_, err := svc.Checkout(ctx, access.Actor{}, from("203.0.113.7", 2))
-	if !limited(err) || !strings.Contains(err.Error(), "alamat internet") {
+	if !limited(err) || !strings.Contains(indonesian(err), "alamat internet") {
 		t.Fatalf("third unpaid checkout from one address: %v, want a rate limit naming the address", err)
 	}
 	if s := w.Stock(t, p.ID); s != 98 {
@@ -124,7 +125,7 @@ func TestUnpaidCheckoutsPerEmail(t *testing.T) {
 		}
 	}
 	_, err := svc.Checkout(ctx, access.Actor{}, as("korban@contoh.id", 9))
-	if !limited(err) || !strings.Contains(err.Error(), "email") {
+	if !limited(err) || !strings.Contains(indonesian(err), "untuk email ini") {
 		t.Fatalf("third unpaid checkout for one email from a new address: %v, want refused", err)
 	}
 	if _, err := svc.Checkout(ctx, access.Actor{}, as("lain@contoh.id", 10)); err != nil {
@@ -160,7 +161,7 @@ func TestLineAbovePerProductMax(t *testing.T) {
 	} {
 		_, err := svc.Checkout(ctx, access.Actor{}, checkoutInput("pickup", tt.items...))
 		var v *domain.ValidationError
-		if !errors.As(err, &v) || v.Fields[0].Field != tt.field || !strings.Contains(v.Fields[0].Message, "5") {
+		if !errors.As(err, &v) || v.Fields[0].Field != tt.field || !strings.Contains(v.Fields[0].Text(locale.For(locale.ID)), "5") {
 			t.Errorf("%v: %v, want a validation error on %s naming the maximum", tt.items, err, tt.field)
 		}
 	}
@@ -219,4 +220,13 @@ func TestBuyerEmailsCarryNoBuyerText(t *testing.T) {
 			t.Errorf("subject %q shows a status code", m.Subject)
 		}
 	}
+}
+
+// indonesian is the message a person reads for err, in Indonesian.
+func indonesian(err error) string {
+	var le domain.Localized
+	if errors.As(err, &le) {
+		return le.Text(locale.For(locale.ID))
+	}
+	return ""
 }

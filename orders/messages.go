@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/notify"
 	"github.com/sentrakreasi/atensi/storage"
 )
@@ -21,47 +22,42 @@ func rupiah(a domain.IDR) string { return a.String() }
 // values only (amounts, references, ids, tokens, fixed texts).
 
 // tellCheckout queues the buyer's confirmation with the private order link
-// and how to pay.
+// and how to pay, in the buyer's language.
 func (s *Service) tellCheckout(ctx context.Context, tx *storage.Tx, g groupRow, token string, now time.Time) error {
-	body := fmt.Sprintf("Halo,\n\nTerima kasih, pesanan Anda sudah kami terima. Total: %s.\n", rupiah(g.TotalIDR))
+	p := locale.For(g.Lang)
+	body := p.Text("email.greeting") + "\n\n" + p.Text("email.checkout.thanks", rupiah(g.TotalIDR)) + "\n"
 	if g.PaymentMethod == "bank_transfer" {
-		body += fmt.Sprintf("\nSilakan transfer tepat %s dengan berita/referensi %s dalam 30 menit; setelah itu pesanan batal otomatis.\n", rupiah(g.TotalIDR), g.PaymentRef)
+		body += "\n" + p.Text("email.checkout.transfer", rupiah(g.TotalIDR), g.PaymentRef) + "\n"
 	}
-	body += fmt.Sprintf("\nLihat pesanan Anda kapan saja di:\n%s/pesanan/%s?token=%s\n\nSimpan tautan ini; jangan bagikan kepada orang lain.\n\nSentra Kreasi ATENSI", s.baseURL, g.ID, token)
-	return notify.Queue(ctx, tx.DB, notify.Message{To: g.BuyerEmail, Subject: "Pesanan diterima " + g.PaymentRef, Body: body,
+	body += "\n" + p.Text("email.checkout.link", s.baseURL+"/pesanan/"+g.ID+"?token="+token) + "\n\n" + p.Text("email.signature")
+	return notify.Queue(ctx, tx.DB, notify.Message{To: g.BuyerEmail, Subject: p.Text("email.checkout.subject", g.PaymentRef), Body: body,
 		Kind: "order_received", Ref: g.ID}, now)
 }
 
-var statusNews = map[Status]string{
-	Paid:              "Pembayaran untuk pesanan Anda sudah kami terima. Penjual sedang menyiapkannya.",
-	Shipped:           "Pesanan Anda sudah dikirim.",
-	Delivered:         "Pesanan Anda sudah sampai. Mohon konfirmasi penerimaan di halaman pesanan.",
-	Cancelled:         "Pesanan Anda dibatalkan. Bila sudah membayar, dana dikembalikan penuh.",
-	Refunded:          "Dana pesanan Anda sudah dikembalikan.",
-	PartiallyRefunded: "Sebagian dana pesanan Anda sudah dikembalikan.",
+// statusNews is what a buyer is told of an order's new status: the body's
+// news and the status as the subject names it (a code is never shown).
+var statusNews = map[Status]struct{ body, subject string }{
+	Paid:              {"email.status.paid", "email.subject.paid"},
+	Shipped:           {"email.status.shipped", "email.subject.shipped"},
+	Delivered:         {"email.status.delivered", "email.subject.delivered"},
+	Cancelled:         {"email.status.cancelled", "email.subject.cancelled"},
+	Refunded:          {"email.status.refunded", "email.subject.refunded"},
+	PartiallyRefunded: {"email.status.partially_refunded", "email.subject.partially_refunded"},
 }
 
-// statusSubjects name a new status in a subject (a code is never shown).
-var statusSubjects = map[Status]string{
-	Paid:              "dibayar",
-	Shipped:           "dikirim",
-	Delivered:         "sampai",
-	Cancelled:         "dibatalkan",
-	Refunded:          "dana dikembalikan",
-	PartiallyRefunded: "sebagian dana dikembalikan",
-}
-
-// tellStatus queues the buyer's notice of an order's new status.
-func (s *Service) tellStatus(ctx context.Context, tx *storage.Tx, g groupRow, o Order, to Status, extra string, now time.Time) error {
+// tellStatus queues the buyer's notice of an order's new status, in the
+// buyer's language; a shipment names its courier and tracking number.
+func (s *Service) tellStatus(ctx context.Context, tx *storage.Tx, g groupRow, o Order, to Status, carrier, track string, now time.Time) error {
 	news, ok := statusNews[to]
 	if !ok {
 		return nil
 	}
-	body := fmt.Sprintf("Halo,\n\n%s\n", news)
-	if extra != "" {
-		body += extra + "\n"
+	p := locale.For(g.Lang)
+	body := p.Text("email.greeting") + "\n\n" + p.Text(news.body) + "\n"
+	if track != "" {
+		body += p.Text("email.status.tracking", carrier, track) + "\n"
 	}
-	body += fmt.Sprintf("\nNomor pesanan: %s\nBuka tautan pesanan dari email konfirmasi pertama untuk rinciannya.\n\nSentra Kreasi ATENSI", o.ID)
-	return notify.Queue(ctx, tx.DB, notify.Message{To: g.BuyerEmail, Subject: "Pesanan " + g.PaymentRef + ": " + statusSubjects[to], Body: body,
-		Kind: "order_" + string(to), Ref: fmt.Sprintf("%s:%d", o.ID, o.RefundedIDR)}, now)
+	body += "\n" + p.Text("email.status.order", o.ID) + "\n\n" + p.Text("email.signature")
+	return notify.Queue(ctx, tx.DB, notify.Message{To: g.BuyerEmail, Subject: p.Text("email.status.subject", g.PaymentRef, locale.Key(news.subject)),
+		Body: body, Kind: "order_" + string(to), Ref: fmt.Sprintf("%s:%d", o.ID, o.RefundedIDR)}, now)
 }

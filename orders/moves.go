@@ -41,7 +41,7 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 	}
 	event, left := c.event, o.TotalIDR-o.RefundedIDR
 	if event == Refund && c.amount > left {
-		return o, domain.Invalid("amount_idr", "jumlah pengembalian paling banyak %d", left)
+		return o, domain.Invalid("amount_idr", "orders.refund.max", left)
 	}
 	if event == Refund && c.amount > 0 && c.amount < left {
 		event = Partial
@@ -63,10 +63,10 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 		}
 	case Ship:
 		if c.carrier == "" && g.ShippingMethod == "courier" {
-			return o, domain.Invalid("carrier", "nama kurir wajib diisi")
+			return o, domain.Invalid("carrier", "orders.carrier.required")
 		}
 		if c.track == "" && g.ShippingMethod == "courier" {
-			return o, domain.Invalid("tracking_no", "nomor resi wajib diisi")
+			return o, domain.Invalid("tracking_no", "orders.tracking.required")
 		}
 		updates["carrier"], updates["tracking_no"] = c.carrier, c.track
 	case Deliver:
@@ -123,19 +123,19 @@ func (s *Service) apply(ctx context.Context, tx *storage.Tx, orderID string, c c
 		return o, fmt.Errorf("move order: %w", res.Error)
 	}
 	if res.RowsAffected != 1 {
-		return o, domain.Errorf(domain.ErrConflict, "Pesanan baru saja berubah; muat ulang.")
+		return o, domain.Errorf(domain.ErrConflict, "orders.changed")
 	}
 	if err := record(tx, o.ID, from, to, string(event), c.actor, c.onBehalfOf, c.note, now); err != nil {
 		return o, err
 	}
-	extra := ""
-	if event == Ship && c.track != "" {
-		extra = fmt.Sprintf("Kurir: %s, nomor resi: %s.", c.carrier, c.track)
+	carrier, track := "", ""
+	if event == Ship {
+		carrier, track = c.carrier, c.track
 	}
 	if rf, ok := updates["refunded_idr"].(domain.IDR); ok {
 		o.RefundedIDR = rf
 	}
-	if err := s.tellStatus(ctx, tx, g, o, to, extra, now); err != nil {
+	if err := s.tellStatus(ctx, tx, g, o, to, carrier, track, now); err != nil {
 		return o, err
 	}
 	o.Status = to

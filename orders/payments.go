@@ -9,6 +9,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -24,10 +25,10 @@ func (s *Service) ConfirmTransfer(ctx context.Context, actor access.Actor, group
 		return GroupView{}, err
 	}
 	if g.PaymentMethod != "bank_transfer" {
-		return GroupView{}, domain.Errorf(domain.ErrConflict, "Grup pesanan ini tidak dibayar dengan transfer bank.")
+		return GroupView{}, domain.Errorf(domain.ErrConflict, "orders.group.notbank")
 	}
 	if !strings.EqualFold(strings.TrimSpace(reference), g.PaymentRef) {
-		return GroupView{}, domain.Invalid("reference", "nomor referensi tidak cocok dengan pesanan ini")
+		return GroupView{}, domain.Invalid("reference", "orders.reference.mismatch")
 	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		return s.payGroup(ctx, tx, g, Staff, actor, "transfer "+g.PaymentRef)
@@ -38,7 +39,7 @@ func (s *Service) ConfirmTransfer(ctx context.Context, actor access.Actor, group
 			return GroupView{}, err
 		}
 		if g.PaymentStatus != "paid" {
-			return GroupView{}, domain.Errorf(domain.ErrConflict, "Grup pesanan ini sudah %s; minta pembeli memesan ulang.", g.PaymentStatus)
+			return GroupView{}, domain.Errorf(domain.ErrConflict, "orders.group.already", locale.Key("payment."+g.PaymentStatus))
 		}
 		err = nil
 	}

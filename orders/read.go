@@ -216,7 +216,7 @@ func (s *Service) listOrders(ctx context.Context, page domain.Page, where string
 	q := s.db.Gorm.WithContext(ctx).Where(where, args...).Order("id DESC")
 	if page.Cursor != "" {
 		if !domain.ValidID(page.Cursor) {
-			return out, domain.Invalid("cursor", "kursor tidak valid")
+			return out, domain.Invalid("cursor", "field.cursor")
 		}
 		q = q.Where("id < ?", page.Cursor)
 	}

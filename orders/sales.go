@@ -39,7 +39,7 @@ func (s *Service) RecordSale(ctx context.Context, actor access.Actor, in SaleInp
 	case "bank_transfer":
 		method = "store_transfer"
 	default:
-		v.Add("payment_method", "harus cash, qris atau bank_transfer")
+		v.Add("payment_method", "orders.sale.method")
 	}
 	if err := v.Err(); err != nil {
 		return GroupView{}, err
@@ -70,7 +70,7 @@ func (s *Service) RecordSale(ctx context.Context, actor access.Actor, in SaleInp
 				return err
 			}
 			if err := access.Can(actor, access.RecordSale, access.Resource{UnitID: sh.UnitID}, now); err != nil {
-				return domain.Invalid("items", "produk %s bukan dari toko binaan unit ini", sh.DisplayName)
+				return domain.Invalid("items", "orders.sale.notunit", sh.DisplayName)
 			}
 		}
 		if err := tx.DB.Create(&g).Error; err != nil {

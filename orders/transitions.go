@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 // Status is where an order is (CONTRACT.md "Order states").
@@ -91,7 +92,7 @@ var transitions = map[Status]map[Event]move{
 func next(from Status, e Event, party Party) (Status, error) {
 	m, ok := transitions[from][e]
 	if !ok {
-		return "", domain.Errorf(domain.ErrConflict, "Pesanan berstatus %s tidak dapat di-%s.", from, e)
+		return "", domain.Errorf(domain.ErrConflict, "orders.transition", locale.Key("ostatus."+string(from)), locale.Key("oevent."+string(e)))
 	}
 	for _, p := range m.who {
 		if p == party {

@@ -15,6 +15,7 @@ import (
 	"github.com/sentrakreasi/atensi/audit"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/ledger"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -134,13 +135,13 @@ type candidate struct {
 // draft made meanwhile finds nothing left of the same money.
 func (s *Service) Draft(ctx context.Context, actor access.Actor, in DraftInput) (Batch, error) {
 	if !domain.ValidID(in.UnitID) {
-		return Batch{}, domain.Invalid("unit_id", "unit tidak dikenal")
+		return Batch{}, domain.Invalid("unit_id", "payouts.unit.unknown")
 	}
 	if err := access.Can(actor, access.ManagePayouts, access.Resource{UnitID: in.UnitID}, s.now()); err != nil {
 		return Batch{}, err
 	}
 	if in.MinAmountIDR < 0 {
-		return Batch{}, domain.Invalid("min_amount_idr", "tidak boleh negatif")
+		return Batch{}, domain.Invalid("min_amount_idr", "payouts.min.negative")
 	}
 	network, err := s.units.Network(ctx, in.UnitID)
 	if err != nil {
@@ -166,7 +167,7 @@ func (s *Service) Draft(ctx context.Context, actor access.Actor, in DraftInput) 
 			return fmt.Errorf("payout candidates: %w", err)
 		}
 		if len(cands) == 0 {
-			return domain.Errorf(domain.ErrConflict, "Tidak ada saldo yang bisa dibayarkan di unit ini.")
+			return domain.Errorf(domain.ErrConflict, "payouts.batch.nothing")
 		}
 		routes, err := s.confirmedRoutes(db, cands)
 		if err != nil {
@@ -336,7 +337,7 @@ func (s *Service) Cancel(ctx context.Context, actor access.Actor, id string) (Ba
 		}
 		to, ok := b.Status.next(Cancel)
 		if !ok {
-			return domain.Errorf(domain.ErrConflict, "Hanya draf yang bisa dibatalkan; batch ini %s.", b.Status)
+			return domain.Errorf(domain.ErrConflict, "payouts.batch.cancel", locale.Key("bstatus."+string(b.Status)))
 		}
 		lineTo, _ := LinePending.next(Cancel)
 		db := tx.DB.WithContext(ctx)
@@ -381,14 +382,14 @@ func (s *Service) Approve(ctx context.Context, actor access.Actor, id string) (B
 			return err
 		}
 		if b.CreatedBy == actor.UserID {
-			return domain.Errorf(domain.ErrForbidden, "Pembuat batch tidak boleh menyetujuinya; minta supervisor lain.")
+			return domain.Errorf(domain.ErrForbidden, "payouts.batch.maker")
 		}
 		if b.Status == Approved && b.ApprovedBy != nil && *b.ApprovedBy == actor.UserID {
 			return errRepeated // a double tap
 		}
 		to, ok := b.Status.next(Approve)
 		if !ok {
-			return domain.Errorf(domain.ErrConflict, "Hanya draf yang bisa disetujui; batch ini %s.", b.Status)
+			return domain.Errorf(domain.ErrConflict, "payouts.batch.approve", locale.Key("bstatus."+string(b.Status)))
 		}
 		if err := tx.DB.WithContext(ctx).Model(&Batch{}).Where("id = ?", id).
 			Updates(map[string]any{"status": to, "approved_by": actor.UserID, "approved_at": s.now().UTC()}).Error; err != nil {
@@ -424,7 +425,7 @@ func (s *Service) UnitBatches(ctx context.Context, actor access.Actor, unitID st
 	q := s.db.Gorm.WithContext(ctx).Where("unit_id = ?", unitID).Order("id DESC")
 	if page.Cursor != "" {
 		if !domain.ValidID(page.Cursor) {
-			return out, domain.Invalid("cursor", "kursor tidak valid")
+			return out, domain.Invalid("cursor", "field.cursor")
 		}
 		q = q.Where("id < ?", page.Cursor)
 	}

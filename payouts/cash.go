@@ -34,10 +34,10 @@ func (s *Service) RecordSellerCash(ctx context.Context, actor access.Actor, shop
 	in.Reference = strings.TrimSpace(in.Reference)
 	v := &domain.ValidationError{}
 	if in.AmountIDR < 1 || in.AmountIDR > 100_000_000 {
-		v.Add("amount_idr", "jumlah Rp1 sampai Rp100.000.000")
+		v.Add("amount_idr", "payouts.cash.amount")
 	}
 	if l := len(in.Reference); l < 1 || l > 100 {
-		v.Add("reference", "nomor catatan wajib diisi (maksimal 100 karakter)")
+		v.Add("reference", "payouts.cash.reference")
 	}
 	if err := v.Err(); err != nil {
 		return ledger.Balance{}, err

@@ -35,7 +35,7 @@ func (s *Service) Earnings(ctx context.Context, actor access.Actor) (MyEarnings,
 		return out, domain.ErrUnauthorized
 	}
 	if actor.Role != access.Seller && actor.Role != access.Pendamping {
-		return out, domain.Errorf(domain.ErrForbidden, "Pendapatan hanya untuk penjual dan pendampingnya.")
+		return out, domain.Errorf(domain.ErrForbidden, "payouts.earnings.forbidden")
 	}
 	cases := pq.StringArray{}
 	for _, d := range actor.Delegations {

@@ -13,6 +13,7 @@ import (
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/ledger"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -42,17 +43,17 @@ func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lin
 	in.Reference = strings.TrimSpace(in.Reference)
 	v := &domain.ValidationError{}
 	if l := len(in.Reference); l < 1 || l > 100 {
-		v.Add("reference", "nomor referensi pembayaran wajib diisi (maksimal 100 karakter)")
+		v.Add("reference", "payouts.reference.required")
 	}
 	if in.Method != "" && in.Method != BankTransfer && in.Method != Cash && in.Method != EWallet {
-		v.Add("method", "harus bank_transfer, cash atau e_wallet")
+		v.Add("method", "payouts.method.invalid")
 	}
 	today := s.now().In(domain.Jakarta)
 	paidOn := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	if in.PaidOn != "" {
 		d, err := time.Parse(time.DateOnly, in.PaidOn)
 		if err != nil || d.After(paidOn) || d.Before(paidOn.AddDate(-1, 0, 0)) {
-			v.Add("paid_on", "tanggal YYYY-MM-DD, tidak di masa depan dan tidak lebih dari setahun lalu")
+			v.Add("paid_on", "payouts.paidon.invalid")
 		}
 		paidOn = d
 	}
@@ -74,14 +75,14 @@ func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lin
 				out = l
 				return nil // the first result, nothing moves again
 			}
-			return domain.Errorf(domain.ErrConflict, "Baris ini sudah dibayar dengan referensi lain.")
+			return domain.Errorf(domain.ErrConflict, "payouts.line.otherref")
 		}
 		if !b.Status.Allows(Pay) {
-			return domain.Errorf(domain.ErrConflict, "Batch harus disetujui supervisor sebelum dibayar; batch ini %s.", b.Status)
+			return domain.Errorf(domain.ErrConflict, "payouts.batch.notapproved", locale.Key("bstatus."+string(b.Status)))
 		}
 		to, ok := l.Status.next(Pay)
 		if !ok {
-			return domain.Errorf(domain.ErrConflict, "Baris ini %s.", l.Status)
+			return domain.Errorf(domain.ErrConflict, "payouts.line.status", locale.Key("lstatus."+string(l.Status)))
 		}
 		method := l.Method
 		if in.Method != "" {
@@ -108,9 +109,9 @@ func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lin
 				out = l // a repeat: still waiting for the second person
 				return nil
 			case first:
-				return domain.Errorf(domain.ErrConflict, "Pembayaran tunai di atas %s dicatat oleh orang kedua atau dengan foto bukti.", rupiah(s.settings.CashProofOverIDR))
+				return domain.Errorf(domain.ErrConflict, "payouts.cash.witness", rupiah(s.settings.CashProofOverIDR))
 			case *l.CashRecordedReference != in.Reference:
-				return domain.Errorf(domain.ErrConflict, "Orang kedua mencatat serah terima yang sama: referensinya %q.", *l.CashRecordedReference)
+				return domain.Errorf(domain.ErrConflict, "payouts.cash.mismatch", *l.CashRecordedReference)
 			}
 			witness = *l.CashRecordedBy
 		}
@@ -185,9 +186,9 @@ func (s *Service) Received(ctx context.Context, actor access.Actor, batchID, lin
 			out = l
 			return nil
 		case !l.PayeeKind.needsReceipt():
-			return domain.Errorf(domain.ErrConflict, "Pembayaran langsung ke PM tidak perlu tanda terima.")
+			return domain.Errorf(domain.ErrConflict, "payouts.receipt.direct")
 		case !l.Status.Allows(Receive):
-			return domain.Errorf(domain.ErrConflict, "Baris ini belum dibayar.")
+			return domain.Errorf(domain.ErrConflict, "payouts.line.unpaid")
 		}
 		to, _ := l.Status.next(Receive)
 		now := s.now().UTC()

@@ -29,11 +29,11 @@ func (s *Service) AttachProof(ctx context.Context, actor access.Actor, batchID, 
 		return Line{}, err
 	}
 	if body == nil {
-		return Line{}, domain.Invalid("file", "kirim foto bukti sebagai kolom file")
+		return Line{}, domain.Invalid("file", "payouts.proof.nofile")
 	}
 	clean, err := catalog.UprightJPEG(body, proofSide)
 	if errors.Is(err, catalog.ErrNotAPhoto) {
-		return Line{}, domain.Invalid("file", "harus foto JPEG, PNG atau WebP yang utuh, paling besar 10 MB")
+		return Line{}, domain.Invalid("file", "payouts.proof.format")
 	}
 	if err != nil {
 		return Line{}, fmt.Errorf("proof photo: %w", err)
@@ -95,7 +95,7 @@ func (s *Service) ProofLink(ctx context.Context, actor access.Actor, batchID, li
 		return "", err
 	}
 	if !open {
-		return "", domain.Errorf(domain.ErrForbidden, "Foto bukti menampilkan identitas PM: hanya pekerja sosial kasusnya dan supervisor yang boleh membukanya.")
+		return "", domain.Errorf(domain.ErrForbidden, "payouts.proof.forbidden")
 	}
 	if err := s.step(ctx, s.db.Gorm, actor, "payout_line.proof_read", b.ID, deref(sh.CaseID), map[string]any{"line_id": l.ID}); err != nil {
 		return "", err

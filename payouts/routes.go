@@ -134,26 +134,26 @@ func (s *Service) SetRoute(ctx context.Context, actor access.Actor, shopID strin
 	switch in.PayeeKind {
 	case PayeePM, PayeeGuardian, PayeeLKS:
 	default:
-		v.Add("payee_kind", "harus beneficiary, guardian atau lks")
+		v.Add("payee_kind", "payouts.route.payee")
 	}
 	if in.PayeeKind == PayeePM && sh.Kind == catalog.WorkshopShop {
-		v.Add("payee_kind", "uang toko bengkel dibayarkan ke LKS, yang meneruskan bagian tiap PM")
+		v.Add("payee_kind", "payouts.route.workshop")
 	}
 	if l := utf8.RuneCountInString(in.AccountName); l < 2 || l > 120 {
-		v.Add("account_name", "nama penerima 2 sampai 120 karakter")
+		v.Add("account_name", "payouts.route.name")
 	}
 	switch in.Method {
 	case Cash:
 		in.Bank, in.AccountNo = "", ""
 	case BankTransfer, EWallet:
 		if in.Bank == "" || utf8.RuneCountInString(in.Bank) > 80 {
-			v.Add("bank", "nama bank atau dompet digital wajib diisi (maksimal 80 karakter)")
+			v.Add("bank", "payouts.route.bank")
 		}
 		if !accountNoPattern.MatchString(in.AccountNo) {
-			v.Add("account_no", "nomor rekening atau nomor dompet 5 sampai 30 angka")
+			v.Add("account_no", "payouts.route.account")
 		}
 	default:
-		v.Add("method", "harus bank_transfer, cash atau e_wallet")
+		v.Add("method", "payouts.method.invalid")
 	}
 	if err := v.Err(); err != nil {
 		return RouteView{}, err
@@ -212,10 +212,10 @@ func (s *Service) ConfirmRoute(ctx context.Context, actor access.Actor, shopID s
 	}
 	in.RouteID = strings.TrimSpace(in.RouteID)
 	if in.RouteID == "" {
-		return RouteView{}, domain.Invalid("route_id", "sebutkan perubahan yang dikonfirmasi (pending.id)")
+		return RouteView{}, domain.Invalid("route_id", "payouts.route.confirmid")
 	}
 	if !domain.ValidID(in.RouteID) {
-		return RouteView{}, domain.Invalid("route_id", "perubahan rute tidak dikenal")
+		return RouteView{}, domain.Invalid("route_id", "payouts.route.unknown")
 	}
 	now := s.now().UTC()
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
@@ -227,16 +227,16 @@ func (s *Service) ConfirmRoute(ctx context.Context, actor access.Actor, shopID s
 			if db.Where("id = ? AND shop_id = ? AND status = 'confirmed' AND confirmed_by = ?", in.RouteID, sh.ID, actor.UserID).Take(&done).Error == nil {
 				return nil // a repeat of this supervisor's confirmation
 			}
-			return domain.Errorf(domain.ErrConflict, "Tidak ada perubahan rute pembayaran yang menunggu konfirmasi.")
+			return domain.Errorf(domain.ErrConflict, "payouts.route.nopending")
 		}
 		if err != nil {
 			return fmt.Errorf("pending route: %w", err)
 		}
 		if row.ChangedBy == actor.UserID {
-			return domain.Errorf(domain.ErrForbidden, "Perubahan rute pembayaran dikonfirmasi oleh supervisor lain, bukan pengubahnya.")
+			return domain.Errorf(domain.ErrForbidden, "payouts.route.othersupervisor")
 		}
 		if row.ID != in.RouteID {
-			return domain.Errorf(domain.ErrConflict, "Perubahan rute pembayaran sudah diganti sejak halaman dibuka; periksa perubahan terbaru lalu konfirmasi lagi.")
+			return domain.Errorf(domain.ErrConflict, "payouts.route.replaced")
 		}
 		if err := db.Model(&routeRow{}).Where("shop_id = ? AND status = 'confirmed'", sh.ID).Update("status", "superseded").Error; err != nil {
 			return fmt.Errorf("supersede route: %w", err)
@@ -268,7 +268,7 @@ func (s *Service) ReadRoute(ctx context.Context, actor access.Actor, shopID stri
 		return s.readRoute(ctx, actor, sh, true, full)
 	}
 	if full {
-		return RouteView{}, domain.Errorf(domain.ErrForbidden, "Nomor rekening lengkap hanya untuk staf unit.")
+		return RouteView{}, domain.Errorf(domain.ErrForbidden, "payouts.route.fullnumber")
 	}
 	if err := access.Can(actor, access.ActForPM, sellerSide(sh), s.now()); err != nil {
 		return RouteView{}, err
