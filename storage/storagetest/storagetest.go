@@ -219,8 +219,16 @@ func buildTemplate(ctx context.Context) (string, error) {
 	if _, err := conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s RENAME TO %s", building, name)); err != nil {
 		return "", err
 	}
-	// Templates of older schemas are dead weight; drop the ones nobody uses.
-	rows, err := conn.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'atensi_tmpl_%' AND datname <> $1", name)
+	if _, err := conn.Exec(ctx, fmt.Sprintf("COMMENT ON DATABASE %s IS '%d'", name, time.Now().Unix())); err != nil {
+		return "", err
+	}
+	// Templates of older schemas are dead weight, but another checkout (a
+	// branch, a worktree) may still be testing on one: drop only those
+	// built more than a day ago.
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database d
+		WHERE datname LIKE 'atensi_tmpl_%' AND datname <> $1
+		  AND coalesce(nullif(shobj_description(d.oid, 'pg_database'), ''), '0')::bigint < $2`,
+		name, time.Now().Add(-24*time.Hour).Unix())
 	if err == nil {
 		old, _ := pgx.CollectRows(rows, pgx.RowTo[string])
 		for _, o := range old {
