@@ -174,7 +174,7 @@ func TestBrowseFiltersSortsFacetsAndCursor(t *testing.T) {
 	if got := titles(r); fmt.Sprint(got) != "[Sambal Bawang 6 Sambal Bawang 5 Sambal Bawang 4]" || r.NextCursor == "" {
 		t.Fatalf("makanan by price desc, page 1: %v (cursor %q)", got, r.NextCursor)
 	}
-	if fmt.Sprint(r.Facets["category"]) != "[{makanan 7} {kerajinan 1}]" {
+	if fmt.Sprint(r.Facets["category"]) != "[{makanan 7 false} {kerajinan 1 false}]" {
 		t.Errorf("category facets %v: a facet counts as if its own filter were off", r.Facets["category"])
 	}
 	seen := len(r.Items)

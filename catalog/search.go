@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/sentrakreasi/atensi/domain"
 )
@@ -52,16 +51,23 @@ type ShopRef struct {
 }
 
 // Facet is a value of a filter with the number of products it would show.
+// AtLeast marks a count read from the first facetCap matches only: the
+// value has at least that many.
 type Facet struct {
-	Value string `json:"value"`
-	Count int64  `json:"count"`
+	Value   string `json:"value"`
+	Count   int64  `json:"count"`
+	AtLeast bool   `json:"at_least,omitempty"`
 }
 
 // Results is a page of a search.
 type Results struct {
-	Items      []ListItem         `json:"items"`
-	NextCursor string             `json:"next_cursor"`
-	Facets     map[string][]Facet `json:"facets,omitempty"`
+	Items      []ListItem `json:"items"`
+	NextCursor string     `json:"next_cursor"`
+	// Corrected is the text searched when a word of the query was not in
+	// the catalog and was replaced by the nearest one ("keripik" for
+	// "kripik"); empty when the query was searched as typed.
+	Corrected string             `json:"corrected,omitempty"`
+	Facets    map[string][]Facet `json:"facets,omitempty"`
 }
 
 // validate checks a query and fills its defaults.
@@ -70,6 +76,9 @@ func (q *Query) validate(roots map[string]string) error {
 	q.Text = strings.Join(strings.Fields(q.Text), " ")
 	if len(q.Text) > 100 {
 		v.Add("q", "kata kunci maksimal 100 karakter")
+	}
+	if len(queryWords(q.Text)) == 0 {
+		q.Text = "" // punctuation only: a browse
 	}
 	if _, ok := roots[q.Category]; q.Category != "" && !ok {
 		v.Add("category", "kategori tidak dikenal")
@@ -98,15 +107,22 @@ func (q *Query) validate(roots map[string]string) error {
 	return v.Err()
 }
 
-// rankWindow bounds how many of the newest matches of a search are ranked
-// for relevance. A common word ("pisang") matches thousands of products;
-// ranking them all costs tens of milliseconds, ranking the newest few
-// hundred costs well under one, and for rarer words every match is ranked.
-const rankWindow = 120
+// facetCap bounds how many matches a facet count reads. Below it the
+// counts are exact; above it they are the counts among the first facetCap
+// matches, marked AtLeast, so a page over "makanan" (tens of thousands of
+// products) costs the same as one over a rare word.
+const facetCap = 1000
 
-// Search answers a page of published products of active shops. A text that
-// matches nothing by words (stemmed, Indonesian) is tried again by trigram
-// similarity, which finds typos: "kripik" finds "keripik".
+// Search answers a page of published products of active shops. A word of
+// the text that no product holds is corrected against the catalog's word
+// dictionary ("kripik" searches "keripik", and Corrected says so); a word
+// like nothing answers an empty page without reading products.
+//
+// Relevance ranks every match in tiers: all words in the title before a
+// match in the description, and within each, in stock (or made to order)
+// before sold out, then newest first. Each tier is walked in an index
+// order and the walk stops at the page's end, so a common word costs about
+// what a rare one does; the cursor is the position in that order.
 func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 	roots, err := s.categoryRoots(ctx)
 	if err != nil {
@@ -120,169 +136,286 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 		return Results{}, err
 	}
 	return s.cache.get(ctx, q, func(ctx context.Context) (Results, error) {
-		out, err := s.search(ctx, q, cur, roots)
-		if err == nil && q.Text != "" && !cur.fuzzy && q.Page.Cursor == "" && len(out.Items) == 0 {
-			cur.fuzzy = true
-			out, err = s.search(ctx, q, cur, roots)
-		}
-		return out, err
+		return s.search(ctx, q, cur, roots)
 	})
 }
 
-// searchRow is one product of a result page.
+// where is a conjunction of SQL conditions with their arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w where) sql() string { return strings.Join(w.conds, " AND ") }
+
+// with is a copy of w with one more condition.
+func (w where) with(cond string, args ...any) where {
+	out := where{conds: slices.Clone(w.conds), args: slices.Clone(w.args)}
+	out.add(cond, args...)
+	return out
+}
+
+// filters is the query's WHERE clause on products p, without its text;
+// skip leaves one filter out, so a facet counts what choosing another of
+// its values would show. A paused or closed shop's products are left out
+// through the few such shops (a hashed list), not a join per product.
+func (q Query) filters(roots map[string]string, skip string) where {
+	var w where
+	w.add("p.status = 'published'")
+	w.add("p.shop_id NOT IN (SELECT id FROM shops WHERE status <> 'active')")
+	if q.Category != "" && skip != "category" {
+		if roots[q.Category] == q.Category {
+			w.add("p.category_root = ?", q.Category)
+		} else {
+			w.add("p.category = ?", q.Category)
+		}
+	}
+	if q.ProvinceCode != "" && skip != "province" {
+		w.add("p.province_code = ?", q.ProvinceCode)
+	}
+	if q.ShopID != "" {
+		w.add("p.shop_id = ?", q.ShopID)
+	}
+	if q.MinPrice > 0 {
+		w.add("p.price_idr >= ?", q.MinPrice)
+	}
+	if q.MaxPrice > 0 {
+		w.add("p.price_idr <= ?", q.MaxPrice)
+	}
+	if q.InStock {
+		w.add(inStock)
+	}
+	return w
+}
+
+const (
+	inStock = "(p.stock > 0 OR p.made_to_order)"
+	soldOut = "p.stock = 0 AND NOT p.made_to_order"
+	// matches is every product holding all words; inTitle those holding
+	// them all in the title.
+	matches = "p.search @@ to_tsquery('indonesian', ?)"
+	inTitle = "p.title_search @@ to_tsquery('indonesian', ?)"
+)
+
+// The tiers of relevance, best first.
+const (
+	tierTitle        = iota // every word in the title, in stock
+	tierTitleSoldOut        // every word in the title, sold out
+	tierBody                // a word only in the description, in stock
+	tierBodySoldOut         // a word only in the description, sold out
+	tiers
+)
+
+// searchRow is one product of a result page, with its first ready photo.
 type searchRow struct {
 	ID, Title, Category, ProvinceCode, ShopID, ShopName string
 	PriceIDR                                            domain.IDR `gorm:"column:price_idr"`
 	Stock                                               int
 	MadeToOrder                                         bool
 	PublishedAt                                         time.Time
+	Tier                                                int
+	ImageID, ImageAlt                                   *string
+	ImageWidth, ImageHeight                             *int
+	ImageVariants                                       []byte
 }
+
+const rowCols = "p.id, p.title, p.category, p.province_code, p.price_idr, p.stock, p.made_to_order, p.published_at, p.shop_id"
 
 func (s *Service) search(ctx context.Context, q Query, cur cursor, roots map[string]string) (Results, error) {
 	db := s.db.Gorm.WithContext(ctx)
-	text := strings.ToLower(q.Text)
-	// filtered is the query's WHERE clause; skip leaves one filter out, so a
-	// facet counts what choosing another of its values would show.
-	filtered := func(skip string) *gorm.DB {
-		t := db.Table("products p").Joins("JOIN shops s ON s.id = p.shop_id").
-			Where("p.status = 'published' AND s.status = 'active'")
-		switch {
-		case q.Text == "":
-		case cur.fuzzy:
-			t = t.Where("? <% lower(p.title)", text)
-		default:
-			t = t.Where("p.search @@ websearch_to_tsquery('indonesian', ?)", q.Text)
+	out := Results{Items: []ListItem{}}
+	var t terms
+	if q.Text != "" {
+		var err error
+		if t, err = s.lookUp(ctx, db, queryWords(q.Text)); err != nil {
+			return Results{}, err
 		}
-		if q.Category != "" && skip != "category" {
-			if roots[q.Category] == q.Category {
-				t = t.Where("p.category_root = ?", q.Category)
-			} else {
-				t = t.Where("p.category = ?", q.Category)
-			}
+		if t.none {
+			return out, nil
 		}
-		if q.ProvinceCode != "" && skip != "province" {
-			t = t.Where("p.province_code = ?", q.ProvinceCode)
+		if t.corrected {
+			out.Corrected = strings.Join(t.words, " ")
 		}
-		if q.ShopID != "" {
-			t = t.Where("p.shop_id = ?", q.ShopID)
-		}
-		if q.MinPrice > 0 {
-			t = t.Where("p.price_idr >= ?", q.MinPrice)
-		}
-		if q.MaxPrice > 0 {
-			t = t.Where("p.price_idr <= ?", q.MaxPrice)
-		}
-		if q.InStock {
-			t = t.Where("(p.stock > 0 OR p.made_to_order)")
-		}
-		return t
 	}
-
-	const cols = "p.id, p.title, p.category, p.province_code, p.price_idr, p.stock, p.made_to_order, p.published_at, s.id AS shop_id, s.display_name AS shop_name"
-	var t *gorm.DB
+	limit := q.Page.Limit + 1
+	base := q.filters(roots, "")
+	var page, order string
+	var args []any
 	switch q.Sort {
 	case "relevance":
-		if cur.fuzzy {
-			t = filtered("").Select(cols).Order(clause.Expr{SQL: "word_similarity(?, lower(p.title)) DESC, p.id", Vars: []any{text}})
-		} else {
-			window := max(rankWindow, 4*(cur.offset+q.Page.Limit))
-			newest := filtered("").Select(cols + ", p.search").Order("p.published_at DESC, p.id DESC").Limit(window)
-			t = db.Table("(?) AS p", newest).Select("p.*").
-				Order(clause.Expr{SQL: "ts_rank_cd(p.search, websearch_to_tsquery('indonesian', ?)) DESC, p.published_at DESC, p.id", Vars: []any{q.Text}})
+		page, args = relevancePage(q, t, cur, base, limit)
+		order = "r.tier, r.published_at DESC, r.id DESC"
+	default:
+		w := base
+		if q.Text != "" {
+			w.add(matches, t.tsquery())
 		}
-		t = t.Offset(cur.offset)
-	case "newest":
-		t = filtered("").Select(cols).Order("p.published_at DESC, p.id DESC")
-		if cur.id != "" {
-			t = t.Where("(p.published_at, p.id) < (?, ?)", time.Unix(0, cur.value).UTC(), cur.id)
+		switch q.Sort {
+		case "newest":
+			order = "published_at DESC, id DESC"
+			if cur.id != "" {
+				w.add("(p.published_at, p.id) < (?, ?)", time.Unix(0, cur.value).UTC(), cur.id)
+			}
+		case "price_asc":
+			order = "price_idr, id"
+			if cur.id != "" {
+				w.add("(p.price_idr, p.id) > (?, ?)", cur.value, cur.id)
+			}
+		case "price_desc":
+			order = "price_idr DESC, id DESC"
+			if cur.id != "" {
+				w.add("(p.price_idr, p.id) < (?, ?)", cur.value, cur.id)
+			}
 		}
-	case "price_asc":
-		t = filtered("").Select(cols).Order("p.price_idr, p.id")
-		if cur.id != "" {
-			t = t.Where("(p.price_idr, p.id) > (?, ?)", cur.value, cur.id)
-		}
-	case "price_desc":
-		t = filtered("").Select(cols).Order("p.price_idr DESC, p.id DESC")
-		if cur.id != "" {
-			t = t.Where("(p.price_idr, p.id) < (?, ?)", cur.value, cur.id)
-		}
+		page = fmt.Sprintf("SELECT %s, 0 AS tier FROM products p WHERE %s ORDER BY p.%s LIMIT %d",
+			rowCols, w.sql(), strings.ReplaceAll(order, ", ", ", p."), limit)
+		args = w.args
+		order = "r." + strings.ReplaceAll(order, ", ", ", r.")
 	}
+	// The page's rows, their shops' names and first ready photos in one
+	// round trip.
 	var rows []searchRow
-	if err := t.Limit(q.Page.Limit + 1).Scan(&rows).Error; err != nil {
+	err := db.Raw(`SELECT r.*, (SELECT s.display_name FROM shops s WHERE s.id = r.shop_id) AS shop_name,
+			img.id AS image_id, img.alt AS image_alt, img.width AS image_width, img.height AS image_height, img.variants AS image_variants
+		FROM (`+page+`) r
+		LEFT JOIN LATERAL (SELECT i.id, i.alt, i.width, i.height, i.variants FROM product_images i
+			WHERE i.product_id = r.id AND i.status = 'ready' ORDER BY i.position, i.id LIMIT 1) img ON true
+		ORDER BY `+order, args...).Scan(&rows).Error
+	if err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
-	out := Results{Items: make([]ListItem, 0, len(rows))}
 	if len(rows) > q.Page.Limit {
 		rows = rows[:q.Page.Limit]
 		last := rows[len(rows)-1]
 		switch q.Sort {
 		case "relevance":
-			mode := ""
-			if cur.fuzzy {
-				mode = fuzzyMark
-			}
-			out.NextCursor = encodeCursor("relevance", int64(cur.offset+q.Page.Limit), mode)
+			out.NextCursor = encodeCursor("relevance", last.PublishedAt.UnixNano(), last.ID, last.Tier)
 		case "newest":
-			out.NextCursor = encodeCursor("newest", last.PublishedAt.UnixNano(), last.ID)
+			out.NextCursor = encodeCursor("newest", last.PublishedAt.UnixNano(), last.ID, 0)
 		default:
-			out.NextCursor = encodeCursor(q.Sort, int64(last.PriceIDR), last.ID)
+			out.NextCursor = encodeCursor(q.Sort, int64(last.PriceIDR), last.ID, 0)
 		}
 	}
-	if err := s.fillItems(ctx, db, rows, &out); err != nil {
-		return Results{}, err
+	for _, r := range rows {
+		item := ListItem{ID: r.ID, Title: r.Title, Category: r.Category, PriceIDR: r.PriceIDR, StockAvailable: r.Stock,
+			MadeToOrder: r.MadeToOrder, ProvinceCode: r.ProvinceCode, Shop: ShopRef{ID: r.ShopID, DisplayName: r.ShopName}}
+		if r.ImageID != nil {
+			img, err := s.imageOf(imageRow{ID: *r.ImageID, ProductID: r.ID, Alt: *r.ImageAlt, Status: ImageReady,
+				Width: r.ImageWidth, Height: r.ImageHeight, Variants: r.ImageVariants})
+			if err != nil {
+				return Results{}, err
+			}
+			item.Image = &img
+		}
+		out.Items = append(out.Items, item)
 	}
 	if q.Facets {
-		out.Facets = map[string][]Facet{}
-		for name, expr := range map[string]string{"category": "p.category_root", "province_code": "p.province_code"} {
-			var facets []Facet
-			skip := strings.TrimSuffix(name, "_code")
-			if err := filtered(skip).Select(expr + " AS value, count(*) AS count").Group("value").Order("count DESC, value").Scan(&facets).Error; err != nil {
-				return Results{}, fmt.Errorf("facets: %w", err)
-			}
-			out.Facets[name] = facets
+		if out.Facets, err = s.facets(ctx, db, q, t, roots); err != nil {
+			return Results{}, err
 		}
 	}
 	return out, nil
 }
 
-// fillItems turns rows into list items with their first ready photo.
-func (s *Service) fillItems(ctx context.Context, db *gorm.DB, rows []searchRow, out *Results) error {
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	images, err := s.images(ctx, db, ids)
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		item := ListItem{ID: r.ID, Title: r.Title, Category: r.Category, PriceIDR: r.PriceIDR, StockAvailable: r.Stock,
-			MadeToOrder: r.MadeToOrder, ProvinceCode: r.ProvinceCode, Shop: ShopRef{ID: r.ShopID, DisplayName: r.ShopName}}
-		for _, img := range images[r.ID] {
-			if img.Status == ImageReady {
-				item.Image = &img
-				break
-			}
+// relevancePage is the SQL of a page by relevance: one branch per tier,
+// each walking newest first, appended in tier order. PostgreSQL runs an
+// append's branches one after another and stops at the outer LIMIT, so a
+// page the first tier fills never reads the others. Tiers the dictionary
+// shows to be empty, or that the in-stock filter rules out, are left out.
+func relevancePage(q Query, t terms, cur cursor, base where, limit int) (string, []any) {
+	tq := t.tsquery()
+	var branches []string
+	var args []any
+	for tier := cur.tier; tier < tiers; tier++ {
+		title := tier == tierTitle || tier == tierTitleSoldOut
+		sold := tier == tierTitleSoldOut || tier == tierBodySoldOut
+		if (title && t.titleless) || (!title && t.bodyless) || (sold && q.InStock) {
+			continue
 		}
-		out.Items = append(out.Items, item)
+		w := base
+		if title {
+			w = w.with(inTitle, tq)
+		} else {
+			w = w.with(matches+" AND NOT "+inTitle, tq, tq)
+		}
+		if sold {
+			w = w.with(soldOut)
+		} else if !q.InStock {
+			w = w.with(inStock)
+		}
+		if tier == cur.tier && cur.id != "" {
+			w = w.with("(p.published_at, p.id) < (?, ?)", time.Unix(0, cur.value).UTC(), cur.id)
+		}
+		branches = append(branches, fmt.Sprintf("(SELECT %s, %d AS tier FROM products p WHERE %s ORDER BY p.published_at DESC, p.id DESC LIMIT %d)",
+			rowCols, tier, w.sql(), limit))
+		args = append(args, w.args...)
 	}
-	return nil
+	if len(branches) == 0 {
+		return fmt.Sprintf("SELECT %s, 0 AS tier FROM products p WHERE false", rowCols), nil
+	}
+	return fmt.Sprintf("SELECT * FROM (%s) p LIMIT %d", strings.Join(branches, " UNION ALL "), limit), args
 }
 
-// fuzzyMark in a relevance cursor says the search had fallen back to trigrams.
-const fuzzyMark = "fuzzy"
+// facets counts the matches by root category and by province in one
+// statement, each over at most facetCap+1 matches.
+func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms, roots map[string]string) (map[string][]Facet, error) {
+	var parts []string
+	var args []any
+	for _, f := range []struct{ name, col, skip string }{{"category", "p.category_root", "category"}, {"province_code", "p.province_code", "province"}} {
+		w := q.filters(roots, f.skip)
+		if q.Text != "" {
+			w.add(matches, t.tsquery())
+		}
+		parts = append(parts, fmt.Sprintf("SELECT '%s' AS facet, v AS value, count(*) AS count FROM (SELECT %s AS v FROM products p WHERE %s LIMIT %d) m GROUP BY v",
+			f.name, f.col, w.sql(), facetCap+1))
+		args = append(args, w.args...)
+	}
+	var rows []struct {
+		Facet, Value string
+		Count        int64
+	}
+	if err := db.WithContext(ctx).Raw(strings.Join(parts, " UNION ALL "), args...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	out := map[string][]Facet{"category": {}, "province_code": {}}
+	total := map[string]int64{}
+	for _, r := range rows {
+		out[r.Facet] = append(out[r.Facet], Facet{Value: r.Value, Count: r.Count})
+		total[r.Facet] += r.Count
+	}
+	for name, fs := range out {
+		for i := range fs {
+			fs[i].AtLeast = total[name] > facetCap
+		}
+		slices.SortFunc(fs, func(a, b Facet) int {
+			if a.Count != b.Count {
+				return int(b.Count - a.Count)
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+	}
+	return out, nil
+}
 
-// cursor is a decoded position in a sorted list: an offset for relevance
-// (ranks are not stable keys), else the last row's sort value and id.
+// cursor is a decoded position in a sorted list: the last row's sort value
+// and id, and for relevance its tier.
 type cursor struct {
-	offset int
-	fuzzy  bool
-	value  int64
-	id     string
+	tier  int
+	value int64
+	id    string
 }
 
-func encodeCursor(sort string, value int64, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(sort + "|" + strconv.FormatInt(value, 10) + "|" + id))
+func encodeCursor(sort string, value int64, id string, tier int) string {
+	raw := sort + "|" + strconv.FormatInt(value, 10) + "|" + id
+	if sort == "relevance" {
+		raw += "|" + strconv.Itoa(tier)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
 func decodeCursor(sort, s string) (cursor, error) {
@@ -295,21 +428,22 @@ func decodeCursor(sort, s string) (cursor, error) {
 		return cursor{}, bad
 	}
 	parts := strings.Split(string(raw), "|")
-	if len(parts) != 3 || parts[0] != sort {
+	want := 3
+	if sort == "relevance" {
+		want = 4
+	}
+	if len(parts) != want || parts[0] != sort || !domain.ValidID(parts[2]) {
 		return cursor{}, bad
 	}
 	n, err := strconv.ParseInt(parts[1], 10, 64)
 	if err != nil || n < 0 {
 		return cursor{}, bad
 	}
+	c := cursor{value: n, id: parts[2]}
 	if sort == "relevance" {
-		if n > 10_000 || (parts[2] != "" && parts[2] != fuzzyMark) {
+		if c.tier, err = strconv.Atoi(parts[3]); err != nil || c.tier < 0 || c.tier >= tiers {
 			return cursor{}, bad
 		}
-		return cursor{offset: int(n), fuzzy: parts[2] == fuzzyMark}, nil
 	}
-	if !domain.ValidID(parts[2]) {
-		return cursor{}, bad
-	}
-	return cursor{value: n, id: parts[2]}, nil
+	return c, nil
 }

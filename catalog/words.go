@@ -1,0 +1,127 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/lib/pq"
+	"gorm.io/gorm"
+)
+
+// maxWords bounds how many words of a query are searched; the rest are
+// dropped (a buyer's query is a few words; this keeps a pasted paragraph
+// from costing more than a query).
+const maxWords = 8
+
+// correctionSimilarity is how alike (pg_trgm similarity, 0 to 1) an
+// unknown word and a catalog word must be for the one to correct the
+// other: "kripik" and "keripik" are 0.5, "durian" and "dari" 0.09.
+const correctionSimilarity = 0.4
+
+// queryWords splits a search text into the lower-case words it searches,
+// each once, the way PostgreSQL's parser splits a title: on anything that
+// is neither a letter nor a digit.
+func queryWords(text string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if len(out) == maxWords {
+			break
+		}
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// dictionaryShaped says whether the word dictionary (search_words) can hold
+// w: letters only, 3 to 40 of them, as search_words_of keeps them. Other
+// words (numbers, "xl") are searched as typed and never corrected.
+func dictionaryShaped(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 3 && n <= 40
+}
+
+// terms is a search text after the dictionary has seen it.
+type terms struct {
+	words     []string // what is searched, corrections applied
+	corrected bool     // a word was replaced
+	// none: a word is in no published product and like none, so nothing
+	// can match and the product tables need not be read at all.
+	none bool
+	// titleless: no product holds every word in its title, so the title
+	// tiers of the ranking are skipped; bodyless: every product holding a
+	// word holds it in its title, so the description tiers are skipped.
+	titleless, bodyless bool
+}
+
+// tsquery is the words as a PostgreSQL text query: all of them, each
+// stemmed by the 'indonesian' configuration. The words hold only letters
+// and digits, so they need no quoting.
+func (t terms) tsquery() string { return strings.Join(t.words, " & ") }
+
+// lookUp checks every word of a query against the word dictionary in one
+// statement: a known word (itself, or its Indonesian stem: "anyam" for
+// "anyaman") is kept with its counts; an unknown one is replaced by the
+// most similar catalog word, or marks the query as matching nothing.
+func (s *Service) lookUp(ctx context.Context, db *gorm.DB, words []string) (terms, error) {
+	t := terms{words: append([]string(nil), words...)}
+	var shaped []string
+	for _, w := range words {
+		if dictionaryShaped(w) {
+			shaped = append(shaped, w)
+		}
+	}
+	if len(shaped) == 0 {
+		return t, nil
+	}
+	var rows []struct {
+		Word               string
+		Products, Titles   *int64
+		Correction         *string
+		CProducts, CTitles *int64
+	}
+	err := db.WithContext(ctx).Raw(`
+		SELECT q.w AS word, k.products, k.titles, c.word AS correction, c.products AS c_products, c.titles AS c_titles
+		FROM unnest(?::text[]) q (w)
+		CROSS JOIN LATERAL (
+			SELECT sum(d.products) AS products, sum(d.titles) AS titles FROM search_words d
+			WHERE d.products > 0 AND (d.word = q.w OR d.lexeme = coalesce((ts_lexize('indonesian_stem', q.w))[1], q.w))) k
+		LEFT JOIN LATERAL (
+			SELECT d.word, d.products, d.titles FROM search_words d
+			WHERE k.products IS NULL AND d.products > 0 AND d.word % q.w AND similarity(d.word, q.w) >= ?
+			ORDER BY similarity(d.word, q.w) DESC, d.products DESC, d.word LIMIT 1) c ON true`,
+		pq.StringArray(shaped), correctionSimilarity).Scan(&rows).Error
+	if err != nil {
+		return t, fmt.Errorf("search words: %w", err)
+	}
+	titleless, bodyless := false, len(rows) == len(words)
+	for _, r := range rows {
+		products, titles := r.Products, r.Titles
+		if products == nil {
+			if r.Correction == nil {
+				return terms{none: true}, nil
+			}
+			for i, w := range t.words {
+				if w == r.Word {
+					t.words[i] = *r.Correction
+				}
+			}
+			t.corrected = true
+			products, titles = r.CProducts, r.CTitles
+		}
+		titleless = titleless || *titles == 0
+		bodyless = bodyless && *products == *titles
+	}
+	t.titleless, t.bodyless = titleless, bodyless
+	return t, nil
+}
