@@ -106,6 +106,7 @@ test('a buyer finds a product by a typo, opens it and puts it in the cart', asyn
   await page.getByRole('button', { name: 'Cari', exact: true }).click();
   await page.waitForURL(/\/cari\?q=/);
   await audit(page, 'search results');
+  assert.ok(await page.getByText('Menampilkan hasil untuk “keripik pisang”').isVisible(), 'the page says what the typo was corrected to');
   await page.getByRole('link', { name: /Keripik Pisang Manis/ }).first().click();
   await page.waitForURL(/\/produk\//);
   await audit(page, 'product page');
