@@ -1,0 +1,55 @@
+package catalog_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/catalog"
+	"github.com/sentrakreasi/atensi/domain"
+)
+
+// SeedScale loads its products in chunks, one statement each, reporting
+// after each; makers and photos follow every product, and the word
+// dictionary counts them all.
+func TestSeedScaleLoadsInChunks(t *testing.T) {
+	defer catalog.SetSeedChunk(1000)()
+	f := newShopFixture(t)
+	ctx := context.Background()
+	var shops []catalog.ScaleShop
+	for range 3 {
+		c, err := f.cases.Create(ctx, f.staff, cases.NewCase{
+			Beneficiary: cases.NewBeneficiary{LegalName: "PM Skala", BirthDate: "1980-01-01", Sex: "female", ProvinceCode: "32", RegencyCode: "3275", HouseholdSize: 2},
+			Cluster:     cases.ClusterDisabilitas, Pillar: "komunitas", UnitID: f.unit,
+			Consents: []cases.ConsentInput{{Purpose: cases.PurposeSelling, GivenBy: "self"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shops = append(shops, catalog.ScaleShop{UnitID: f.unit, CaseID: c.ID, OwnerID: f.seller.UserID})
+	}
+	photo := catalog.Image{Srcset: []catalog.Variant{{URL: "https://cdn.example/media/img/a.jpg", Width: 640, Type: "image/jpeg"}}}
+	var loaded []int
+	if _, err := f.svc.SeedScale(ctx, shops, 2500, []catalog.Image{photo}, func(n int) { loaded = append(loaded, n) }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(loaded, []int{1000, 2000, 2500}) {
+		t.Errorf("progress %v, want after each chunk of 1000", loaded)
+	}
+	var got struct{ Products, Makers, Photos, Pisang, Bekasi int }
+	if err := f.db.Gorm.Raw(`SELECT (SELECT count(*) FROM products WHERE status = 'published') AS products,
+		(SELECT count(*) FROM product_makers) AS makers, (SELECT count(*) FROM product_images) AS photos,
+		(SELECT count(*) FROM products WHERE title_search @@ to_tsquery('indonesian', 'pisang')) AS pisang,
+		(SELECT products FROM search_words WHERE word = 'bekasi') AS bekasi`).Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got.Products != 2500 || got.Makers != 2500 || got.Photos != 2500 || got.Pisang == 0 || got.Bekasi == 0 {
+		t.Errorf("loaded %+v", got)
+	}
+	// A town is only in descriptions: found, below every title match.
+	r, err := f.svc.Search(ctx, catalog.Query{Text: "keripik bekasi", Page: domain.Page{Limit: 5}})
+	if err != nil || len(r.Items) == 0 {
+		t.Fatalf("keripik bekasi: %v %v", titles(r), err)
+	}
+}
