@@ -7,3 +7,14 @@ func SetSeedChunk(n int) (restore func()) {
 	seedChunk = n
 	return func() { seedChunk = old }
 }
+
+// SetSearchPaths sets how many matches a search reads in full and how
+// deep it walks before it does, until the returned function restores them.
+func SetSearchPaths(exact int64, window int) (restore func()) {
+	oldExact, oldWindow := exactMax, walkWindow
+	exactMax, walkWindow = exact, window
+	return func() { exactMax, walkWindow = oldExact, oldWindow }
+}
+
+// ClearSearchCache forgets the cached search answers.
+func (s *Service) ClearSearchCache() { s.cache.clear() }

@@ -244,38 +244,18 @@ func (s *Service) search(ctx context.Context, q Query, cur cursor, roots map[str
 	}
 	limit := q.Page.Limit + 1
 	base := q.filters(roots, "")
-	var page, order string
+	var page string
 	var args []any
-	switch q.Sort {
-	case "relevance":
-		page, args = relevancePage(q, t, cur, base, limit)
-		order = "r.tier, r.published_at DESC, r.id DESC"
-	default:
+	order := sortOrders[q.Sort]
+	if q.Text == "" {
 		w := base
-		if q.Text != "" {
-			w.add(matches, t.tsquery())
+		if cur.id != "" {
+			w.add(keyset(q.Sort), cur.key()...)
 		}
-		switch q.Sort {
-		case "newest":
-			order = "published_at DESC, id DESC"
-			if cur.id != "" {
-				w.add("(p.published_at, p.id) < (?, ?)", time.Unix(0, cur.value).UTC(), cur.id)
-			}
-		case "price_asc":
-			order = "price_idr, id"
-			if cur.id != "" {
-				w.add("(p.price_idr, p.id) > (?, ?)", cur.value, cur.id)
-			}
-		case "price_desc":
-			order = "price_idr DESC, id DESC"
-			if cur.id != "" {
-				w.add("(p.price_idr, p.id) < (?, ?)", cur.value, cur.id)
-			}
-		}
-		page = fmt.Sprintf("SELECT %s, 0 AS tier FROM products p WHERE %s ORDER BY p.%s LIMIT %d",
-			rowCols, w.sql(), strings.ReplaceAll(order, ", ", ", p."), limit)
+		page = fmt.Sprintf("SELECT %s, 0 AS tier FROM products p WHERE %s ORDER BY %s LIMIT %d", rowCols, w.sql(), prefixed("p.", order), limit)
 		args = w.args
-		order = "r." + strings.ReplaceAll(order, ", ", ", r.")
+	} else {
+		page, args = textPage(q, t, cur, base, limit)
 	}
 	// The page's rows, their shops' names and first ready photos in one
 	// round trip.
@@ -285,7 +265,7 @@ func (s *Service) search(ctx context.Context, q Query, cur cursor, roots map[str
 		FROM (`+page+`) r
 		LEFT JOIN LATERAL (SELECT i.id, i.alt, i.width, i.height, i.variants FROM product_images i
 			WHERE i.product_id = r.id AND i.status = 'ready' ORDER BY i.position, i.id LIMIT 1) img ON true
-		ORDER BY `+order, args...).Scan(&rows).Error
+		ORDER BY `+prefixed("r.", order), args...).Scan(&rows).Error
 	if err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
@@ -322,43 +302,137 @@ func (s *Service) search(ctx context.Context, q Query, cur cursor, roots map[str
 	return out, nil
 }
 
-// relevancePage is the SQL of a page by relevance: one branch per tier,
-// each walking newest first, appended in tier order. PostgreSQL runs an
-// append's branches one after another and stops at the outer LIMIT, so a
-// page the first tier fills never reads the others. Tiers the dictionary
-// shows to be empty, or that the in-stock filter rules out, are left out.
-func relevancePage(q Query, t terms, cur cursor, base where, limit int) (string, []any) {
+// sortOrders is each sort's ORDER BY, on the columns of a page's rows.
+var sortOrders = map[string]string{
+	"relevance":  "tier, published_at DESC, id DESC",
+	"newest":     "published_at DESC, id DESC",
+	"price_asc":  "price_idr, id",
+	"price_desc": "price_idr DESC, id DESC",
+}
+
+// prefixed qualifies every column of an ORDER BY list with a table alias.
+func prefixed(alias, order string) string {
+	return alias + strings.ReplaceAll(order, ", ", ", "+alias)
+}
+
+// keyset is the condition of the rows after a cursor in a sort (without
+// tiers), on products p.
+func keyset(sort string) string {
+	switch sort {
+	case "price_asc":
+		return "(p.price_idr, p.id) > (?, ?)"
+	case "price_desc":
+		return "(p.price_idr, p.id) < (?, ?)"
+	default:
+		return "(p.published_at, p.id) < (?, ?)"
+	}
+}
+
+// key is the cursor's sort value and id as keyset's arguments.
+func (c cursor) key() []any {
+	if c.published() {
+		return []any{time.Unix(0, c.value).UTC(), c.id}
+	}
+	return []any{c.value, c.id}
+}
+
+// exactMax is how many matches (at most, by the dictionary's count) a
+// search reads in full and sorts: a rare word's page costs that much.
+var exactMax int64 = 2000
+
+// walkWindow is how many products, in the order of the page, a search
+// looks through for matches before it takes the matches to be sparse and
+// reads them all instead. A dense match set ("keripik", one product in
+// ten) fills a page after a few hundred; a sparse one (two common words
+// rarely together, "balado pedas", or a word in a category that does not
+// sell it) would be looked for through the whole catalog, and is read in
+// full from the text index instead: sparse means at most about
+// limit/walkWindow of the catalog.
+var walkWindow = 2000
+
+// textPage is the SQL of a page of a text search. Where the dictionary
+// shows the matches are few it reads them all (from the text index) and
+// sorts them; else it first walks the page's order (an index) through at
+// most walkWindow products, and only when that does not fill the page
+// reads and sorts every match. Both run in one statement: PostgreSQL
+// evaluates the walk once and skips the branch its count rules out.
+//
+// For relevance the walk covers the first tier the dictionary does not
+// show to be empty (from the cursor's); the full read ranks every
+// remaining tier.
+func textPage(q Query, t terms, cur cursor, base where, limit int) (string, []any) {
 	tq := t.tsquery()
-	var branches []string
-	var args []any
-	for tier := cur.tier; tier < tiers; tier++ {
-		title := tier == tierTitle || tier == tierTitleSoldOut
-		sold := tier == tierTitleSoldOut || tier == tierBodySoldOut
-		if (title && t.titleless) || (!title && t.bodyless) || (sold && q.InStock) {
-			continue
+	relevance := q.Sort == "relevance"
+	// all: every match after the cursor, with its tier, read in full.
+	all := base.with(matches, tq)
+	tierExpr := "0"
+	if relevance {
+		tierExpr = fmt.Sprintf("(CASE WHEN %s THEN %d ELSE %d END + CASE WHEN %s THEN 0 ELSE 1 END)", inTitle, tierTitle, tierBody, inStock)
+	}
+	tierArgs := func() []any {
+		if relevance {
+			return []any{tq}
 		}
-		w := base
-		if title {
-			w = w.with(inTitle, tq)
+		return nil
+	}
+	if cur.id != "" {
+		if relevance {
+			all.add(fmt.Sprintf("(%[1]s > ? OR (%[1]s = ? AND (p.published_at, p.id) < (?, ?)))", tierExpr),
+				append(append(append(tierArgs(), cur.tier), append(tierArgs(), cur.tier)...), cur.key()...)...)
 		} else {
-			w = w.with(matches+" AND NOT "+inTitle, tq, tq)
+			all.add(keyset(q.Sort), cur.key()...)
 		}
-		if sold {
-			w = w.with(soldOut)
-		} else if !q.InStock {
-			w = w.with(inStock)
-		}
-		if tier == cur.tier && cur.id != "" {
-			w = w.with("(p.published_at, p.id) < (?, ?)", time.Unix(0, cur.value).UTC(), cur.id)
-		}
-		branches = append(branches, fmt.Sprintf("(SELECT %s, %d AS tier FROM products p WHERE %s ORDER BY p.published_at DESC, p.id DESC LIMIT %d)",
-			rowCols, tier, w.sql(), limit))
-		args = append(args, w.args...)
 	}
-	if len(branches) == 0 {
-		return fmt.Sprintf("SELECT %s, 0 AS tier FROM products p WHERE false", rowCols), nil
+	full := fmt.Sprintf("WITH m AS MATERIALIZED (SELECT %s, %s AS tier FROM products p WHERE %s) SELECT * FROM m ORDER BY %s LIMIT %d",
+		rowCols, tierExpr, all.sql(), sortOrders[q.Sort], limit)
+	fullArgs := append(tierArgs(), all.args...)
+	if t.bound >= 0 && t.bound <= exactMax {
+		return full, fullArgs
 	}
-	return fmt.Sprintf("SELECT * FROM (%s) p LIMIT %d", strings.Join(branches, " UNION ALL "), limit), args
+	// walk: the first tier's (or the sort's) order, walkWindow products deep.
+	walk := base
+	walkTier := 0
+	hit, hitArgs := matches, []any{tq}
+	if relevance {
+		walkTier = -1
+		for tier := cur.tier; tier < tiers; tier++ {
+			title := tier == tierTitle || tier == tierTitleSoldOut
+			sold := tier == tierTitleSoldOut || tier == tierBodySoldOut
+			if (title && t.titleless) || (!title && t.bodyless) || (sold && q.InStock) {
+				continue
+			}
+			walkTier = tier
+			if title {
+				hit = inTitle
+			} else {
+				hit, hitArgs = matches+" AND NOT "+inTitle, []any{tq, tq}
+			}
+			if sold {
+				walk = walk.with(soldOut)
+			} else if !q.InStock {
+				walk = walk.with(inStock)
+			}
+			break
+		}
+		if walkTier < 0 {
+			return fmt.Sprintf("SELECT %s, 0 AS tier FROM products p WHERE false", rowCols), nil
+		}
+	}
+	if cur.id != "" && (!relevance || walkTier == cur.tier) {
+		walk = walk.with(keyset(q.Sort), cur.key()...)
+	}
+	walkOrder := sortOrders[q.Sort]
+	if relevance {
+		walkOrder = sortOrders["newest"]
+	}
+	sql := fmt.Sprintf(`WITH walk AS MATERIALIZED (
+			SELECT %[1]s, %[2]d AS tier FROM (SELECT %[1]s, %[3]s AS hit FROM products p WHERE %[4]s ORDER BY %[5]s LIMIT %[6]d) p
+			WHERE hit LIMIT %[7]d)
+		SELECT * FROM walk WHERE (SELECT count(*) FROM walk) = %[7]d
+		UNION ALL
+		SELECT * FROM (%[8]s) e WHERE (SELECT count(*) FROM walk) < %[7]d`,
+		rowCols, walkTier, hit, walk.sql(), prefixed("p.", walkOrder), walkWindow, limit, full)
+	return sql, append(append(hitArgs, walk.args...), fullArgs...)
 }
 
 // facets counts the matches by root category and by province in one
@@ -405,10 +479,14 @@ func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms, roo
 // cursor is a decoded position in a sorted list: the last row's sort value
 // and id, and for relevance its tier.
 type cursor struct {
+	sort  string
 	tier  int
 	value int64
 	id    string
 }
+
+// published says the cursor's value is a publication time (in nanoseconds).
+func (c cursor) published() bool { return c.sort != "price_asc" && c.sort != "price_desc" }
 
 func encodeCursor(sort string, value int64, id string, tier int) string {
 	raw := sort + "|" + strconv.FormatInt(value, 10) + "|" + id
@@ -439,7 +517,7 @@ func decodeCursor(sort, s string) (cursor, error) {
 	if err != nil || n < 0 {
 		return cursor{}, bad
 	}
-	c := cursor{value: n, id: parts[2]}
+	c := cursor{sort: sort, value: n, id: parts[2]}
 	if sort == "relevance" {
 		if c.tier, err = strconv.Atoi(parts[3]); err != nil || c.tier < 0 || c.tier >= tiers {
 			return cursor{}, bad

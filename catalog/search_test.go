@@ -52,6 +52,20 @@ func TestSearchRanksTitleThenStockThenDescription(t *testing.T) {
 	f.product(t, "Selai Nanas", "Tanpa pisang", "makanan", 20000, true)
 	f.product(t, "Tas Anyam Pandan", "Motif daun pisang di tutupnya", "tas", 85000, true)
 	f.product(t, "Kopi Robusta", "Kopi dari Lampung", "kopi", 30000, true)
+	for _, paths := range []struct {
+		name   string
+		exact  int64
+		window int
+	}{{"read in full", 2000, 2000}, {"walked, window 2", 0, 2}, {"walked, window 100", 0, 100}} {
+		t.Run(paths.name, func(t *testing.T) {
+			defer catalog.SetSearchPaths(paths.exact, paths.window)()
+			f.svc.ClearSearchCache()
+			checkRanking(t, f)
+		})
+	}
+}
+
+func checkRanking(t *testing.T, f *shopFixture) {
 	ctx := context.Background()
 	want := []string{"Keripik Pisang Manis", "Keripik Pisang Pedas", "Tas Anyam Pandan", "Selai Nanas"}
 
@@ -85,6 +99,25 @@ func TestSearchRanksTitleThenStockThenDescription(t *testing.T) {
 	r, _ = f.svc.Search(ctx, catalog.Query{Text: "pisang", Sort: "price_desc", Page: domain.Page{Limit: 24}})
 	if got := titles(r); len(got) != 4 || got[0] != "Tas Anyam Pandan" {
 		t.Errorf("pisang by price: %v", got)
+	}
+	paged = nil
+	cursor = ""
+	for range 10 {
+		r, err := f.svc.Search(ctx, catalog.Query{Text: "pisang", Sort: "price_asc", Page: domain.Page{Limit: 3, Cursor: cursor}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, titles(r)...)
+		if cursor = r.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if len(paged) != 4 || paged[3] != "Tas Anyam Pandan" {
+		t.Errorf("pisang by price, 3 a page: %v", paged)
+	}
+	r, _ = f.svc.Search(ctx, catalog.Query{Text: "renyah manis", Page: domain.Page{Limit: 24}})
+	if got := titles(r); !slices.Equal(got, []string{"Keripik Pisang Manis"}) {
+		t.Errorf("renyah manis: %v", got)
 	}
 }
 

@@ -62,6 +62,9 @@ type terms struct {
 	// tiers of the ranking are skipped; bodyless: every product holding a
 	// word holds it in its title, so the description tiers are skipped.
 	titleless, bodyless bool
+	// bound is at least the number of matches (the fewest products any
+	// word is in), or -1 when no word is in the dictionary's shape.
+	bound int64
 }
 
 // tsquery is the words as a PostgreSQL text query: all of them, each
@@ -74,7 +77,7 @@ func (t terms) tsquery() string { return strings.Join(t.words, " & ") }
 // "anyaman") is kept with its counts; an unknown one is replaced by the
 // most similar catalog word, or marks the query as matching nothing.
 func (s *Service) lookUp(ctx context.Context, db *gorm.DB, words []string) (terms, error) {
-	t := terms{words: append([]string(nil), words...)}
+	t := terms{words: append([]string(nil), words...), bound: -1}
 	var shaped []string
 	for _, w := range words {
 		if dictionaryShaped(w) {
@@ -121,6 +124,9 @@ func (s *Service) lookUp(ctx context.Context, db *gorm.DB, words []string) (term
 		}
 		titleless = titleless || *titles == 0
 		bodyless = bodyless && *products == *titles
+		if t.bound < 0 || *products < t.bound {
+			t.bound = *products
+		}
 	}
 	t.titleless, t.bodyless = titleless, bodyless
 	return t, nil
