@@ -39,7 +39,7 @@ func (c *resultCache) get(ctx context.Context, q Query, load func(context.Contex
 	if c.ttl <= 0 {
 		return load(ctx)
 	}
-	key := fmt.Sprintf("%q|%s|%s|%s|%d|%d|%t|%s|%t|%d|%s", q.Text, q.Category, q.ShopID, q.ProvinceCode,
+	key := fmt.Sprintf("%q|%s|%s|%s|%d|%d|%t|%s|%v|%d|%s", q.Text, q.Category, q.ShopID, q.ProvinceCode,
 		q.MinPrice, q.MaxPrice, q.InStock, q.Sort, q.Facets, q.Page.Limit, q.Page.Cursor)
 	c.mu.Lock()
 	e, ok := c.entries[key]

@@ -167,7 +167,7 @@ func TestBrowseFiltersSortsFacetsAndCursor(t *testing.T) {
 	f.product(t, "Batik Tulis Bekasi", "", "batik", 250000, true)
 	ctx := context.Background()
 
-	r, err := f.svc.Search(ctx, catalog.Query{Category: "makanan", Sort: "price_desc", Facets: true, Page: domain.Page{Limit: 3}})
+	r, err := f.svc.Search(ctx, catalog.Query{Category: "makanan", Sort: "price_desc", Facets: catalog.AllFacets, Page: domain.Page{Limit: 3}})
 	if err != nil {
 		t.Fatal(err)
 	}

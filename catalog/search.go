@@ -24,9 +24,21 @@ type Query struct {
 	MaxPrice     domain.IDR
 	InStock      bool
 	Sort         string // relevance | newest | price_asc | price_desc
-	Facets       bool
-	Page         domain.Page
+	// Facets names the facets to count: FacetCategory, FacetProvince.
+	Facets []string
+	Page   domain.Page
+	// rootCategory: Category is the top of its tree (validate sets it).
+	rootCategory bool
 }
+
+// The facets a search can count.
+const (
+	FacetCategory = "category"      // by root category
+	FacetProvince = "province_code" // by province
+)
+
+// AllFacets is every facet, as the API's facets=true asks.
+var AllFacets = []string{FacetCategory, FacetProvince}
 
 // Sorts lists the accepted sort orders.
 var Sorts = []string{"relevance", "newest", "price_asc", "price_desc"}
@@ -83,6 +95,7 @@ func (q *Query) validate(roots map[string]string) error {
 	if _, ok := roots[q.Category]; q.Category != "" && !ok {
 		v.Add("category", "kategori tidak dikenal")
 	}
+	q.rootCategory = roots[q.Category] == q.Category
 	if q.ShopID != "" && !domain.ValidID(q.ShopID) {
 		v.Add("shop_id", "toko tidak dikenal")
 	}
@@ -96,6 +109,11 @@ func (q *Query) validate(roots map[string]string) error {
 		q.Sort = "newest"
 		if q.Text != "" {
 			q.Sort = "relevance"
+		}
+	}
+	for _, f := range q.Facets {
+		if f != FacetCategory && f != FacetProvince {
+			v.Add("facets", "facet: category atau province_code")
 		}
 	}
 	if !slices.Contains(Sorts, q.Sort) {
@@ -136,7 +154,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 		return Results{}, err
 	}
 	return s.cache.get(ctx, q, func(ctx context.Context) (Results, error) {
-		return s.search(ctx, q, cur, roots)
+		return s.search(ctx, q, cur)
 	})
 }
 
@@ -164,12 +182,21 @@ func (w where) with(cond string, args ...any) where {
 // skip leaves one filter out, so a facet counts what choosing another of
 // its values would show. A paused or closed shop's products are left out
 // through the few such shops (a hashed list), not a join per product.
-func (q Query) filters(roots map[string]string, skip string) where {
+func (q Query) filters(skip string) where {
+	w := q.indexed(skip, false)
+	rest := q.unindexed(false)
+	w.conds, w.args = append(w.conds, rest.conds...), append(w.args, rest.args...)
+	return w
+}
+
+// indexed is the part of the filters the page's order can be read with
+// from one index: status, category and province, and the price range
+// when the page is by price.
+func (q Query) indexed(skip string, byPrice bool) where {
 	var w where
 	w.add("p.status = 'published'")
-	w.add("p.shop_id NOT IN (SELECT id FROM shops WHERE status <> 'active')")
 	if q.Category != "" && skip != "category" {
-		if roots[q.Category] == q.Category {
+		if q.rootCategory {
 			w.add("p.category_root = ?", q.Category)
 		} else {
 			w.add("p.category = ?", q.Category)
@@ -178,19 +205,35 @@ func (q Query) filters(roots map[string]string, skip string) where {
 	if q.ProvinceCode != "" && skip != "province" {
 		w.add("p.province_code = ?", q.ProvinceCode)
 	}
+	if byPrice {
+		q.addPrice(&w)
+	}
+	return w
+}
+
+// unindexed is the rest of the filters, checked on each product read.
+func (q Query) unindexed(byPrice bool) where {
+	var w where
+	w.add("p.shop_id NOT IN (SELECT id FROM shops WHERE status <> 'active')")
 	if q.ShopID != "" {
 		w.add("p.shop_id = ?", q.ShopID)
 	}
+	if !byPrice {
+		q.addPrice(&w)
+	}
+	if q.InStock {
+		w.add(inStock)
+	}
+	return w
+}
+
+func (q Query) addPrice(w *where) {
 	if q.MinPrice > 0 {
 		w.add("p.price_idr >= ?", q.MinPrice)
 	}
 	if q.MaxPrice > 0 {
 		w.add("p.price_idr <= ?", q.MaxPrice)
 	}
-	if q.InStock {
-		w.add(inStock)
-	}
-	return w
 }
 
 const (
@@ -226,7 +269,7 @@ type searchRow struct {
 
 const rowCols = "p.id, p.title, p.category, p.province_code, p.price_idr, p.stock, p.made_to_order, p.published_at, p.shop_id"
 
-func (s *Service) search(ctx context.Context, q Query, cur cursor, roots map[string]string) (Results, error) {
+func (s *Service) search(ctx context.Context, q Query, cur cursor) (Results, error) {
 	db := s.db.Gorm.WithContext(ctx)
 	out := Results{Items: []ListItem{}}
 	var t terms
@@ -243,7 +286,7 @@ func (s *Service) search(ctx context.Context, q Query, cur cursor, roots map[str
 		}
 	}
 	limit := q.Page.Limit + 1
-	base := q.filters(roots, "")
+	base := q.filters("")
 	var page string
 	var args []any
 	order := sortOrders[q.Sort]
@@ -294,8 +337,8 @@ func (s *Service) search(ctx context.Context, q Query, cur cursor, roots map[str
 		}
 		out.Items = append(out.Items, item)
 	}
-	if q.Facets {
-		if out.Facets, err = s.facets(ctx, db, q, t, roots); err != nil {
+	if len(q.Facets) > 0 {
+		if out.Facets, err = s.facets(ctx, db, q, t); err != nil {
 			return Results{}, err
 		}
 	}
@@ -389,8 +432,12 @@ func textPage(q Query, t terms, cur cursor, base where, limit int) (string, []an
 	if t.bound >= 0 && t.bound <= exactMax {
 		return full, fullArgs
 	}
-	// walk: the first tier's (or the sort's) order, walkWindow products deep.
-	walk := base
+	// walk: the first tier's (or the sort's) order, walkWindow products
+	// deep in its index; every other condition is checked on the rows
+	// read, so the window bounds the rows read whatever the filters.
+	byPrice := q.Sort == "price_asc" || q.Sort == "price_desc"
+	walk := q.indexed("", byPrice)
+	rest := q.unindexed(byPrice)
 	walkTier := 0
 	hit, hitArgs := matches, []any{tq}
 	if relevance {
@@ -408,9 +455,9 @@ func textPage(q Query, t terms, cur cursor, base where, limit int) (string, []an
 				hit, hitArgs = matches+" AND NOT "+inTitle, []any{tq, tq}
 			}
 			if sold {
-				walk = walk.with(soldOut)
+				rest = rest.with(soldOut)
 			} else if !q.InStock {
-				walk = walk.with(inStock)
+				rest = rest.with(inStock)
 			}
 			break
 		}
@@ -426,28 +473,44 @@ func textPage(q Query, t terms, cur cursor, base where, limit int) (string, []an
 		walkOrder = sortOrders["newest"]
 	}
 	sql := fmt.Sprintf(`WITH walk AS MATERIALIZED (
-			SELECT %[1]s, %[2]d AS tier FROM (SELECT %[1]s, %[3]s AS hit FROM products p WHERE %[4]s ORDER BY %[5]s LIMIT %[6]d) p
-			WHERE hit LIMIT %[7]d)
-		SELECT * FROM walk WHERE (SELECT count(*) FROM walk) = %[7]d
+			SELECT %[1]s, %[2]d AS tier FROM (SELECT %[1]s, %[3]s AND %[4]s AS hit FROM products p WHERE %[5]s ORDER BY %[6]s LIMIT %[7]d) p
+			WHERE hit LIMIT %[8]d)
+		SELECT * FROM walk WHERE (SELECT count(*) FROM walk) = %[8]d
 		UNION ALL
-		SELECT * FROM (%[8]s) e WHERE (SELECT count(*) FROM walk) < %[7]d`,
-		rowCols, walkTier, hit, walk.sql(), prefixed("p.", walkOrder), walkWindow, limit, full)
-	return sql, append(append(hitArgs, walk.args...), fullArgs...)
+		SELECT * FROM (%[9]s) e WHERE (SELECT count(*) FROM walk) < %[8]d`,
+		rowCols, walkTier, hit, rest.sql(), walk.sql(), prefixed("p.", walkOrder), walkWindow, limit, full)
+	return sql, append(append(append(hitArgs, rest.args...), walk.args...), fullArgs...)
 }
 
-// facets counts the matches by root category and by province in one
-// statement, each over at most facetCap+1 matches.
-func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms, roots map[string]string) (map[string][]Facet, error) {
-	var parts []string
-	var args []any
-	for _, f := range []struct{ name, col, skip string }{{"category", "p.category_root", "category"}, {"province_code", "p.province_code", "province"}} {
-		w := q.filters(roots, f.skip)
+// facets counts the matches by the facets the query names in one
+// statement, each over at most facetCap+1 matches. A facet leaves its own
+// filter out; when neither is set, both facets count the same matches,
+// read once.
+func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms) (map[string][]Facet, error) {
+	cols := map[string]string{FacetCategory: "p.category_root", FacetProvince: "p.province_code"}
+	skips := map[string]string{FacetCategory: "category", FacetProvince: "province"}
+	matched := func(skip string) where {
+		w := q.filters(skip)
 		if q.Text != "" {
 			w.add(matches, t.tsquery())
 		}
-		parts = append(parts, fmt.Sprintf("SELECT '%s' AS facet, v AS value, count(*) AS count FROM (SELECT %s AS v FROM products p WHERE %s LIMIT %d) m GROUP BY v",
-			f.name, f.col, w.sql(), facetCap+1))
-		args = append(args, w.args...)
+		return w
+	}
+	var parts []string
+	var args []any
+	if len(q.Facets) == 2 && q.Category == "" && q.ProvinceCode == "" {
+		w := matched("")
+		parts = append(parts, fmt.Sprintf(`SELECT CASE WHEN grouping(c) = 0 THEN '%s' ELSE '%s' END AS facet, coalesce(c, r) AS value, count(*) AS count
+			FROM (SELECT p.category_root AS c, p.province_code AS r FROM products p WHERE %s LIMIT %d) m GROUP BY GROUPING SETS ((c), (r))`,
+			FacetCategory, FacetProvince, w.sql(), facetCap+1))
+		args = w.args
+	} else {
+		for _, f := range q.Facets {
+			w := matched(skips[f])
+			parts = append(parts, fmt.Sprintf("SELECT '%s' AS facet, v AS value, count(*) AS count FROM (SELECT %s AS v FROM products p WHERE %s LIMIT %d) m GROUP BY v",
+				f, cols[f], w.sql(), facetCap+1))
+			args = append(args, w.args...)
+		}
 	}
 	var rows []struct {
 		Facet, Value string
@@ -456,8 +519,11 @@ func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms, roo
 	if err := db.WithContext(ctx).Raw(strings.Join(parts, " UNION ALL "), args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("facets: %w", err)
 	}
-	out := map[string][]Facet{"category": {}, "province_code": {}}
+	out := map[string][]Facet{}
 	total := map[string]int64{}
+	for _, f := range q.Facets {
+		out[f] = []Facet{}
+	}
 	for _, r := range rows {
 		out[r.Facet] = append(out[r.Facet], Facet{Value: r.Value, Count: r.Count})
 		total[r.Facet] += r.Count

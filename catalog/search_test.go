@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync/atomic"
@@ -115,6 +116,14 @@ func checkRanking(t *testing.T, f *shopFixture) {
 	if len(paged) != 4 || paged[3] != "Tas Anyam Pandan" {
 		t.Errorf("pisang by price, 3 a page: %v", paged)
 	}
+	r, _ = f.svc.Search(ctx, catalog.Query{Text: "pisang", MinPrice: 16000, Page: domain.Page{Limit: 24}})
+	if got := titles(r); !slices.Equal(got, []string{"Tas Anyam Pandan", "Selai Nanas"}) {
+		t.Errorf("pisang from Rp16.000: %v", got)
+	}
+	r, _ = f.svc.Search(ctx, catalog.Query{Text: "pisang", MaxPrice: 50000, Sort: "price_asc", Page: domain.Page{Limit: 24}})
+	if got := titles(r); !slices.Equal(got, []string{"Keripik Pisang Manis", "Keripik Pisang Pedas", "Selai Nanas"}) {
+		t.Errorf("pisang to Rp50.000 by price: %v", got)
+	}
 	r, _ = f.svc.Search(ctx, catalog.Query{Text: "renyah manis", Page: domain.Page{Limit: 24}})
 	if got := titles(r); !slices.Equal(got, []string{"Keripik Pisang Manis"}) {
 		t.Errorf("renyah manis: %v", got)
@@ -219,11 +228,29 @@ func TestFacetsAreExactWhenSmall(t *testing.T) {
 	f.product(t, "Sambal Bawang", "", "sambal", 10000, true)
 	f.product(t, "Sambal Roa", "", "sambal", 10000, true)
 	f.product(t, "Batik Sambal", "", "batik", 10000, true)
-	r, err := f.svc.Search(context.Background(), catalog.Query{Text: "sambal", Category: "makanan", Facets: true, Page: domain.Page{Limit: 1}})
+	r, err := f.svc.Search(context.Background(), catalog.Query{Text: "sambal", Category: "makanan", Facets: catalog.AllFacets, Page: domain.Page{Limit: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := fmt.Sprint(r.Facets); got != "map[category:[{makanan 2 false} {kerajinan 1 false}] province_code:[{32 2 false}]]" {
 		t.Errorf("facets: %s", got)
+	}
+	// Without a category or province filter both facets count one read.
+	r, err = f.svc.Search(context.Background(), catalog.Query{Text: "sambal", Facets: catalog.AllFacets, Page: domain.Page{Limit: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(r.Facets); got != "map[category:[{makanan 2 false} {kerajinan 1 false}] province_code:[{32 3 false}]]" {
+		t.Errorf("facets without filters: %s", got)
+	}
+	r, err = f.svc.Search(context.Background(), catalog.Query{Text: "sambal", Facets: []string{catalog.FacetCategory}, Page: domain.Page{Limit: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(r.Facets); got != "map[category:[{makanan 2 false} {kerajinan 1 false}]]" {
+		t.Errorf("the category facet alone: %s", got)
+	}
+	if _, err := f.svc.Search(context.Background(), catalog.Query{Facets: []string{"shop"}, Page: domain.Page{Limit: 1}}); !errors.Is(err, domain.ErrInvalid) {
+		t.Errorf("an unknown facet: %v", err)
 	}
 }

@@ -70,7 +70,7 @@ func categoryFacets(facets []catalog.Facet, tree []catalog.Category, lang string
 func (p *Pages) search(c *fiber.Ctx) error {
 	d := searchData{Q: strings.Clone(c.Query("q")), Category: strings.Clone(c.Query("category")), Sort: strings.Clone(c.Query("sort")),
 		Min: strings.Clone(c.Query("min_price_idr")), Max: strings.Clone(c.Query("max_price_idr")), InStock: c.QueryBool("in_stock"), Sorts: catalog.Sorts}
-	q := catalog.Query{Text: d.Q, Category: d.Category, Sort: d.Sort, InStock: d.InStock, Facets: true,
+	q := catalog.Query{Text: d.Q, Category: d.Category, Sort: d.Sort, InStock: d.InStock, Facets: []string{catalog.FacetCategory},
 		Page: domain.Page{Limit: domain.DefaultLimit, Cursor: strings.Clone(c.Query("cursor"))}}
 	min, _ := strconv.ParseInt(d.Min, 10, 64)
 	max, _ := strconv.ParseInt(d.Max, 10, 64)
@@ -87,7 +87,7 @@ func (p *Pages) search(c *fiber.Ctx) error {
 		}
 		return p.render(c, fiber.StatusUnprocessableEntity, "search", "shop.browse", d, &view{FormError: translate(language(c), "error.form")})
 	}
-	d.Results, d.Facets = res, categoryFacets(res.Facets["category"], d.Categories, language(c))
+	d.Results, d.Facets = res, categoryFacets(res.Facets[catalog.FacetCategory], d.Categories, language(c))
 	if d.Sort == "" {
 		d.Sort = "newest"
 		if d.Q != "" {
