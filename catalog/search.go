@@ -125,9 +125,9 @@ func (q *Query) validate(roots map[string]string) error {
 	return v.Err()
 }
 
-// facetCap bounds how many matches a facet count reads. Below it the
+// facetCap bounds how many products a facet count reads. Below it the
 // counts are exact; above it they are the counts among the first facetCap
-// matches, marked AtLeast, so a page over "makanan" (tens of thousands of
+// read, marked AtLeast, so a page over "makanan" (tens of thousands of
 // products) costs the same as one over a rare word.
 const facetCap = 1000
 
@@ -483,14 +483,18 @@ func textPage(q Query, t terms, cur cursor, base where, limit int) (string, []an
 }
 
 // facets counts the matches by the facets the query names in one
-// statement, each over at most facetCap+1 matches. A facet leaves its own
-// filter out; when neither is set, both facets count the same matches,
-// read once.
+// statement. Each facet reads at most facetCap+1 products found by the
+// text index or the filters' indexes, and checks the other filters (price,
+// stock, the shop) on those, so a narrow price range over a common word
+// costs what the word alone does; past facetCap the counts are lower
+// bounds. A facet leaves its own filter out; when neither is set, both
+// facets count the same read.
 func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms) (map[string][]Facet, error) {
 	cols := map[string]string{FacetCategory: "p.category_root", FacetProvince: "p.province_code"}
 	skips := map[string]string{FacetCategory: "category", FacetProvince: "province"}
-	matched := func(skip string) where {
-		w := q.filters(skip)
+	rest := q.unindexed(false)
+	read := func(skip string) where {
+		w := q.indexed(skip, false)
 		if q.Text != "" {
 			w.add(matches, t.tsquery())
 		}
@@ -499,38 +503,42 @@ func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms) (ma
 	var parts []string
 	var args []any
 	if len(q.Facets) == 2 && q.Category == "" && q.ProvinceCode == "" {
-		w := matched("")
-		parts = append(parts, fmt.Sprintf(`SELECT CASE WHEN grouping(c) = 0 THEN '%s' ELSE '%s' END AS facet, coalesce(c, r) AS value, count(*) AS count
-			FROM (SELECT p.category_root AS c, p.province_code AS r FROM products p WHERE %s LIMIT %d) m GROUP BY GROUPING SETS ((c), (r))`,
-			FacetCategory, FacetProvince, w.sql(), facetCap+1))
-		args = w.args
+		w := read("")
+		parts = append(parts, fmt.Sprintf(`SELECT CASE WHEN grouping(c) = 0 THEN '%s' ELSE '%s' END AS facet, coalesce(c, r) AS value,
+				count(*) FILTER (WHERE ok) AS count, count(*) AS seen
+			FROM (SELECT p.category_root AS c, p.province_code AS r, %s AS ok FROM products p WHERE %s LIMIT %d) m GROUP BY GROUPING SETS ((c), (r))`,
+			FacetCategory, FacetProvince, rest.sql(), w.sql(), facetCap+1))
+		args = append(append(args, rest.args...), w.args...)
 	} else {
 		for _, f := range q.Facets {
-			w := matched(skips[f])
-			parts = append(parts, fmt.Sprintf("SELECT '%s' AS facet, v AS value, count(*) AS count FROM (SELECT %s AS v FROM products p WHERE %s LIMIT %d) m GROUP BY v",
-				f, cols[f], w.sql(), facetCap+1))
-			args = append(args, w.args...)
+			w := read(skips[f])
+			parts = append(parts, fmt.Sprintf(`SELECT '%s' AS facet, v AS value, count(*) FILTER (WHERE ok) AS count, count(*) AS seen
+				FROM (SELECT %s AS v, %s AS ok FROM products p WHERE %s LIMIT %d) m GROUP BY v`,
+				f, cols[f], rest.sql(), w.sql(), facetCap+1))
+			args = append(append(args, rest.args...), w.args...)
 		}
 	}
 	var rows []struct {
 		Facet, Value string
-		Count        int64
+		Count, Seen  int64
 	}
 	if err := db.WithContext(ctx).Raw(strings.Join(parts, " UNION ALL "), args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("facets: %w", err)
 	}
 	out := map[string][]Facet{}
-	total := map[string]int64{}
+	seen := map[string]int64{}
 	for _, f := range q.Facets {
 		out[f] = []Facet{}
 	}
 	for _, r := range rows {
-		out[r.Facet] = append(out[r.Facet], Facet{Value: r.Value, Count: r.Count})
-		total[r.Facet] += r.Count
+		if r.Count > 0 {
+			out[r.Facet] = append(out[r.Facet], Facet{Value: r.Value, Count: r.Count})
+		}
+		seen[r.Facet] += r.Seen
 	}
 	for name, fs := range out {
 		for i := range fs {
-			fs[i].AtLeast = total[name] > facetCap
+			fs[i].AtLeast = seen[name] > facetCap
 		}
 		slices.SortFunc(fs, func(a, b Facet) int {
 			if a.Count != b.Count {
