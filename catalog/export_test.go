@@ -18,3 +18,11 @@ func SetSearchPaths(exact int64, window int) (restore func()) {
 
 // ClearSearchCache forgets the cached search answers.
 func (s *Service) ClearSearchCache() { s.cache.clear() }
+
+// SetFacetCap sets how many products a facet count reads, until the
+// returned function restores it.
+func SetFacetCap(n int) (restore func()) {
+	old := facetCap
+	facetCap = n
+	return func() { facetCap = old }
+}

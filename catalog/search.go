@@ -129,7 +129,7 @@ func (q *Query) validate(roots map[string]string) error {
 // counts are exact; above it they are the counts among the first facetCap
 // read, marked AtLeast, so a page over "makanan" (tens of thousands of
 // products) costs the same as one over a rare word.
-const facetCap = 1000
+var facetCap = 300
 
 // Search answers a page of published products of active shops. A word of
 // the text that no product holds is corrected against the catalog's word
@@ -538,7 +538,7 @@ func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms) (ma
 	}
 	for name, fs := range out {
 		for i := range fs {
-			fs[i].AtLeast = seen[name] > facetCap
+			fs[i].AtLeast = seen[name] > int64(facetCap)
 		}
 		slices.SortFunc(fs, func(a, b Facet) int {
 			if a.Count != b.Count {

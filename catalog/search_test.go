@@ -222,7 +222,7 @@ func TestWordDictionaryFollowsTheCatalog(t *testing.T) {
 }
 
 // Facet counts are exact over a small match set and marked as lower
-// bounds over a large one.
+// bounds past the cap.
 func TestFacetsAreExactWhenSmall(t *testing.T) {
 	f := newShopFixture(t)
 	f.product(t, "Sambal Bawang", "", "sambal", 10000, true)
@@ -249,6 +249,16 @@ func TestFacetsAreExactWhenSmall(t *testing.T) {
 	}
 	if got := fmt.Sprint(r.Facets); got != "map[category:[{makanan 2 false} {kerajinan 1 false}]]" {
 		t.Errorf("the category facet alone: %s", got)
+	}
+	// Past the cap the counts are lower bounds, and say so.
+	defer catalog.SetFacetCap(2)()
+	f.svc.ClearSearchCache()
+	r, err = f.svc.Search(context.Background(), catalog.Query{Text: "sambal", Facets: []string{catalog.FacetProvince}, Page: domain.Page{Limit: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(r.Facets); got != "map[province_code:[{32 3 true}]]" {
+		t.Errorf("facets past the cap: %s", got)
 	}
 	if _, err := f.svc.Search(context.Background(), catalog.Query{Facets: []string{"shop"}, Page: domain.Page{Limit: 1}}); !errors.Is(err, domain.ErrInvalid) {
 		t.Errorf("an unknown facet: %v", err)
