@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 	"unicode"
 
 	"github.com/lib/pq"
@@ -87,25 +89,26 @@ func (s *Service) lookUp(ctx context.Context, db *gorm.DB, words []string) (term
 	if len(shaped) == 0 {
 		return t, nil
 	}
-	var rows []struct {
-		Word               string
-		Products, Titles   *int64
-		Correction         *string
-		CProducts, CTitles *int64
-	}
-	err := db.WithContext(ctx).Raw(`
-		SELECT q.w AS word, k.products, k.titles, c.word AS correction, c.products AS c_products, c.titles AS c_titles
-		FROM unnest(?::text[]) q (w)
-		CROSS JOIN LATERAL (
-			SELECT sum(d.products) AS products, sum(d.titles) AS titles FROM search_words d
-			WHERE d.products > 0 AND (d.word = q.w OR d.lexeme = coalesce((ts_lexize('indonesian_stem', q.w))[1], q.w))) k
-		LEFT JOIN LATERAL (
-			SELECT d.word, d.products, d.titles FROM search_words d
-			WHERE k.products IS NULL AND d.products > 0 AND d.word % q.w AND similarity(d.word, q.w) >= ?
-			ORDER BY similarity(d.word, q.w) DESC, d.products DESC, d.word LIMIT 1) c ON true`,
-		pq.StringArray(shaped), correctionSimilarity).Scan(&rows).Error
+	rows, err := s.cache.words.lookUp(shaped, func(missing []string) ([]wordRow, error) {
+		var rows []wordRow
+		err := db.WithContext(ctx).Raw(`
+			SELECT q.w AS word, k.products, k.titles, c.word AS correction, c.products AS c_products, c.titles AS c_titles
+			FROM unnest(?::text[]) q (w)
+			CROSS JOIN LATERAL (
+				SELECT sum(d.products) AS products, sum(d.titles) AS titles FROM search_words d
+				WHERE d.products > 0 AND (d.word = q.w OR d.lexeme = coalesce((ts_lexize('indonesian_stem', q.w))[1], q.w))) k
+			LEFT JOIN LATERAL (
+				SELECT d.word, d.products, d.titles FROM search_words d
+				WHERE k.products IS NULL AND d.products > 0 AND d.word % q.w AND similarity(d.word, q.w) >= ?
+				ORDER BY similarity(d.word, q.w) DESC, d.products DESC, d.word LIMIT 1) c ON true`,
+			pq.StringArray(missing), correctionSimilarity).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("search words: %w", err)
+		}
+		return rows, nil
+	})
 	if err != nil {
-		return t, fmt.Errorf("search words: %w", err)
+		return t, err
 	}
 	titleless, bodyless := false, len(rows) == len(words)
 	for _, r := range rows {
@@ -130,4 +133,75 @@ func (s *Service) lookUp(ctx context.Context, db *gorm.DB, words []string) (term
 	}
 	t.titleless, t.bodyless = titleless, bodyless
 	return t, nil
+}
+
+// wordRow is the dictionary's answer for one query word: its counts when
+// known, else the correction's (or no correction).
+type wordRow struct {
+	Word               string
+	Products, Titles   *int64
+	Correction         *string
+	CProducts, CTitles *int64
+}
+
+// wordTTL is how long an instance reuses the dictionary's answer for a
+// word. Buyers type the same words all day; the dictionary changes only
+// when a product is published, edited or withdrawn, which clears this
+// instance's answers at once (others catch up within wordTTL: a new word
+// is found, or a typo corrected to it, half a minute later there).
+const wordTTL = 30 * time.Second
+
+// wordCache keeps the dictionary's answers per word, bounded like the
+// result cache.
+type wordCache struct {
+	mu      sync.Mutex
+	max     int
+	entries map[string]wordEntry
+}
+
+type wordEntry struct {
+	row     wordRow
+	expires time.Time
+}
+
+func newWordCache(max int) *wordCache { return &wordCache{max: max, entries: map[string]wordEntry{}} }
+
+// lookUp answers each word from the cache, and the rest with one call to
+// load.
+func (c *wordCache) lookUp(words []string, load func(missing []string) ([]wordRow, error)) ([]wordRow, error) {
+	now := time.Now()
+	rows := make([]wordRow, 0, len(words))
+	var missing []string
+	c.mu.Lock()
+	for _, w := range words {
+		if e, ok := c.entries[w]; ok && now.Before(e.expires) {
+			rows = append(rows, e.row)
+		} else {
+			missing = append(missing, w)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return rows, nil
+	}
+	loaded, err := load(missing)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.entries)+len(loaded) > c.max {
+		c.entries = map[string]wordEntry{} // crude but bounded, as the result cache
+	}
+	for _, r := range loaded {
+		c.entries[r.Word] = wordEntry{row: r, expires: now.Add(wordTTL)}
+	}
+	c.mu.Unlock()
+	return append(rows, loaded...), nil
+}
+
+// clear forgets every answer, after a change to the catalog.
+func (c *wordCache) clear() {
+	c.mu.Lock()
+	c.entries = map[string]wordEntry{}
+	c.mu.Unlock()
 }
