@@ -27,8 +27,8 @@ type Query struct {
 	// Facets names the facets to count: FacetCategory, FacetProvince.
 	Facets []string
 	Page   domain.Page
-	// rootCategory: Category is the top of its tree (validate sets it).
-	rootCategory bool
+	// root is the top of Category's tree (validate sets it).
+	root string
 }
 
 // The facets a search can count.
@@ -95,7 +95,7 @@ func (q *Query) validate(roots map[string]string) error {
 	if _, ok := roots[q.Category]; q.Category != "" && !ok {
 		v.Add("category", "kategori tidak dikenal")
 	}
-	q.rootCategory = roots[q.Category] == q.Category
+	q.root = roots[q.Category]
 	if q.ShopID != "" && !domain.ValidID(q.ShopID) {
 		v.Add("shop_id", "toko tidak dikenal")
 	}
@@ -196,7 +196,7 @@ func (q Query) indexed(skip string, byPrice bool) where {
 	var w where
 	w.add("p.status = 'published'")
 	if q.Category != "" && skip != "category" {
-		if q.rootCategory {
+		if q.root == q.Category {
 			w.add("p.category_root = ?", q.Category)
 		} else {
 			w.add("p.category = ?", q.Category)
@@ -275,14 +275,27 @@ func (s *Service) search(ctx context.Context, q Query, cur cursor) (Results, err
 	var t terms
 	if q.Text != "" {
 		var err error
-		if t, err = s.lookUp(ctx, db, queryWords(q.Text)); err != nil {
+		if t, err = s.lookUp(ctx, db, q.root, queryWords(q.Text)); err != nil {
 			return Results{}, err
-		}
-		if t.none {
-			return out, nil
 		}
 		if t.corrected {
 			out.Corrected = strings.Join(t.words, " ")
+		}
+		if t.none {
+			if len(q.Facets) > 0 {
+				out.Facets = map[string][]Facet{}
+				for _, f := range q.Facets {
+					out.Facets[f] = []Facet{}
+				}
+			}
+			return out, nil
+		}
+		if t.rootless {
+			var err error
+			if len(q.Facets) > 0 {
+				out.Facets, err = s.facets(ctx, db, q, t)
+			}
+			return out, err
 		}
 	}
 	limit := q.Page.Limit + 1
@@ -502,7 +515,18 @@ func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms) (ma
 	}
 	var parts []string
 	var args []any
-	if len(q.Facets) == 2 && q.Category == "" && q.ProvinceCode == "" {
+	out := map[string][]Facet{}
+	for _, f := range q.Facets {
+		out[f] = []Facet{}
+	}
+	facets := q.Facets
+	if t.rootless { // within the category nothing matches: only the category facet, which leaves it out, counts
+		facets = slices.DeleteFunc(slices.Clone(facets), func(f string) bool { return f != FacetCategory })
+		if len(facets) == 0 {
+			return out, nil
+		}
+	}
+	if len(facets) == 2 && q.Category == "" && q.ProvinceCode == "" {
 		w := read("")
 		parts = append(parts, fmt.Sprintf(`SELECT CASE WHEN grouping(c) = 0 THEN '%s' ELSE '%s' END AS facet, coalesce(c, r) AS value,
 				count(*) FILTER (WHERE ok) AS count, count(*) AS seen
@@ -510,7 +534,7 @@ func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms) (ma
 			FacetCategory, FacetProvince, rest.sql(), w.sql(), facetCap+1))
 		args = append(append(args, rest.args...), w.args...)
 	} else {
-		for _, f := range q.Facets {
+		for _, f := range facets {
 			w := read(skips[f])
 			parts = append(parts, fmt.Sprintf(`SELECT '%s' AS facet, v AS value, count(*) FILTER (WHERE ok) AS count, count(*) AS seen
 				FROM (SELECT %s AS v, %s AS ok FROM products p WHERE %s LIMIT %d) m GROUP BY v`,
@@ -525,11 +549,7 @@ func (s *Service) facets(ctx context.Context, db *gorm.DB, q Query, t terms) (ma
 	if err := db.WithContext(ctx).Raw(strings.Join(parts, " UNION ALL "), args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("facets: %w", err)
 	}
-	out := map[string][]Facet{}
 	seen := map[string]int64{}
-	for _, f := range q.Facets {
-		out[f] = []Facet{}
-	}
 	for _, r := range rows {
 		if r.Count > 0 {
 			out[r.Facet] = append(out[r.Facet], Facet{Value: r.Value, Count: r.Count})

@@ -202,6 +202,10 @@ func TestWordDictionaryFollowsTheCatalog(t *testing.T) {
 	if got := count("emping") + " " + count("melinjo") + " " + count("renyah") + " " + count("rengginang"); got != "2/2 1/1 1/0 -1/-1" {
 		t.Fatalf("after publishing: emping melinjo renyah rengginang = %s", got)
 	}
+	var inRoot int
+	if err := f.db.Gorm.Raw("SELECT products FROM search_word_roots WHERE word = 'emping' AND category_root = 'makanan'").Scan(&inRoot).Error; err != nil || inRoot != 2 {
+		t.Errorf("emping in makanan: %d %v, want 2", inRoot, err)
+	}
 	f.setStock(t, a.ID, 0)
 	if got := count("emping"); got != "2/2" {
 		t.Errorf("a stock change moved the counts: %s", got)
@@ -227,6 +231,9 @@ func TestWordDictionaryFollowsTheCatalog(t *testing.T) {
 	}
 	if got := count("melinjo") + " " + count("emping"); got != "0/0 1/1" {
 		t.Errorf("after archiving: melinjo emping = %s", got)
+	}
+	if err := f.db.Gorm.Raw("SELECT products FROM search_word_roots WHERE word = 'emping' AND category_root = 'makanan'").Scan(&inRoot).Error; err != nil || inRoot != 1 {
+		t.Errorf("emping in makanan after archiving: %d %v, want 1", inRoot, err)
 	}
 	r, err := f.svc.Search(ctx, catalog.Query{Text: "melinjo", Page: domain.Page{Limit: 5}})
 	if err != nil || len(r.Items) != 0 || r.Corrected != "" {
@@ -262,6 +269,19 @@ func TestFacetsAreExactWhenSmall(t *testing.T) {
 	}
 	if got := fmt.Sprint(r.Facets); got != "map[category:[{makanan 2 false} {kerajinan 1 false}]]" {
 		t.Errorf("the category facet alone: %s", got)
+	}
+	// A word no product of the category holds: nothing is read but the
+	// category facet, which shows where the word is sold.
+	statements := countStatements(t, f.db.Gorm)
+	r, err = f.svc.Search(context.Background(), catalog.Query{Text: "bawang", Category: "kerajinan", Facets: catalog.AllFacets, Page: domain.Page{Limit: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(titles(r), r.Facets); got != "[] map[category:[{makanan 1 false}] province_code:[]]" {
+		t.Errorf("bawang in kerajinan: %s", got)
+	}
+	if n := statements.Load(); n != 2 {
+		t.Errorf("bawang in kerajinan ran %d statements, want 2 (the words, the category facet)", n)
 	}
 	// Past the cap the counts are lower bounds, and say so.
 	defer catalog.SetFacetCap(2)()

@@ -60,6 +60,10 @@ type terms struct {
 	// none: a word is in no published product and like none, so nothing
 	// can match and the product tables need not be read at all.
 	none bool
+	// rootless: a word is in no product of the query's root category, so
+	// nothing in the category matches (but the category facet, which
+	// leaves the category out, may count others).
+	rootless bool
 	// titleless: no product holds every word in its title, so the title
 	// tiers of the ranking are skipped; bodyless: every product holding a
 	// word holds it in its title, so the description tiers are skipped.
@@ -77,8 +81,10 @@ func (t terms) tsquery() string { return strings.Join(t.words, " & ") }
 // lookUp checks every word of a query against the word dictionary in one
 // statement: a known word (itself, or its Indonesian stem: "anyam" for
 // "anyaman") is kept with its counts; an unknown one is replaced by the
-// most similar catalog word, or marks the query as matching nothing.
-func (s *Service) lookUp(ctx context.Context, db *gorm.DB, words []string) (terms, error) {
+// most similar catalog word, or marks the query as matching nothing. With
+// root (the query's root category, or "") the counts are within it, and a
+// word no product of the category holds also matches nothing.
+func (s *Service) lookUp(ctx context.Context, db *gorm.DB, root string, words []string) (terms, error) {
 	t := terms{words: append([]string(nil), words...), bound: -1}
 	var shaped []string
 	for _, w := range words {
@@ -89,19 +95,25 @@ func (s *Service) lookUp(ctx context.Context, db *gorm.DB, words []string) (term
 	if len(shaped) == 0 {
 		return t, nil
 	}
-	rows, err := s.cache.words.lookUp(shaped, func(missing []string) ([]wordRow, error) {
+	rows, err := s.cache.words.lookUp(root, shaped, func(missing []string) ([]wordRow, error) {
 		var rows []wordRow
 		err := db.WithContext(ctx).Raw(`
-			SELECT q.w AS word, k.products, k.titles, c.word AS correction, c.products AS c_products, c.titles AS c_titles
+			SELECT q.w AS word, k.products, k.titles, kr.products AS in_root,
+				c.word AS correction, c.products AS c_products, c.titles AS c_titles, cr.products AS c_in_root
 			FROM unnest(?::text[]) q (w)
 			CROSS JOIN LATERAL (
 				SELECT sum(d.products) AS products, sum(d.titles) AS titles FROM search_words d
 				WHERE d.products > 0 AND (d.word = q.w OR d.lexeme = coalesce((ts_lexize('indonesian_stem', q.w))[1], q.w))) k
 			LEFT JOIN LATERAL (
+				SELECT sum(r.products) AS products FROM search_words d JOIN search_word_roots r ON r.word = d.word
+				WHERE r.category_root = ? AND d.products > 0
+					AND (d.word = q.w OR d.lexeme = coalesce((ts_lexize('indonesian_stem', q.w))[1], q.w))) kr ON true
+			LEFT JOIN LATERAL (
 				SELECT d.word, d.products, d.titles FROM search_words d
 				WHERE k.products IS NULL AND d.products > 0 AND d.word % q.w AND similarity(d.word, q.w) >= ?
-				ORDER BY similarity(d.word, q.w) DESC, d.products DESC, d.word LIMIT 1) c ON true`,
-			pq.StringArray(missing), correctionSimilarity).Scan(&rows).Error
+				ORDER BY similarity(d.word, q.w) DESC, d.products DESC, d.word LIMIT 1) c ON true
+			LEFT JOIN LATERAL (SELECT r.products FROM search_word_roots r WHERE r.word = c.word AND r.category_root = ?) cr ON true`,
+			pq.StringArray(missing), root, correctionSimilarity, root).Scan(&rows).Error
 		if err != nil {
 			return nil, fmt.Errorf("search words: %w", err)
 		}
@@ -112,7 +124,7 @@ func (s *Service) lookUp(ctx context.Context, db *gorm.DB, words []string) (term
 	}
 	titleless, bodyless := false, len(rows) == len(words)
 	for _, r := range rows {
-		products, titles := r.Products, r.Titles
+		products, titles, inRoot := r.Products, r.Titles, r.InRoot
 		if products == nil {
 			if r.Correction == nil {
 				return terms{none: true}, nil
@@ -123,12 +135,20 @@ func (s *Service) lookUp(ctx context.Context, db *gorm.DB, words []string) (term
 				}
 			}
 			t.corrected = true
-			products, titles = r.CProducts, r.CTitles
+			products, titles, inRoot = r.CProducts, r.CTitles, r.CInRoot
 		}
 		titleless = titleless || *titles == 0
 		bodyless = bodyless && *products == *titles
-		if t.bound < 0 || *products < t.bound {
-			t.bound = *products
+		bound := *products
+		if root != "" {
+			bound = 0
+			if inRoot != nil {
+				bound = min(*products, *inRoot)
+			}
+		}
+		t.rootless = t.rootless || bound == 0
+		if t.bound < 0 || bound < t.bound {
+			t.bound = bound
 		}
 	}
 	t.titleless, t.bodyless = titleless, bodyless
@@ -138,10 +158,10 @@ func (s *Service) lookUp(ctx context.Context, db *gorm.DB, words []string) (term
 // wordRow is the dictionary's answer for one query word: its counts when
 // known, else the correction's (or no correction).
 type wordRow struct {
-	Word               string
-	Products, Titles   *int64
-	Correction         *string
-	CProducts, CTitles *int64
+	Word                        string
+	Products, Titles, InRoot    *int64
+	Correction                  *string
+	CProducts, CTitles, CInRoot *int64
 }
 
 // wordTTL is how long an instance reuses the dictionary's answer for a
@@ -166,15 +186,15 @@ type wordEntry struct {
 
 func newWordCache(max int) *wordCache { return &wordCache{max: max, entries: map[string]wordEntry{}} }
 
-// lookUp answers each word from the cache, and the rest with one call to
-// load.
-func (c *wordCache) lookUp(words []string, load func(missing []string) ([]wordRow, error)) ([]wordRow, error) {
+// lookUp answers each word (within a root category, or "") from the
+// cache, and the rest with one call to load.
+func (c *wordCache) lookUp(root string, words []string, load func(missing []string) ([]wordRow, error)) ([]wordRow, error) {
 	now := time.Now()
 	rows := make([]wordRow, 0, len(words))
 	var missing []string
 	c.mu.Lock()
 	for _, w := range words {
-		if e, ok := c.entries[w]; ok && now.Before(e.expires) {
+		if e, ok := c.entries[root+"|"+w]; ok && now.Before(e.expires) {
 			rows = append(rows, e.row)
 		} else {
 			missing = append(missing, w)
@@ -193,7 +213,7 @@ func (c *wordCache) lookUp(words []string, load func(missing []string) ([]wordRo
 		c.entries = map[string]wordEntry{} // crude but bounded, as the result cache
 	}
 	for _, r := range loaded {
-		c.entries[r.Word] = wordEntry{row: r, expires: now.Add(wordTTL)}
+		c.entries[root+"|"+r.Word] = wordEntry{row: r, expires: now.Add(wordTTL)}
 	}
 	c.mu.Unlock()
 	return append(rows, loaded...), nil
