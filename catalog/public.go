@@ -79,7 +79,7 @@ func (s *Service) publicProduct(ctx context.Context, id string) (PublicProduct, 
 		BestBeforeDays                                                      *int
 		Photos                                                              []byte
 	}
-	err := s.db.Gorm.WithContext(ctx).Raw(`
+	err := s.reads.Gorm.WithContext(ctx).Raw(`
 		SELECT p.id, p.title, p.description, p.category, p.price_idr, p.stock, p.weight_grams, p.made_to_order,
 			p.processing_days, p.pirt_no, p.halal_no, p.best_before_days, s.id AS shop_id, s.display_name AS shop_name,
 			(SELECT coalesce(json_agg(json_build_object('id', i.id, 'alt', i.alt, 'width', i.width, 'height', i.height, 'variants', i.variants)
@@ -205,7 +205,7 @@ func (s *Service) loadCategories(ctx context.Context) ([]Category, map[string]st
 		Slug, NameID, NameEN string
 		ParentSlug           *string
 	}
-	if err := s.db.Gorm.WithContext(ctx).Table("categories").Order("position, slug").Scan(&rows).Error; err != nil {
+	if err := s.reads.Gorm.WithContext(ctx).Table("categories").Order("position, slug").Scan(&rows).Error; err != nil {
 		return nil, nil, fmt.Errorf("categories: %w", err)
 	}
 	roots := map[string]string{}

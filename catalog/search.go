@@ -270,7 +270,7 @@ type searchRow struct {
 const rowCols = "p.id, p.title, p.category, p.province_code, p.price_idr, p.stock, p.made_to_order, p.published_at, p.shop_id"
 
 func (s *Service) search(ctx context.Context, q Query, cur cursor) (Results, error) {
-	db := s.db.Gorm.WithContext(ctx)
+	db := s.reads.Gorm.WithContext(ctx)
 	out := Results{Items: []ListItem{}}
 	var t terms
 	if q.Text != "" {
