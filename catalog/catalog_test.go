@@ -34,7 +34,7 @@ type shopFixture struct {
 	clockNow time.Time
 }
 
-func newShopFixture(t *testing.T) *shopFixture {
+func newShopFixture(t testing.TB) *shopFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &shopFixture{db: storagetest.DB(t), clockNow: time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC), legal: "Wartini Binti Sukarman"}

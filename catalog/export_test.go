@@ -26,3 +26,7 @@ func SetFacetCap(n int) (restore func()) {
 	facetCap = n
 	return func() { facetCap = old }
 }
+
+// DisableAnswerCache turns the search answer cache off (the word
+// dictionary's answers are still reused), as SEARCH_CACHE_TTL=0 does.
+func (s *Service) DisableAnswerCache() { s.cache.ttl = 0 }

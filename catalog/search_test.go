@@ -15,7 +15,7 @@ import (
 )
 
 // countStatements counts the statements GORM sends on db from now on.
-func countStatements(t *testing.T, db *gorm.DB) *atomic.Int64 {
+func countStatements(t testing.TB, db *gorm.DB) *atomic.Int64 {
 	t.Helper()
 	n := new(atomic.Int64)
 	inc := func(*gorm.DB) { n.Add(1) }

@@ -10,7 +10,7 @@ FROM (
 		FROM (SELECT p.id, p.title, p.category, p.province_code, p.price_idr, p.stock, p.made_to_order, p.published_at, p.shop_id,
 				p.title_search @@ to_tsquery('indonesian', (ARRAY['pisang','singkong','tempe','nanas','bawang','jahe','pandan','rotan','jati','mendung','sogan','bambu'])[:w]) AS hit
 			FROM products p WHERE p.status = 'published' AND p.shop_id NOT IN (SELECT id FROM shops WHERE status <> 'active') AND (p.stock > 0 OR p.made_to_order)
-			ORDER BY p.published_at DESC, p.id DESC LIMIT 2000) p
+			ORDER BY p.published_at DESC, p.id DESC LIMIT 1000) p
 		WHERE hit LIMIT 25)
 	SELECT * FROM walk WHERE (SELECT count(*) FROM walk) = 25
 	UNION ALL
