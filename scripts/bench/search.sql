@@ -1,5 +1,5 @@
 -- The page of GET /api/v1/products?q=WORD (relevance) for a common word:
--- walk the newest in-stock products through at most 2,000 for title
+-- walk the newest in-stock products through at most 1,000 for title
 -- matches, else read every match and rank it; with shop names and first
 -- photos.
 \set w random(1, 12)
