@@ -212,8 +212,17 @@ func withServices(ctx context.Context, cfg Config, log *slog.Logger, migrate boo
 	if err != nil {
 		return err
 	}
+	var opts []Option
+	if cfg.DatabaseReplicaURL != "" {
+		replica, err := storage.Open(ctx, cfg.DatabaseReplicaURL, log)
+		if err != nil {
+			return fmt.Errorf("DATABASE_REPLICA_URL: %w", err)
+		}
+		defer replica.Close()
+		opts = append(opts, WithCatalogReplica(replica))
+	}
 	log.Info("services ready", "startup", time.Since(start))
-	a, err := New(cfg, log, db, objects)
+	a, err := New(cfg, log, db, objects, opts...)
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,9 @@ type Config struct {
 	// SearchCacheTTL is how long public search answers are reused; 0 turns
 	// the cache off (benchmarks use it to measure the database path).
 	SearchCacheTTL time.Duration
+	// DatabaseReplicaURL, when set, is a streaming replica that answers the
+	// public catalog reads (search, browse, product pages).
+	DatabaseReplicaURL string
 	// PayoutReceiptDays is how long a payout paid to an LKS or guardian may
 	// wait for the PM's receipt before staff see it flagged.
 	PayoutReceiptDays int
@@ -105,6 +108,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if _, err := pgxpool.ParseConfig(c.DatabaseURL); err != nil {
 		bad("DATABASE_URL", "not a valid PostgreSQL URL (%v)", unwrapParse(err))
+	}
+	c.DatabaseReplicaURL = get("DATABASE_REPLICA_URL", "")
+	if _, err := pgxpool.ParseConfig(c.DatabaseReplicaURL); c.DatabaseReplicaURL != "" && err != nil {
+		bad("DATABASE_REPLICA_URL", "not a valid PostgreSQL URL (%v)", unwrapParse(err))
 	}
 	if _, _, err := splitHostPort(c.HTTPAddr); err != nil {
 		bad("HTTP_ADDR", "want host:port such as :8080, got %q", c.HTTPAddr)

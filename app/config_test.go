@@ -27,6 +27,7 @@ func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 	}{
 		{map[string]string{"DATABASE_URL": "postgres://a:b@host:notaport/db"}, "DATABASE_URL"},
 		{map[string]string{"DATABASE_URL": "mysql://x"}, "DATABASE_URL"},
+		{map[string]string{"DATABASE_REPLICA_URL": "postgres://a:b@host:notaport/db"}, "DATABASE_REPLICA_URL"},
 		{map[string]string{"DATA_KEY": "not base64!"}, "DATA_KEY"},
 		{map[string]string{"DATA_KEY": "c2hvcnQ="}, "DATA_KEY"},
 		{map[string]string{"APP_ENV": "production"}, "DATA_KEY"},

@@ -222,7 +222,9 @@ func (a *App) SeedScale(ctx context.Context, size ScaleSize) error {
 		for i := range scaleShops {
 			scaleShops[i] = catalog.ScaleShop{UnitID: places[i].UnitID, CaseID: caseIDs[i], OwnerID: sellers[i]}
 		}
-		shopIDs, err := a.catalog.SeedScale(ctx, scaleShops, n, nil)
+		shopIDs, err := a.catalog.SeedScale(ctx, scaleShops, n, nil, func(loaded int) {
+			a.log.Info("scale products", "loaded", loaded, "of", n, "took", time.Since(start).Round(time.Second).String())
+		})
 		if err != nil {
 			return err
 		}

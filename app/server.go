@@ -54,6 +54,8 @@ type App struct {
 	cards    orders.Gateway
 	// pageErrors renders errors of page requests; nil until pages are mounted.
 	pageErrors PageErrors
+	// replica answers the public catalog reads when set (DATABASE_REPLICA_URL).
+	replica *storage.DB
 }
 
 // Option changes how New wires the app.
@@ -61,6 +63,10 @@ type Option func(*App)
 
 // WithClock replaces time.Now, for tests that move time.
 func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
+
+// WithCatalogReplica sends the public catalog reads to a streaming replica
+// (DATABASE_REPLICA_URL).
+func WithCatalogReplica(replica *storage.DB) Option { return func(a *App) { a.replica = replica } }
 
 // WithCards replaces the Stripe gateway, for tests of the payment states
 // that stripe-mock cannot play.
@@ -86,6 +92,9 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.cases = cases.NewService(db, v, a.accounts, clock)
 	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
 	a.catalog.LimitImageJobs(cfg.ImageWorkers)
+	if a.replica != nil {
+		a.catalog.ReadFrom(a.replica)
+	}
 	a.cases.OnConsentChange(a.catalog.FollowSellingConsent)
 	a.cases.CountListingsWith(a.catalog)
 	// A Balai's dashboard sums the live month for every PM: views within

@@ -23,6 +23,9 @@ type resultCache struct {
 	mu      sync.Mutex
 	entries map[string]cacheEntry
 	flight  singleflight.Group
+	// words holds the dictionary's answers per query word, which the
+	// search reuses even when answers are not cached (ttl 0).
+	words *wordCache
 }
 
 type cacheEntry struct {
@@ -31,7 +34,7 @@ type cacheEntry struct {
 }
 
 func newResultCache(ttl time.Duration, max int) *resultCache {
-	return &resultCache{ttl: ttl, max: max, entries: map[string]cacheEntry{}}
+	return &resultCache{ttl: ttl, max: max, entries: map[string]cacheEntry{}, words: newWordCache(max)}
 }
 
 // get answers from the cache or runs load once for all concurrent callers.
@@ -39,7 +42,7 @@ func (c *resultCache) get(ctx context.Context, q Query, load func(context.Contex
 	if c.ttl <= 0 {
 		return load(ctx)
 	}
-	key := fmt.Sprintf("%q|%s|%s|%s|%d|%d|%t|%s|%t|%d|%s", q.Text, q.Category, q.ShopID, q.ProvinceCode,
+	key := fmt.Sprintf("%q|%s|%s|%s|%d|%d|%t|%s|%v|%d|%s", q.Text, q.Category, q.ShopID, q.ProvinceCode,
 		q.MinPrice, q.MaxPrice, q.InStock, q.Sort, q.Facets, q.Page.Limit, q.Page.Cursor)
 	c.mu.Lock()
 	e, ok := c.entries[key]
@@ -81,9 +84,11 @@ func (c *resultCache) get(ctx context.Context, q Query, load func(context.Contex
 	}
 }
 
-// clear forgets everything, after a change to the catalog.
+// clear forgets everything, after a change to the catalog: the answers,
+// and the word dictionary's answers behind them.
 func (c *resultCache) clear() {
 	c.mu.Lock()
 	c.entries = map[string]cacheEntry{}
 	c.mu.Unlock()
+	c.words.clear()
 }

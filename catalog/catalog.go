@@ -57,7 +57,9 @@ type Accounts interface {
 
 // Service is the catalog domain.
 type Service struct {
-	db       *storage.DB
+	db *storage.DB
+	// reads answers the public catalog reads: db, or a streaming replica.
+	reads    *storage.DB
 	objects  *storage.Objects
 	cases    Cases
 	accounts Accounts
@@ -76,7 +78,16 @@ type Service struct {
 // (the app's /media, or a CDN's URL); cacheTTL is how long public search
 // answers are reused (0: never).
 func NewService(db *storage.DB, objects *storage.Objects, cases Cases, accounts Accounts, now func() time.Time, mediaBase string, cacheTTL time.Duration) *Service {
-	return &Service{db: db, objects: objects, cases: cases, accounts: accounts, now: now,
+	return &Service{db: db, reads: db, objects: objects, cases: cases, accounts: accounts, now: now,
 		mediaURL: func(key string) string { return mediaBase + "/" + key }, cache: newResultCache(cacheTTL, 5000),
 		imageSlots: make(chan struct{}, DefaultImageWorkers)}
 }
+
+// ReadFrom sends the public catalog reads (search, browse, the public
+// product, the category tree) to replica, a streaming replica of the
+// database. A replica is behind by the time its WAL takes to arrive
+// (usually milliseconds): a seller's change shows in search once it has,
+// and a product the replica does not have yet is read from the primary.
+// Checkout, stock and everything a seller or staff reads stay on the
+// primary.
+func (s *Service) ReadFrom(replica *storage.DB) { s.reads = replica }

@@ -34,7 +34,7 @@ type shopFixture struct {
 	clockNow time.Time
 }
 
-func newShopFixture(t *testing.T) *shopFixture {
+func newShopFixture(t testing.TB) *shopFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &shopFixture{db: storagetest.DB(t), clockNow: time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC), legal: "Wartini Binti Sukarman"}
@@ -167,14 +167,14 @@ func TestBrowseFiltersSortsFacetsAndCursor(t *testing.T) {
 	f.product(t, "Batik Tulis Bekasi", "", "batik", 250000, true)
 	ctx := context.Background()
 
-	r, err := f.svc.Search(ctx, catalog.Query{Category: "makanan", Sort: "price_desc", Facets: true, Page: domain.Page{Limit: 3}})
+	r, err := f.svc.Search(ctx, catalog.Query{Category: "makanan", Sort: "price_desc", Facets: catalog.AllFacets, Page: domain.Page{Limit: 3}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := titles(r); fmt.Sprint(got) != "[Sambal Bawang 6 Sambal Bawang 5 Sambal Bawang 4]" || r.NextCursor == "" {
 		t.Fatalf("makanan by price desc, page 1: %v (cursor %q)", got, r.NextCursor)
 	}
-	if fmt.Sprint(r.Facets["category"]) != "[{makanan 7} {kerajinan 1}]" {
+	if fmt.Sprint(r.Facets["category"]) != "[{makanan 7 false} {kerajinan 1 false}]" {
 		t.Errorf("category facets %v: a facet counts as if its own filter were off", r.Facets["category"])
 	}
 	seen := len(r.Items)

@@ -63,7 +63,10 @@ func (h *Handler) search(c *fiber.Ctx) error {
 	q := Query{
 		Text: strings.Clone(c.Query("q")), Category: strings.Clone(c.Query("category")), ShopID: strings.Clone(c.Query("shop_id")),
 		ProvinceCode: strings.Clone(c.Query("province_code")), MinPrice: price("min_price_idr"), MaxPrice: price("max_price_idr"),
-		InStock: c.QueryBool("in_stock"), Sort: strings.Clone(c.Query("sort")), Facets: c.QueryBool("facets"), Page: page,
+		InStock: c.QueryBool("in_stock"), Sort: strings.Clone(c.Query("sort")), Page: page,
+	}
+	if c.QueryBool("facets") {
+		q.Facets = AllFacets
 	}
 	if err := v.Err(); err != nil {
 		return err

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -31,6 +32,9 @@ type PublicProduct struct {
 // published exists only for its seller side and the unit's reviewers; to
 // everyone else it is not found.
 func (s *Service) ReadProduct(ctx context.Context, actor access.Actor, id string) (any, error) {
+	if pub, ok, err := s.publicProduct(ctx, id); err != nil || ok {
+		return pub, err
+	}
 	p, err := s.product(ctx, id)
 	if err != nil {
 		return nil, err
@@ -57,6 +61,55 @@ func (s *Service) ReadProduct(ctx context.Context, actor access.Actor, id string
 		return p, nil
 	}
 	return nil, fmt.Errorf("product %s not public: %w", id, domain.ErrNotFound)
+}
+
+// publicProduct reads a published product of an active shop with its shop
+// and ready photos in one statement, the whole of a product page's reads;
+// ok is false for any other product (or none), which ReadProduct then
+// answers the long way.
+func (s *Service) publicProduct(ctx context.Context, id string) (PublicProduct, bool, error) {
+	if !domain.ValidID(id) {
+		return PublicProduct{}, false, nil
+	}
+	var rows []struct {
+		ID, Title, Description, Category, PirtNo, HalalNo, ShopID, ShopName string
+		PriceIDR                                                            domain.IDR `gorm:"column:price_idr"`
+		Stock, WeightGrams, ProcessingDays                                  int
+		MadeToOrder                                                         bool
+		BestBeforeDays                                                      *int
+		Photos                                                              []byte
+	}
+	err := s.reads.Gorm.WithContext(ctx).Raw(`
+		SELECT p.id, p.title, p.description, p.category, p.price_idr, p.stock, p.weight_grams, p.made_to_order,
+			p.processing_days, p.pirt_no, p.halal_no, p.best_before_days, s.id AS shop_id, s.display_name AS shop_name,
+			(SELECT coalesce(json_agg(json_build_object('id', i.id, 'alt', i.alt, 'width', i.width, 'height', i.height, 'variants', i.variants)
+				ORDER BY i.position, i.id), '[]') FROM product_images i WHERE i.product_id = p.id AND i.status = 'ready') AS photos
+		FROM products p JOIN shops s ON s.id = p.shop_id
+		WHERE p.id = ? AND p.status = 'published' AND s.status = 'active'`, id).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return PublicProduct{}, false, err
+	}
+	r := rows[0]
+	pub := PublicProduct{ID: r.ID, Title: r.Title, Description: r.Description, Category: r.Category, PriceIDR: r.PriceIDR,
+		StockAvailable: r.Stock, WeightGrams: r.WeightGrams, MadeToOrder: r.MadeToOrder, ProcessingDays: r.ProcessingDays,
+		PirtNo: r.PirtNo, HalalNo: r.HalalNo, BestBeforeDays: r.BestBeforeDays, Shop: ShopRef{ID: r.ShopID, DisplayName: r.ShopName}}
+	var photos []struct {
+		ID, Alt       string
+		Width, Height *int
+		Variants      json.RawMessage
+	}
+	if err := json.Unmarshal(r.Photos, &photos); err != nil {
+		return PublicProduct{}, false, fmt.Errorf("product %s photos: %w", id, err)
+	}
+	pub.Images = make([]Image, 0, len(photos))
+	for _, ph := range photos {
+		img, err := s.imageOf(imageRow{ID: ph.ID, ProductID: id, Alt: ph.Alt, Status: ImageReady, Width: ph.Width, Height: ph.Height, Variants: ph.Variants})
+		if err != nil {
+			return PublicProduct{}, false, err
+		}
+		pub.Images = append(pub.Images, img)
+	}
+	return pub, true, nil
 }
 
 // ShopProducts lists every product of a shop for its seller side, newest first.
@@ -152,7 +205,7 @@ func (s *Service) loadCategories(ctx context.Context) ([]Category, map[string]st
 		Slug, NameID, NameEN string
 		ParentSlug           *string
 	}
-	if err := s.db.Gorm.WithContext(ctx).Table("categories").Order("position, slug").Scan(&rows).Error; err != nil {
+	if err := s.reads.Gorm.WithContext(ctx).Table("categories").Order("position, slug").Scan(&rows).Error; err != nil {
 		return nil, nil, fmt.Errorf("categories: %w", err)
 	}
 	roots := map[string]string{}

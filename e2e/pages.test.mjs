@@ -115,7 +115,9 @@ test('a buyer finds a product by a typo, opens it and puts it in the cart', asyn
   await page.getByRole('button', { name: 'Cari', exact: true }).click();
   await page.waitForURL(/\/cari\?q=/);
   await audit(page, 'search results');
-  await page.getByRole('link', { name: /Keripik Pisang Manis/ }).first().click();
+  assert.ok(await page.getByText('Menampilkan hasil untuk “keripik pisang”').isVisible(), 'the page says what the typo was corrected to');
+  // Both packs hold every word in the title and are in stock: the newer (the pack of two) comes first.
+  await page.getByRole('link', { name: /Keripik Pisang Manis(?! \(Paket)/ }).first().click();
   await page.waitForURL(/\/produk\//);
   await audit(page, 'product page');
   const img = page.locator('.gallery img').first();

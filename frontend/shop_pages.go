@@ -38,14 +38,40 @@ type searchData struct {
 	Sorts                       []string
 	Categories                  []catalog.Category
 	Results                     catalog.Results
-	Facets                      []catalog.Facet
+	Facets                      []facetLink
 	NextURL                     string
+}
+
+// facetLink is a category of the search's matches, named in the reader's
+// language, with how many matches it holds (at least, when AtLeast).
+type facetLink struct {
+	Slug, Name string
+	Count      int64
+	AtLeast    bool
+}
+
+// categoryFacets names the category facet's values from the category tree.
+func categoryFacets(facets []catalog.Facet, tree []catalog.Category, lang string) []facetLink {
+	names := map[string]string{}
+	for _, c := range tree {
+		names[c.Slug] = c.NameID
+		if lang == "en" {
+			names[c.Slug] = c.NameEN
+		}
+	}
+	out := make([]facetLink, 0, len(facets))
+	for _, f := range facets {
+		if name, ok := names[f.Value]; ok {
+			out = append(out, facetLink{Slug: f.Value, Name: name, Count: f.Count, AtLeast: f.AtLeast})
+		}
+	}
+	return out
 }
 
 func (p *Pages) search(c *fiber.Ctx) error {
 	d := searchData{Q: strings.Clone(c.Query("q")), Category: strings.Clone(c.Query("category")), Sort: strings.Clone(c.Query("sort")),
 		Min: strings.Clone(c.Query("min_price_idr")), Max: strings.Clone(c.Query("max_price_idr")), InStock: c.QueryBool("in_stock"), Sorts: catalog.Sorts}
-	q := catalog.Query{Text: d.Q, Category: d.Category, Sort: d.Sort, InStock: d.InStock, Facets: true,
+	q := catalog.Query{Text: d.Q, Category: d.Category, Sort: d.Sort, InStock: d.InStock, Facets: []string{catalog.FacetCategory},
 		Page: domain.Page{Limit: domain.DefaultLimit, Cursor: strings.Clone(c.Query("cursor"))}}
 	min, _ := strconv.ParseInt(d.Min, 10, 64)
 	max, _ := strconv.ParseInt(d.Max, 10, 64)
@@ -62,7 +88,7 @@ func (p *Pages) search(c *fiber.Ctx) error {
 		}
 		return p.render(c, fiber.StatusUnprocessableEntity, "search", "shop.browse", d, &view{FormError: translate(language(c), "error.form")})
 	}
-	d.Results, d.Facets = res, res.Facets["category"]
+	d.Results, d.Facets = res, categoryFacets(res.Facets[catalog.FacetCategory], d.Categories, language(c))
 	if d.Sort == "" {
 		d.Sort = "newest"
 		if d.Q != "" {

@@ -1,9 +1,14 @@
--- The SQL behind GET /api/v1/products?category=...: the newest published
--- products of a category, then their photos.
+-- The page of GET /api/v1/products?category=... (newest first): the
+-- newest published products of a category of open shops, with their shop
+-- names and first ready photos, in one statement.
 \set c random(1, 10)
-SELECT p.id, p.title, p.category, p.province_code, p.price_idr, p.stock, p.made_to_order, p.published_at, s.id AS shop_id, s.display_name AS shop_name
-FROM products p JOIN shops s ON s.id = p.shop_id
-WHERE p.status = 'published' AND s.status = 'active'
-  AND p.category = (ARRAY['keripik','kue_kering','sambal','kopi','jamu','batik','tas','anyaman','cindera_mata','fesyen'])[:c]
-ORDER BY p.published_at DESC, p.id DESC LIMIT 25;
-SELECT * FROM product_images WHERE product_id IN (SELECT id FROM products WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT 24) ORDER BY product_id, position, id;
+SELECT r.*, (SELECT s.display_name FROM shops s WHERE s.id = r.shop_id) AS shop_name, img.id AS image_id, img.variants
+FROM (
+	SELECT p.id, p.title, p.category, p.province_code, p.price_idr, p.stock, p.made_to_order, p.published_at, p.shop_id, 0 AS tier
+	FROM products p
+	WHERE p.status = 'published' AND p.category = (ARRAY['keripik','kue_kering','sambal','kopi','jamu','batik','tas','anyaman','cindera_mata','fesyen'])[:c]
+		AND p.shop_id NOT IN (SELECT id FROM shops WHERE status <> 'active')
+	ORDER BY p.published_at DESC, p.id DESC LIMIT 25
+) r
+LEFT JOIN LATERAL (SELECT i.id, i.variants FROM product_images i WHERE i.product_id = r.id AND i.status = 'ready' ORDER BY i.position, i.id LIMIT 1) img ON true
+ORDER BY r.published_at DESC, r.id DESC;
