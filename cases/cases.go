@@ -89,6 +89,17 @@ type Event struct {
 	Data       map[string]any `json:"data"`
 }
 
+// EventTypes lists every type of case event the product writes (by
+// AppendEvent and the month close's SQL). Pages show each by its catalogue
+// text cevent.<type>.
+var EventTypes = []string{
+	"assessment_recorded", "consent_given", "consent_withdrawn", "delegation_granted", "delegation_revoked",
+	"first_listing", "first_sale", "graduation_approved", "graduation_due", "graduation_rejected",
+	"graduation_reviewed", "guardian_set", "household_size_recorded", "income_recorded", "month_closed",
+	"no_sale_60d", "payout_paid", "payout_received", "payout_route_changed", "refund", "sale_completed",
+	"service_recorded", "shop_opened", "staff_assigned", "threshold_crossed", "threshold_lost",
+}
+
 type eventRow struct {
 	ID         int64 `gorm:"primaryKey"`
 	CaseID     string
