@@ -122,10 +122,13 @@ func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
 			}
 			return m
 		},
-		// t and label are replaced in each language's copy of a page,
-		// built in New.
-		"t":     func(string, ...any) string { return "" },
-		"label": func(string, any) string { return "" },
+		// t, label, date and datetime are replaced in each language's
+		// copy of a page, built in New: {{date .At}} is "8 Desember 2026",
+		// {{datetime .At}} adds the time in WIB with its label.
+		"t":        func(string, ...any) string { return "" },
+		"label":    func(string, any) string { return "" },
+		"date":     func(any) string { return "" },
+		"datetime": func(any) string { return "" },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
@@ -146,7 +149,8 @@ func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
 			if err != nil {
 				return nil, fmt.Errorf("template %s: %w", n, err)
 			}
-			t.Funcs(template.FuncMap{"t": templateText(lang), "label": templateLabel(lang)})
+			pr := locale.For(lang)
+			t.Funcs(template.FuncMap{"t": templateText(lang), "label": templateLabel(lang), "date": pr.Date, "datetime": pr.DateTime})
 			p.pages[name][lang] = t
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // families are the key prefixes that code completes at run time (a status,
@@ -158,6 +159,32 @@ func TestFromAcceptLanguage(t *testing.T) {
 	} {
 		if got := FromAcceptLanguage(h); got != want {
 			t.Errorf("FromAcceptLanguage(%q) = %q, want %q", h, got, want)
+		}
+	}
+}
+
+// TestDates: days and times in WIB, labelled, in each language's way.
+func TestDates(t *testing.T) {
+	at := time.Date(2026, 12, 8, 7, 5, 0, 0, time.UTC) // 14.05 in Jakarta
+	late := time.Date(2026, 12, 8, 18, 30, 0, 0, time.UTC)
+	var none *time.Time
+	day := "2026-03-01"
+	for _, tt := range []struct {
+		got, want string
+	}{
+		{For(ID).Date(at), "8 Desember 2026"},
+		{For(EN).Date(at), "8 December 2026"},
+		{For(ID).Date(late), "9 Desember 2026"}, // already the next day in WIB
+		{For(ID).DateTime(at), "8 Desember 2026 pukul 14.05 WIB"},
+		{For(EN).DateTime(&at), "8 December 2026 at 14:05 WIB"},
+		{For(ID).Date(day), "1 Maret 2026"},
+		{For(EN).Date(&day), "1 March 2026"},
+		{For(ID).Date(none), ""},
+		{For(ID).Date("2026-03"), "2026-03"},
+		{For(ID).DateTime(time.Time{}), ""},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
 	}
 }
