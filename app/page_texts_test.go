@@ -105,11 +105,13 @@ func TestPagesSpeakOneLanguage(t *testing.T) {
 		t.Fatalf("the world's cases have only the events %v: the timeline shows too little", written)
 	}
 	// What people typed (names, titles, stories, the sources of reference
-	// rows) is in their words, and a kept email in its reader's language.
+	// rows) is in their words, a kept email in its reader's language, and
+	// a region has its one official name.
 	var typed []string
 	if err := w.a.db.Gorm.Raw(`SELECT name FROM users UNION SELECT name FROM units UNION SELECT title FROM products
 		UNION SELECT description FROM products UNION SELECT display_name FROM shops UNION SELECT story FROM shops
-		UNION SELECT source FROM minimum_wages UNION SELECT source FROM poverty_lines UNION SELECT subject FROM notifications UNION SELECT body FROM notifications`).Scan(&typed).Error; err != nil {
+		UNION SELECT source FROM minimum_wages UNION SELECT source FROM poverty_lines UNION SELECT subject FROM notifications UNION SELECT body FROM notifications
+		UNION SELECT name FROM provinces UNION SELECT name FROM regencies`).Scan(&typed).Error; err != nil {
 		t.Fatal(err)
 	}
 	typed = slices.DeleteFunc(typed, func(s string) bool { return s == "" })

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/regions"
 	"github.com/sentrakreasi/atensi/storage"
 	"github.com/sentrakreasi/atensi/vault"
 )
@@ -67,6 +68,7 @@ type Service struct {
 	now          func() time.Time
 	consentHooks []ConsentHook
 	listings     Listings
+	regions      *regions.Directory
 	// outcomeSettings overrides DefaultOutcomeSettings when set.
 	outcomeSettings *OutcomeSettings
 }
@@ -76,8 +78,12 @@ func (s *Service) OnConsentChange(h ConsentHook) { s.consentHooks = append(s.con
 
 // NewService builds the service; now is the clock (time.Now outside tests).
 func NewService(db *storage.DB, v *vault.Vault, people People, now func() time.Time) *Service {
-	return &Service{db: db, vault: v, people: people, now: now}
+	return &Service{db: db, vault: v, people: people, now: now, regions: regions.New(db)}
 }
+
+// Regions is the directory of provinces and regencies that case and
+// reference codes are checked against, for the forms that offer them.
+func (s *Service) Regions() *regions.Directory { return s.regions }
 
 // Event is one entry of a case's timeline (CONTRACT.md "Case events").
 type Event struct {

@@ -32,8 +32,8 @@ test('staff log in, create a seller, open a case without and with its identity, 
   await audit(page, 'new case page');
   await page.getByLabel('Nama lengkap').fill('Marni Binti Karta');
   await page.getByLabel('Tanggal lahir').fill('1975-04-12');
-  await page.getByLabel('Kode provinsi').fill('32');
-  await page.getByLabel('Kode kabupaten/kota').fill('3275');
+  await page.getByLabel('Provinsi').selectOption('32');
+  await page.getByLabel('Kabupaten/kota').selectOption('3275');
   await page.getByLabel('Jumlah anggota rumah tangga').fill('4');
   await page.getByRole('button', { name: 'Simpan kasus' }).click();
   await page.waitForURL(/\/staf\/kasus\/[0-9a-f-]{36}$/);
