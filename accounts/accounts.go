@@ -3,13 +3,14 @@
 package accounts
 
 import (
+	"context"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/regions"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -50,24 +51,30 @@ type User struct {
 
 // Service is the accounts domain.
 type Service struct {
-	db  *storage.DB
-	now func() time.Time
+	db      *storage.DB
+	now     func() time.Time
+	regions *regions.Directory
 }
 
 // NewService builds the service; now is the clock (time.Now outside tests).
 func NewService(db *storage.DB, now func() time.Time) *Service {
-	return &Service{db: db, now: now}
+	return &Service{db: db, now: now, regions: regions.New(db)}
 }
 
-var codePattern = regexp.MustCompile(`^[0-9]+$`)
-
-func validateRegion(v *domain.ValidationError, province, regency string) {
-	if len(province) != 2 || !codePattern.MatchString(province) {
+// validateRegion marks a province or regency code that is not in the
+// Kemendagri lists (package regions), or a regency of another province.
+func (s *Service) validateRegion(ctx context.Context, v *domain.ValidationError, province, regency string) error {
+	provinceOK, regencyOK, err := s.regions.Check(ctx, province, regency)
+	if err != nil {
+		return err
+	}
+	if !provinceOK {
 		v.Add("province_code", "field.province.example")
 	}
-	if len(regency) != 4 || !codePattern.MatchString(regency) || !strings.HasPrefix(regency, province) {
+	if !regencyOK {
 		v.Add("regency_code", "field.regency.example")
 	}
+	return nil
 }
 
 // normalizeEmail lower-cases and checks an address; the database stores it so.

@@ -34,7 +34,9 @@ func (s *Service) CreateUnit(ctx context.Context, actor access.Actor, in NewUnit
 	if l := utf8.RuneCountInString(in.Name); l < 3 || l > 200 {
 		v.Add("name", "accounts.unitname")
 	}
-	validateRegion(v, in.ProvinceCode, in.RegencyCode)
+	if err := s.validateRegion(ctx, v, in.ProvinceCode, in.RegencyCode); err != nil {
+		return Unit{}, err
+	}
 	if in.ParentID != nil && *in.ParentID != "" {
 		if in.Kind != LKS {
 			v.Add("parent_id", "accounts.parent.lksonly")

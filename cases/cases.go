@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/regions"
 	"github.com/sentrakreasi/atensi/storage"
 	"github.com/sentrakreasi/atensi/vault"
 )
@@ -67,6 +68,7 @@ type Service struct {
 	now          func() time.Time
 	consentHooks []ConsentHook
 	listings     Listings
+	regions      *regions.Directory
 	// outcomeSettings overrides DefaultOutcomeSettings when set.
 	outcomeSettings *OutcomeSettings
 }
@@ -76,8 +78,12 @@ func (s *Service) OnConsentChange(h ConsentHook) { s.consentHooks = append(s.con
 
 // NewService builds the service; now is the clock (time.Now outside tests).
 func NewService(db *storage.DB, v *vault.Vault, people People, now func() time.Time) *Service {
-	return &Service{db: db, vault: v, people: people, now: now}
+	return &Service{db: db, vault: v, people: people, now: now, regions: regions.New(db)}
 }
+
+// Regions is the directory of provinces and regencies that case and
+// reference codes are checked against, for the forms that offer them.
+func (s *Service) Regions() *regions.Directory { return s.regions }
 
 // Event is one entry of a case's timeline (CONTRACT.md "Case events").
 type Event struct {
@@ -87,6 +93,17 @@ type Event struct {
 	ActorID    *string        `json:"actor_id,omitempty"`
 	OnBehalfOf *string        `json:"on_behalf_of,omitempty"`
 	Data       map[string]any `json:"data"`
+}
+
+// EventTypes lists every type of case event the product writes (by
+// AppendEvent and the month close's SQL). Pages show each by its catalogue
+// text cevent.<type>.
+var EventTypes = []string{
+	"assessment_recorded", "consent_given", "consent_withdrawn", "delegation_granted", "delegation_revoked",
+	"first_listing", "first_sale", "graduation_approved", "graduation_due", "graduation_rejected",
+	"graduation_reviewed", "guardian_set", "household_size_recorded", "income_recorded", "month_closed",
+	"no_sale_60d", "payout_paid", "payout_received", "payout_route_changed", "refund", "sale_completed",
+	"service_recorded", "shop_opened", "staff_assigned", "threshold_crossed", "threshold_lost",
 }
 
 type eventRow struct {

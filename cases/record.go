@@ -131,10 +131,7 @@ type consentRow struct {
 
 func (consentRow) TableName() string { return "consents" }
 
-var (
-	nikPattern = regexp.MustCompile(`^[0-9]{16}$`)
-	codeDigits = regexp.MustCompile(`^[0-9]+$`)
-)
+var nikPattern = regexp.MustCompile(`^[0-9]{16}$`)
 
 // sensitivity is the tier rule of DOMAIN.md: trafficking survivors and child
 // victims are closed to all but their caseworker; drug-abuse cases and
@@ -174,10 +171,14 @@ func (s *Service) Create(ctx context.Context, actor access.Actor, in NewCase) (C
 	if b.Sex != "male" && b.Sex != "female" {
 		v.Add("beneficiary.sex", "cases.pm.sex")
 	}
-	if len(b.ProvinceCode) != 2 || !codeDigits.MatchString(b.ProvinceCode) {
+	provinceOK, regencyOK, regionErr := s.regions.Check(ctx, b.ProvinceCode, b.RegencyCode)
+	if regionErr != nil {
+		return Case{}, regionErr
+	}
+	if !provinceOK {
 		v.Add("beneficiary.province_code", "field.province")
 	}
-	if len(b.RegencyCode) != 4 || !codeDigits.MatchString(b.RegencyCode) || !strings.HasPrefix(b.RegencyCode, b.ProvinceCode) {
+	if !regencyOK {
 		v.Add("beneficiary.regency_code", "field.regency")
 	}
 	if b.HouseholdSize < 1 || b.HouseholdSize > 30 {

@@ -26,8 +26,12 @@ type MinimumWage struct {
 	RecordedAt   time.Time  `json:"recorded_at"`
 }
 
+// National is the province code of Indonesia as a whole, for a national
+// poverty line.
+const National = "00"
+
 // PovertyLine is a BPS poverty line per capita per month for a province
-// (code "00" for Indonesia) from the survey of Period (YYYY-MM).
+// (code National for Indonesia) from the survey of Period (YYYY-MM).
 type PovertyLine struct {
 	ID           int64      `json:"id,string"`
 	Period       string     `json:"period"`
@@ -159,10 +163,14 @@ func (s *Service) AddMinimumWage(ctx context.Context, actor access.Actor, in New
 	if in.Year < 2000 || in.Year > 2100 {
 		v.Add("year", "field.year")
 	}
-	if len(in.ProvinceCode) != 2 || !codeDigits.MatchString(in.ProvinceCode) || in.ProvinceCode == "00" {
+	provinceOK, regencyOK, err := s.regions.Check(ctx, in.ProvinceCode, in.RegencyCode)
+	if err != nil {
+		return MinimumWage{}, err
+	}
+	if !provinceOK {
 		v.Add("province_code", "field.province")
 	}
-	if in.RegencyCode != "" && (len(in.RegencyCode) != 4 || !codeDigits.MatchString(in.RegencyCode) || !strings.HasPrefix(in.RegencyCode, in.ProvinceCode)) {
+	if in.RegencyCode != "" && !regencyOK { // none: the province's UMP
 		v.Add("regency_code", "cases.reference.regency")
 	}
 	validateAmountSource(v, in.AmountIDR, &in.Source)
@@ -171,7 +179,7 @@ func (s *Service) AddMinimumWage(ctx context.Context, actor access.Actor, in New
 	}
 	row := minimumWageRow{Year: in.Year, ProvinceCode: in.ProvinceCode, RegencyCode: in.RegencyCode, AmountIDR: in.AmountIDR,
 		Source: in.Source, RecordedBy: &actor.UserID, RecordedAt: now.UTC()}
-	err := s.addReference(ctx, actor, &row, "minimum_wage", &row.ID)
+	err = s.addReference(ctx, actor, &row, "minimum_wage", &row.ID)
 	return row.view(), err
 }
 
@@ -194,7 +202,11 @@ func (s *Service) AddPovertyLine(ctx context.Context, actor access.Actor, in New
 	if !periodPattern.MatchString(in.Period) {
 		v.Add("period", "cases.reference.period")
 	}
-	if len(in.ProvinceCode) != 2 || !codeDigits.MatchString(in.ProvinceCode) {
+	provinceOK, _, err := s.regions.Check(ctx, in.ProvinceCode, "")
+	if err != nil {
+		return PovertyLine{}, err
+	}
+	if !provinceOK && in.ProvinceCode != National {
 		v.Add("province_code", "cases.reference.province")
 	}
 	validateAmountSource(v, in.AmountIDR, &in.Source)
@@ -203,7 +215,7 @@ func (s *Service) AddPovertyLine(ctx context.Context, actor access.Actor, in New
 	}
 	row := povertyLineRow{Period: in.Period, ProvinceCode: in.ProvinceCode, AmountIDR: in.AmountIDR, Source: in.Source,
 		RecordedBy: &actor.UserID, RecordedAt: now.UTC()}
-	err := s.addReference(ctx, actor, &row, "poverty_line", &row.ID)
+	err = s.addReference(ctx, actor, &row, "poverty_line", &row.ID)
 	return row.view(), err
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 )
 
 // PublicProduct is a published product as anyone sees it (CONTRACT.md).
@@ -171,6 +172,15 @@ type Category struct {
 	NameID   string     `json:"name_id"`
 	NameEN   string     `json:"name_en"`
 	Children []Category `json:"children,omitempty"`
+}
+
+// Name is the category's name in lang (a locale language); Indonesian
+// unless English is asked for.
+func (c Category) Name(lang string) string {
+	if lang == locale.EN {
+		return c.NameEN
+	}
+	return c.NameID
 }
 
 // categoryCache holds the category tree, which migrations fix, so each

@@ -53,8 +53,8 @@ export async function openCase(page, { name, birthDate, household, cluster }) {
   await page.goto(base + '/staf/kasus/baru');
   await page.getByLabel('Nama lengkap').fill(name);
   await page.getByLabel('Tanggal lahir').fill(birthDate);
-  await page.getByLabel('Kode provinsi').fill('32');
-  await page.getByLabel('Kode kabupaten/kota').fill('3275');
+  await page.getByLabel('Provinsi').selectOption('32');
+  await page.getByLabel('Kabupaten/kota').selectOption('3275');
   await page.getByLabel('Jumlah anggota rumah tangga').fill(String(household));
   await page.locator('#cluster').selectOption(cluster);
   await page.getByRole('button', { name: 'Simpan kasus' }).click();

@@ -53,7 +53,7 @@ test('a caseworker opens Kasus saya, reads a case\'s outcomes and records a serv
   await page.getByLabel(/^Catatan/).first().fill('Pelatihan pengemasan keripik');
   await page.getByRole('button', { name: 'Simpan layanan' }).click();
   await page.getByText('Layanan tercatat.').waitFor();
-  await page.locator('ol.timeline').getByText('service_recorded').first().waitFor();
+  await page.locator('ol.timeline').getByText('Layanan dicatat').first().waitFor();
 
   const month = new Intl.DateTimeFormat('id-ID', { month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' }).format(new Date());
   const incomeBefore = rupiahOf(await page.getByRole('table', { name: 'Hasil per bulan' })
@@ -162,7 +162,7 @@ test('a caseworker proposes a graduation and a supervisor approves it, closing t
   await page.getByText('Kelulusan disetujui; kasus ditutup.').waitFor();
   assert.equal(await page.locator('section.card', { hasText: caseNo }).count(), 0, 'the decided proposal leaves the queue');
   await page.goto(caseURL);
-  await page.locator('#kelulusan').getByText(/Kasus ditutup pada \d{4}-\d{2}-\d{2}: PM lulus\./).waitFor();
-  await page.locator('ol.timeline').getByText('graduation_approved').waitFor();
+  await page.locator('#kelulusan').getByText(/Kasus ditutup pada \d{1,2} [A-Z][a-z]+ \d{4}: PM lulus\./).waitFor();
+  await page.locator('ol.timeline').getByText('Kelulusan disetujui').waitFor();
   await page.context().close();
 });

@@ -32,8 +32,8 @@ test('staff log in, create a seller, open a case without and with its identity, 
   await audit(page, 'new case page');
   await page.getByLabel('Nama lengkap').fill('Marni Binti Karta');
   await page.getByLabel('Tanggal lahir').fill('1975-04-12');
-  await page.getByLabel('Kode provinsi').fill('32');
-  await page.getByLabel('Kode kabupaten/kota').fill('3275');
+  await page.getByLabel('Provinsi').selectOption('32');
+  await page.getByLabel('Kabupaten/kota').selectOption('3275');
   await page.getByLabel('Jumlah anggota rumah tangga').fill('4');
   await page.getByRole('button', { name: 'Simpan kasus' }).click();
   await page.waitForURL(/\/staf\/kasus\/[0-9a-f-]{36}$/);
@@ -211,7 +211,7 @@ test('a guest pays by transfer; staff confirm it, refund part, and sell at the t
 
   await login(page, 'staff@demo.sentrakreasi.id');
   await page.getByRole('link', { name: 'Pesanan unit' }).click();
-  await page.getByRole('link', { name: 'menunggu pembayaran' }).click();
+  await page.getByRole('link', { name: 'Menunggu pembayaran' }).click();
   await audit(page, 'staff orders page');
   const card = page.locator('section.card', { has: page.getByRole('heading', { name: new RegExp(ref) }) });
   await card.getByLabel('Nomor referensi di mutasi rekening').fill('SALAH123');
@@ -221,7 +221,7 @@ test('a guest pays by transfer; staff confirm it, refund part, and sell at the t
   await card.getByRole('button', { name: 'Konfirmasi transfer diterima' }).click();
   await page.getByText('Transfer dikonfirmasi; pesanan lunas.').waitFor();
 
-  await page.getByRole('link', { name: 'dibayar', exact: true }).click();
+  await page.getByRole('link', { name: 'Dibayar', exact: true }).click();
   const paid = page.locator('section.card', { has: page.getByRole('heading', { name: new RegExp(ref) }) });
   await paid.getByText('Kembalikan dana').first().click();
   await paid.getByLabel('Jumlah (Rp)').fill('5.000');
@@ -241,7 +241,7 @@ test('a guest pays by transfer; staff confirm it, refund part, and sell at the t
   await page.getByRole('button', { name: 'Keluar' }).click();
 
   await page.goto(orderURL);
-  assert.match(await page.textContent('main'), /sebagian dana dikembalikan|dibayar/);
+  assert.match(await page.textContent('main'), /Sebagian dana dikembalikan|Dibayar/);
   await login(page, 'pembeli@demo.sentrakreasi.id');
   await page.getByRole('link', { name: 'Pesanan saya' }).click();
   await page.getByRole('heading', { name: 'Pesanan saya', level: 1 }).waitFor();
@@ -282,7 +282,7 @@ test('staff draft a payout, a supervisor approves it, lines are paid with a phot
   await page.getByText('Pembayaran dicatat.').waitFor();
   await page.locator('section.card', { hasText: 'KW-0002' }).getByRole('button', { name: 'PM sudah menerima' }).click();
   await page.getByText('Tanda terima dicatat.').waitFor();
-  assert.match(await page.locator('section.card', { hasText: 'KW-0002' }).textContent(), /diterima PM/);
+  assert.match(await page.locator('section.card', { hasText: 'KW-0002' }).textContent(), /Diterima PM/);
   await audit(page, 'batch page with paid lines');
 
   await page.locator('section.card', { hasText: 'KW-0001' }).getByRole('link', { name: 'Cetak kuitansi untuk tanda tangan' }).click();

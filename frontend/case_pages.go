@@ -13,6 +13,7 @@ import (
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/regions"
 )
 
 type caseForm struct {
@@ -22,22 +23,29 @@ type caseForm struct {
 }
 
 type caseFormData struct {
-	Form     caseForm
-	Clusters []string
-	Pillars  []string
-	Purposes []string
+	Form      caseForm
+	Clusters  []string
+	Pillars   []string
+	Purposes  []string
+	Provinces []regions.Province // the province and regency lists
 }
 
-func newCaseData(f caseForm) caseFormData {
+func (p *Pages) newCaseData(c *fiber.Ctx, f caseForm) (caseFormData, error) {
+	provinces, err := p.cases.Regions().Provinces(c.UserContext())
 	return caseFormData{Form: f,
-		Clusters: []string{"disabilitas", "lansia", "anak", "napza", "tuna_sosial_tppo"},
-		Pillars:  []string{"komunitas", "keluarga", "residensial"},
-		Purposes: []string{"case_management", "marketplace_selling", "data_bridge_to_case_record", "aggregate_reporting", "public_promotion"}}
+		Clusters:  []string{"disabilitas", "lansia", "anak", "napza", "tuna_sosial_tppo"},
+		Pillars:   []string{"komunitas", "keluarga", "residensial"},
+		Purposes:  []string{"case_management", "marketplace_selling", "data_bridge_to_case_record", "aggregate_reporting", "public_promotion"},
+		Provinces: provinces}, err
 }
 
 func (p *Pages) newCaseForm(c *fiber.Ctx) error {
 	f := caseForm{Sex: "female", GivenBy: "self", Household: "1", Consents: map[string]bool{"case_management": true}}
-	return p.render(c, fiber.StatusOK, "case_new", "case.new", newCaseData(f), nil)
+	d, err := p.newCaseData(c, f)
+	if err != nil {
+		return err
+	}
+	return p.render(c, fiber.StatusOK, "case_new", "case.new", d, nil)
 }
 
 func (p *Pages) createCase(c *fiber.Ctx) error {
@@ -59,7 +67,11 @@ func (p *Pages) createCase(c *fiber.Ctx) error {
 	created, err := p.cases.Create(c.UserContext(), actor, in)
 	if err != nil {
 		f.NIK = "" // never echo a NIK back into a page
-		return p.again(c, err, marks{}, p.pageOf(c, "case_new", "case.new", newCaseData(f)))
+		d, derr := p.newCaseData(c, f)
+		if derr != nil {
+			return derr
+		}
+		return p.again(c, err, marks{}, p.pageOf(c, "case_new", "case.new", d))
 	}
 	return c.Redirect("/staf/kasus/"+created.ID, fiber.StatusSeeOther)
 }

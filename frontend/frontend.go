@@ -21,6 +21,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -120,8 +122,13 @@ func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
 			}
 			return m
 		},
-		// t is replaced in each language's copy of a page, built in New.
-		"t": func(string, ...any) string { return "" },
+		// t, label, date and datetime are replaced in each language's
+		// copy of a page, built in New: {{date .At}} is "8 Desember 2026",
+		// {{datetime .At}} adds the time in WIB with its label.
+		"t":        func(string, ...any) string { return "" },
+		"label":    func(string, any) string { return "" },
+		"date":     func(any) string { return "" },
+		"datetime": func(any) string { return "" },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
@@ -142,7 +149,8 @@ func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
 			if err != nil {
 				return nil, fmt.Errorf("template %s: %w", n, err)
 			}
-			t.Funcs(template.FuncMap{"t": templateText(lang)})
+			pr := locale.For(lang)
+			t.Funcs(template.FuncMap{"t": templateText(lang), "label": templateLabel(lang), "date": pr.Date, "datetime": pr.DateTime})
 			p.pages[name][lang] = t
 		}
 	}
@@ -160,6 +168,25 @@ func templateText(lang string) func(string, ...any) string {
 			}
 		}
 		return translate(lang, key, args...)
+	}
+}
+
+// templateLabel is a page's label: {{label "cluster" .Cluster}} shows a
+// code (a cluster, a status, a payment method) by its catalogue text
+// kind.code, never the code itself. A label stands alone on a page (a
+// table cell, after a ·), so it starts with a capital; the same texts
+// stay lower case inside the sentences of errors.
+func templateLabel(lang string) func(string, any) string {
+	return func(kind string, code any) string {
+		if v := reflect.ValueOf(code); v.Kind() == reflect.Pointer && !v.IsNil() {
+			code = v.Elem().Interface()
+		}
+		text := translate(lang, kind+"."+fmt.Sprint(code))
+		if text == "" {
+			return ""
+		}
+		r, n := utf8.DecodeRuneInString(text)
+		return string(unicode.ToUpper(r)) + text[n:]
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -29,12 +28,11 @@ type routeForm struct {
 }
 
 // routeShown is a route with the names of the people who changed and
-// confirmed it, and its times in Jakarta's.
+// confirmed it.
 type routeShown struct {
 	payouts.Route
-	ChangedByName, ChangedAtText     string
-	ConfirmedByName, ConfirmedAtText string
-	Last4                            string // of the masked account number
+	ChangedByName, ConfirmedByName string
+	Last4                          string // of the masked account number
 }
 
 type payoutRouteData struct {
@@ -124,17 +122,10 @@ func (p *Pages) routeShown(ctx context.Context, r payouts.Route) routeShown {
 		}
 		return u.Name
 	}
-	when := func(t *time.Time) string {
-		if t == nil {
-			return ""
-		}
-		return t.In(domain.Jakarta).Format("2006-01-02 15:04 WIB")
-	}
-	out.ChangedByName, out.ChangedAtText = name(r.ChangedBy), when(r.ChangedAt)
+	out.ChangedByName = name(r.ChangedBy)
 	if r.ConfirmedBy != nil {
 		out.ConfirmedByName = name(*r.ConfirmedBy)
 	}
-	out.ConfirmedAtText = when(r.ConfirmedAt)
 	return out
 }
 

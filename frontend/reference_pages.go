@@ -10,6 +10,7 @@ import (
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/regions"
 )
 
 type wageForm struct{ Year, ProvinceCode, RegencyCode, Amount, Source string }
@@ -21,6 +22,9 @@ type referenceData struct {
 	Lines   []cases.PovertyLine
 	Wage    wageForm
 	Poverty povertyForm
+	// Provinces are the forms' lists; Names names the tables' codes.
+	Provinces []regions.Province
+	Names     map[string]string
 }
 
 var referenceDone = []string{"wage", "poverty"}
@@ -44,6 +48,12 @@ func (p *Pages) renderReference(c *fiber.Ctx, status int, d referenceData, v *vi
 		return err
 	}
 	if d.Lines, err = p.cases.PovertyLines(ctx, cases.ReferenceFilter{}); err != nil {
+		return err
+	}
+	if d.Provinces, err = p.cases.Regions().Provinces(ctx); err != nil {
+		return err
+	}
+	if d.Names, err = p.cases.Regions().Names(ctx); err != nil {
 		return err
 	}
 	return p.render(c, status, "reference", "reference.title", d, v)

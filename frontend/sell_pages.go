@@ -182,7 +182,19 @@ func (p *Pages) reviewQueue(c *fiber.Ctx) error {
 		}
 		all = append(all, ps...)
 	}
-	return p.render(c, fiber.StatusOK, "review", "review.title", map[string]any{"Products": all}, nil)
+	tree, err := p.catalog.Categories(c.UserContext())
+	if err != nil {
+		return err
+	}
+	// The queue shows each product's category by its name, not its slug.
+	bySlug := map[string]catalog.Category{}
+	for _, top := range tree {
+		bySlug[top.Slug] = top
+		for _, sub := range top.Children {
+			bySlug[sub.Slug] = sub
+		}
+	}
+	return p.render(c, fiber.StatusOK, "review", "review.title", map[string]any{"Products": all, "Categories": bySlug}, nil)
 }
 
 func (p *Pages) approve(c *fiber.Ctx) error {

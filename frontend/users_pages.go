@@ -3,6 +3,7 @@ package frontend
 import (
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,7 +21,10 @@ type usersData struct {
 	Link     *linkShown
 }
 
-type linkShown struct{ URL, Expires string }
+type linkShown struct {
+	URL     string
+	Expires time.Time
+}
 
 func (p *Pages) usersData(c *fiber.Ctx, actor access.Actor) (usersData, error) {
 	var d usersData
@@ -82,6 +86,6 @@ func (p *Pages) passwordLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d.Link = &linkShown{URL: p.cfg.BaseURL + "/atur-ulang/" + link.Token, Expires: link.ExpiresAt.In(domain.Jakarta).Format("2006-01-02 15:04 WIB")}
+	d.Link = &linkShown{URL: p.cfg.BaseURL + "/atur-ulang/" + link.Token, Expires: link.ExpiresAt}
 	return p.render(c, fiber.StatusOK, "users", "users.title", d, nil)
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // families are the key prefixes that code completes at run time (a status,
@@ -15,7 +16,7 @@ import (
 // Go. A prefix built at run time must be listed here, and the keys under it
 // count as used.
 var families = []string{
-	"bstatus.", "cluster.", "component.", "earnings.balance.", "earnings.mon.", "earnings.month.", "earnings.why.", "error.",
+	"bstatus.", "cevent.", "cluster.", "component.", "consent.", "earnings.balance.", "earnings.mon.", "earnings.month.", "earnings.why.", "error.",
 	"graduation.done.", "graduation.status.", "incomekind.", "login.done.", "lstatus.", "oevent.", "ostatus.", "outbox.",
 	"outcomes.done.", "pay.", "payee.", "payment.", "paymethod.", "payouts.done.", "payroute.done.", "payroute.method.",
 	"payroute.payee.", "pillar.", "purpose.", "reference.done.", "relation.", "role.", "scope.", "sellorders.done.",
@@ -64,9 +65,11 @@ var (
 		regexp.MustCompile(`\bErrorf\(domain\.Err[A-Za-z]+, "([a-z0-9_.]+)"`),
 		regexp.MustCompile(`\bErrorf\(Err[A-Za-z]+, "([a-z0-9_.]+)"`),
 	}
-	// A key built at run time: printf "x.%s" in a template, Sprintf("x.%d")
-	// or "x." + y in Go, or a prefix handed on ("login.done.").
+	// A key built at run time: label "x" (x.code) or printf "x.%s" in a
+	// template, Sprintf("x.%d") or "x." + y in Go, or a prefix handed on
+	// ("login.done.").
 	builtKey = []*regexp.Regexp{
+		regexp.MustCompile(`\blabel "([a-z0-9_.]+)"`),
 		regexp.MustCompile(`printf "([a-z0-9_.]+\.)%`),
 		regexp.MustCompile(`Sprintf\("([a-z0-9_.]+\.)%`),
 		regexp.MustCompile(`(?:translate|Text|Key)\([^)]*"([a-z0-9_.]+\.)"\s*\+`),
@@ -109,7 +112,8 @@ func TestCatalogue(t *testing.T) {
 		}
 		for _, re := range builtKey {
 			for _, m := range re.FindAllStringSubmatch(text, -1) {
-				if prefix := m[1]; !slices.Contains(families, prefix) {
+				prefix := strings.TrimSuffix(m[1], ".") + "."
+				if !slices.Contains(families, prefix) {
 					t.Errorf("%s builds keys %q... at run time: list the family in families", path, prefix)
 				}
 			}
@@ -155,6 +159,32 @@ func TestFromAcceptLanguage(t *testing.T) {
 	} {
 		if got := FromAcceptLanguage(h); got != want {
 			t.Errorf("FromAcceptLanguage(%q) = %q, want %q", h, got, want)
+		}
+	}
+}
+
+// TestDates: days and times in WIB, labelled, in each language's way.
+func TestDates(t *testing.T) {
+	at := time.Date(2026, 12, 8, 7, 5, 0, 0, time.UTC) // 14.05 in Jakarta
+	late := time.Date(2026, 12, 8, 18, 30, 0, 0, time.UTC)
+	var none *time.Time
+	day := "2026-03-01"
+	for _, tt := range []struct {
+		got, want string
+	}{
+		{For(ID).Date(at), "8 Desember 2026"},
+		{For(EN).Date(at), "8 December 2026"},
+		{For(ID).Date(late), "9 Desember 2026"}, // already the next day in WIB
+		{For(ID).DateTime(at), "8 Desember 2026 pukul 14.05 WIB"},
+		{For(EN).DateTime(&at), "8 December 2026 at 14:05 WIB"},
+		{For(ID).Date(day), "1 Maret 2026"},
+		{For(EN).Date(&day), "1 March 2026"},
+		{For(ID).Date(none), ""},
+		{For(ID).Date("2026-03"), "2026-03"},
+		{For(ID).DateTime(time.Time{}), ""},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
 	}
 }

@@ -1,0 +1,174 @@
+package app
+
+import (
+	"html"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sentrakreasi/atensi/cases"
+	"github.com/sentrakreasi/atensi/locale"
+)
+
+// codeFamilies are the catalogue families whose keys end in a code the
+// product stores (a cluster, a status, an event type): the code itself must
+// never be what a page shows.
+var codeFamilies = []string{
+	"bstatus.", "cevent.", "cluster.", "component.", "graduation.status.", "incomekind.", "lstatus.", "ostatus.", "outbox.",
+	"pay.", "payee.", "payment.", "paymethod.", "payroute.method.", "payroute.payee.", "pillar.", "purpose.", "relation.",
+	"role.", "scope.", "shopstatus.", "status.", "tier.",
+}
+
+// notCodes are keys of those families that are texts of their own, not
+// labels of a code.
+var notCodes = []string{"all", "lead", "none", "title", "to"}
+
+// otherWords are common words of the other language, which a page in lang
+// must not hold outside what people typed.
+var otherWords = map[string][]string{
+	locale.EN: {"dan", "yang", "untuk", "dengan", "tidak", "atau", "ini", "dari", "anda", "belum", "sudah", "pada"},
+	locale.ID: {"the", "and", "your", "with", "for", "you", "not", "this", "from", "has", "been"},
+}
+
+var (
+	tagOrScript = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<!--.*?-->|<[^>]*>`)
+	word        = regexp.MustCompile(`[\p{L}_]+`)
+	// A time of day as each language writes it (14.05, 14:05); a number
+	// is 1.250 in Indonesian and 0.95 in English.
+	clock = map[string]*regexp.Regexp{
+		locale.ID: regexp.MustCompile(`\b\d{1,2}\.\d{2}\b(\s*WIB)?`),
+		locale.EN: regexp.MustCompile(`\b\d{1,2}:\d{2}\b(\s*WIB)?`),
+	}
+	isoDay = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+	piece  = regexp.MustCompile(`[·:()—]`)
+)
+
+// visibleText is what a person reads of a page: the text between its tags
+// (attribute values, scripts and styles left out), one line per text node,
+// with what people typed into the world taken out.
+func visibleText(body string, typed []string) []string {
+	var out []string
+	for _, n := range tagOrScript.Split(body, -1) {
+		n = strings.TrimSpace(html.UnescapeString(n))
+		for _, s := range typed {
+			n = strings.ReplaceAll(n, s, " ")
+		}
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// TestPagesSpeakOneLanguage renders the main pages of each role, in both
+// languages, from the demo-like world: no page shows a stored code (a
+// cluster, a purpose, a status, an event type, a category slug) as its
+// text, no page holds common words of the other language, and every time
+// of day is labelled WIB (and no day is written 2026-12-08).
+func TestPagesSpeakOneLanguage(t *testing.T) {
+	w := newWorld(t)
+	// A timeline with events of several kinds, and a staff page with one.
+	w.page(t, "staffA", "POST", "/staf/kasus/"+w.ids["caseAudited"]+"/asesmen", "assessment.date=2026-03-02&assessment.note=Kondisi+baik")
+
+	codes := map[string]bool{}
+	for _, k := range locale.Keys(locale.ID) {
+		for _, f := range codeFamilies {
+			if code, ok := strings.CutPrefix(k, f); ok && !strings.Contains(code, ".") && !slices.Contains(notCodes, code) {
+				codes[code] = true
+			}
+		}
+	}
+	var slugs []string
+	if err := w.a.db.Gorm.Raw(`SELECT slug FROM categories`).Scan(&slugs).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range slugs {
+		codes[s] = true
+	}
+	for _, typ := range cases.EventTypes {
+		codes[typ] = true
+		if !locale.Has(locale.ID, "cevent."+typ) {
+			t.Errorf("event type %s has no text cevent.%s", typ, typ)
+		}
+	}
+	var written []string
+	if err := w.a.db.Gorm.Raw(`SELECT DISTINCT type FROM case_events`).Scan(&written).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range written {
+		if !slices.Contains(cases.EventTypes, typ) {
+			t.Errorf("the world wrote a case event %s that cases.EventTypes does not list", typ)
+		}
+	}
+	if len(written) < 3 {
+		t.Fatalf("the world's cases have only the events %v: the timeline shows too little", written)
+	}
+	// What people typed (names, titles, stories, the sources of reference
+	// rows) is in their words, a kept email in its reader's language, and
+	// a region has its one official name.
+	var typed []string
+	if err := w.a.db.Gorm.Raw(`SELECT name FROM users UNION SELECT name FROM units UNION SELECT title FROM products
+		UNION SELECT description FROM products UNION SELECT display_name FROM shops UNION SELECT story FROM shops
+		UNION SELECT source FROM minimum_wages UNION SELECT source FROM poverty_lines UNION SELECT subject FROM notifications UNION SELECT body FROM notifications
+		UNION SELECT name FROM provinces UNION SELECT name FROM regencies`).Scan(&typed).Error; err != nil {
+		t.Fatal(err)
+	}
+	typed = slices.DeleteFunc(typed, func(s string) bool { return s == "" })
+	// The longest first, so a title is taken out before a name inside it.
+	slices.SortFunc(typed, func(a, b string) int { return len(b) - len(a) })
+
+	pages := map[string][]string{
+		"anon":   {"/", "/produk/" + w.ids["productLive"], "/toko/" + w.ids["shopPM"], "/keranjang", "/masuk", "/daftar"},
+		"buyer":  {"/akun", "/akun/pesanan", "/pesanan/" + w.ids["group"]},
+		"seller": {"/jual", "/jual/pesanan", "/jual/pendapatan", "/jual/produk/" + w.ids["productDraft"], "/jual/toko/" + w.ids["shopPM"] + "/produk-baru"},
+		"staffA": {"/staf/kasus", "/staf/kasus/baru", "/staf/kasus/" + w.ids["caseAudited"], "/staf/pesanan", "/staf/kasir", "/staf/pembayaran",
+			"/staf/pembayaran/" + w.ids["batch"], "/staf/pembayaran/" + w.ids["batch"] + "/baris/" + w.ids["line"] + "/kuitansi", "/staf/tinjauan", "/staf/dasbor", "/staf/toko/" + w.ids["shopPM"] + "/pembayaran"},
+		"supA":  {"/staf/persetujuan", "/staf/kasus/" + w.ids["caseProtected"], "/staf/pengguna"},
+		"admin": {"/admin/pesan", "/admin/referensi"},
+	}
+	for actor, paths := range pages {
+		for _, path := range paths {
+			for _, lang := range locale.Languages {
+				got := w.page(t, actor, "GET", path, "", locale.Cookie+"="+lang)
+				if got.status != 200 {
+					t.Errorf("%s %s (%s): %d", actor, path, lang, got.status)
+					continue
+				}
+				where := actor + " " + path + " (" + lang + ")"
+				for _, text := range visibleText(got.body, typed) {
+					checkText(t, where, lang, text, codes)
+				}
+			}
+		}
+	}
+}
+
+// checkText fails on a code, a word of the other language, a time without
+// WIB or a day written as a code in one text node of a page.
+func checkText(t *testing.T, where, lang, text string, codes map[string]bool) {
+	t.Helper()
+	for _, w := range word.FindAllString(text, -1) {
+		if strings.Contains(w, "_") && codes[w] {
+			t.Errorf("%s shows the code %q: %q", where, w, text)
+		}
+		if slices.Contains(otherWords[lang], strings.ToLower(w)) {
+			t.Errorf("%s holds %q of the other language: %q", where, w, text)
+		}
+	}
+	// A one-word code is a code when it stands alone: a cell, a piece
+	// between ·, a value after a colon.
+	for _, p := range piece.Split(text, -1) {
+		if p = strings.TrimSpace(p); codes[p] {
+			t.Errorf("%s shows the code %q: %q", where, p, text)
+		}
+	}
+	for _, m := range clock[lang].FindAllStringSubmatch(text, -1) {
+		if m[1] == "" {
+			t.Errorf("%s shows a time without WIB: %q", where, text)
+		}
+	}
+	if isoDay.MatchString(text) {
+		t.Errorf("%s shows a day as 2006-01-02: %q", where, text)
+	}
+}
