@@ -35,25 +35,32 @@ func postWebhook(t *testing.T, a *App, payload []byte, signature string) int {
 	return resp.StatusCode
 }
 
-func TestStripeWebhookSignatures(t *testing.T) {
+// cardCheckout is an app that takes webhooks signed with webhookSecret
+// and cards through an in-memory gateway, with one guest order paid by card
+// pending in it.
+func cardCheckout(t *testing.T) (*App, *orderstest.Cards, orders.Group) {
+	t.Helper()
 	cards := orderstest.NewCards()
 	clock := newTestClock()
 	cfg := testConfig(t)
 	cfg.StripeWebhook = webhookSecret
 	base := newTestApp(t)
 	a := mustNew(t, cfg, base.db, base.objects, WithCards(cards), WithClock(clock.Now))
-	ctx := context.Background()
-
-	// A shop with one product, bought by card.
 	wd := newWorldOn(t, a, clock)
 	var in orders.CheckoutInput
 	in.Items = []orders.Item{{ProductID: wd.ids["productLive"], Quantity: 1}}
 	in.Buyer.Name, in.Buyer.Email, in.Buyer.Phone = "Pembeli Kartu", "kartu@uji.id", "081234567890"
 	in.Shipping.Method, in.PaymentMethod = "pickup", "card"
-	g, err := a.orders.Checkout(ctx, access.Actor{}, in)
+	g, err := a.orders.Checkout(context.Background(), access.Actor{}, in)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, cards, g
+}
+
+func TestStripeWebhookSignatures(t *testing.T) {
+	a, cards, g := cardCheckout(t)
+	ctx := context.Background()
 	session := orderstest.SessionID(g.ID)
 	cards.Pay(session)
 	payload := stripeEvent("evt_sig_1", "checkout.session.completed", session)

@@ -20,22 +20,8 @@ import (
 // fault that may pass (the provider down, the database failing) is still a
 // 5xx, and the same event delivered again once it passed is applied.
 func TestStripeWebhookForNoOrderOfOursIsAnswered(t *testing.T) {
-	cards := orderstest.NewCards()
-	clock := newTestClock()
-	cfg := testConfig(t)
-	cfg.StripeWebhook = webhookSecret
-	base := newTestApp(t)
-	a := mustNew(t, cfg, base.db, base.objects, WithCards(cards), WithClock(clock.Now))
+	a, cards, g := cardCheckout(t)
 	ctx := context.Background()
-	wd := newWorldOn(t, a, clock)
-	var in orders.CheckoutInput
-	in.Items = []orders.Item{{ProductID: wd.ids["productLive"], Quantity: 1}}
-	in.Buyer.Name, in.Buyer.Email, in.Buyer.Phone = "Pembeli Kartu", "kartu@uji.id", "081234567890"
-	in.Shipping.Method, in.PaymentMethod = "pickup", "card"
-	g, err := a.orders.Checkout(ctx, access.Actor{}, in)
-	if err != nil {
-		t.Fatal(err)
-	}
 	status := func() orders.Status {
 		o, err := a.orders.ReadOrder(ctx, access.Actor{}, g.AccessToken, g.Orders[0].ID)
 		if err != nil {
