@@ -5,37 +5,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync/atomic"
 	"testing"
-
-	"gorm.io/gorm"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/storage/storagetest"
 )
-
-// countStatements counts the statements GORM sends on db from now on.
-func countStatements(t *testing.T, db *gorm.DB) *atomic.Int64 {
-	t.Helper()
-	n := new(atomic.Int64)
-	inc := func(*gorm.DB) { n.Add(1) }
-	cb := db.Callback()
-	for _, err := range []error{
-		cb.Query().After("gorm:query").Register("test:count_query", inc),
-		cb.Row().After("gorm:row").Register("test:count_row", inc),
-		cb.Raw().After("gorm:raw").Register("test:count_raw", inc),
-		cb.Create().After("gorm:create").Register("test:count_create", inc),
-		cb.Update().After("gorm:update").Register("test:count_update", inc),
-		cb.Delete().After("gorm:delete").Register("test:count_delete", inc),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return n
-}
 
 // The search and product pages run a fixed, small number of statements,
 // whatever the page size: the word check (once a while per word), the
@@ -68,7 +44,7 @@ func TestSearchAndProductPagesRunFewStatements(t *testing.T) {
 			}
 		}
 	}
-	statements := countStatements(t, db.Gorm)
+	statements := storagetest.CountStatements(t, db.Gorm)
 	page := func(path string) (string, int64) {
 		t.Helper()
 		statements.Store(0)

@@ -10,6 +10,7 @@ import (
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage/storagetest"
 )
 
 // SeedScale loads its products in chunks, one statement each, reporting
@@ -78,7 +79,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	f.svc.DisableAnswerCache()
-	statements := countStatements(b, f.db.Gorm)
+	statements := storagetest.CountStatements(b, f.db.Gorm)
 	for _, bc := range []struct {
 		name string
 		q    catalog.Query

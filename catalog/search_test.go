@@ -5,35 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync/atomic"
 	"testing"
-
-	"gorm.io/gorm"
 
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/storage/storagetest"
 )
-
-// countStatements counts the statements GORM sends on db from now on.
-func countStatements(t testing.TB, db *gorm.DB) *atomic.Int64 {
-	t.Helper()
-	n := new(atomic.Int64)
-	inc := func(*gorm.DB) { n.Add(1) }
-	cb := db.Callback()
-	for _, err := range []error{
-		cb.Query().After("gorm:query").Register("test:count_query", inc),
-		cb.Row().After("gorm:row").Register("test:count_row", inc),
-		cb.Raw().After("gorm:raw").Register("test:count_raw", inc),
-		cb.Create().After("gorm:create").Register("test:count_create", inc),
-		cb.Update().After("gorm:update").Register("test:count_update", inc),
-		cb.Delete().After("gorm:delete").Register("test:count_delete", inc),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return n
-}
 
 func (f *shopFixture) setStock(t *testing.T, id string, stock int) {
 	t.Helper()
@@ -139,7 +116,7 @@ func TestSearchCorrectsTyposFromTheWordDictionary(t *testing.T) {
 	f.product(t, "Keripik Singkong Balado", "Singkong pedas", "keripik", 12000, true)
 	f.product(t, "Kue Kering Nastar", "Selai nanas buatan sendiri, 200 gram", "kue_kering", 45000, true)
 	ctx := context.Background()
-	statements := countStatements(t, f.db.Gorm)
+	statements := storagetest.CountStatements(t, f.db.Gorm)
 	tests := []struct {
 		q, corrected string
 		first        string // "" for no results
@@ -272,7 +249,7 @@ func TestFacetsAreExactWhenSmall(t *testing.T) {
 	}
 	// A word no product of the category holds: nothing is read but the
 	// category facet, which shows where the word is sold.
-	statements := countStatements(t, f.db.Gorm)
+	statements := storagetest.CountStatements(t, f.db.Gorm)
 	r, err = f.svc.Search(context.Background(), catalog.Query{Text: "bawang", Category: "kerajinan", Facets: catalog.AllFacets, Page: domain.Page{Limit: 5}})
 	if err != nil {
 		t.Fatal(err)

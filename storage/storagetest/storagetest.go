@@ -15,12 +15,14 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+	"gorm.io/gorm"
 
 	"github.com/sentrakreasi/atensi/migrations"
 	"github.com/sentrakreasi/atensi/storage"
@@ -253,4 +255,26 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// CountStatements counts the statements GORM sends on db from now on, for
+// tests that hold a hot path to a fixed number of round trips.
+func CountStatements(t testing.TB, db *gorm.DB) *atomic.Int64 {
+	t.Helper()
+	n := new(atomic.Int64)
+	inc := func(*gorm.DB) { n.Add(1) }
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("test:count_query", inc),
+		cb.Row().After("gorm:row").Register("test:count_row", inc),
+		cb.Raw().After("gorm:raw").Register("test:count_raw", inc),
+		cb.Create().After("gorm:create").Register("test:count_create", inc),
+		cb.Update().After("gorm:update").Register("test:count_update", inc),
+		cb.Delete().After("gorm:delete").Register("test:count_delete", inc),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
 }
