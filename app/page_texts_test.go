@@ -1,14 +1,18 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"html"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/locale"
+	"github.com/sentrakreasi/atensi/orders"
 )
 
 // codeFamilies are the catalogue families whose keys end in a code the
@@ -71,23 +75,8 @@ func TestPagesSpeakOneLanguage(t *testing.T) {
 	// A timeline with events of several kinds, and a staff page with one.
 	w.page(t, "staffA", "POST", "/staf/kasus/"+w.ids["caseAudited"]+"/asesmen", "assessment.date=2026-03-02&assessment.note=Kondisi+baik")
 
-	codes := map[string]bool{}
-	for _, k := range locale.Keys(locale.ID) {
-		for _, f := range codeFamilies {
-			if code, ok := strings.CutPrefix(k, f); ok && !strings.Contains(code, ".") && !slices.Contains(notCodes, code) {
-				codes[code] = true
-			}
-		}
-	}
-	var slugs []string
-	if err := w.a.db.Gorm.Raw(`SELECT slug FROM categories`).Scan(&slugs).Error; err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range slugs {
-		codes[s] = true
-	}
+	codes := knownCodes(t, w, locale.ID)
 	for _, typ := range cases.EventTypes {
-		codes[typ] = true
 		if !locale.Has(locale.ID, "cevent."+typ) {
 			t.Errorf("event type %s has no text cevent.%s", typ, typ)
 		}
@@ -139,6 +128,79 @@ func TestPagesSpeakOneLanguage(t *testing.T) {
 				for _, text := range visibleText(got.body, typed) {
 					checkText(t, where, lang, text, codes)
 				}
+			}
+		}
+	}
+}
+
+// knownCodes are the codes no text in lang may show: every code family of
+// the catalogue, the category slugs and the case event types; a code whose
+// label in lang is the same word ("paid" in English) is that word.
+func knownCodes(t *testing.T, w *world, lang string) map[string]bool {
+	t.Helper()
+	codes := map[string]bool{}
+	for _, k := range locale.Keys(locale.ID) {
+		for _, f := range codeFamilies {
+			if code, ok := strings.CutPrefix(k, f); ok && !strings.Contains(code, ".") && !slices.Contains(notCodes, code) &&
+				!strings.EqualFold(locale.For(lang).Text(k), code) {
+				codes[code] = true
+			}
+		}
+	}
+	var slugs []string
+	if err := w.a.db.Gorm.Raw(`SELECT slug FROM categories`).Scan(&slugs).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range slugs {
+		codes[s] = true
+	}
+	for _, typ := range cases.EventTypes {
+		codes[typ] = true
+	}
+	return codes
+}
+
+// TestEmailsSpeakTheirReadersLanguage: a buyer who ordered in English and
+// one who ordered in Indonesian get every message of the order (placed,
+// paid, shipped) in their language, with no code and no time without WIB.
+func TestEmailsSpeakTheirReadersLanguage(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	staffA := access.Actor{UserID: w.ids["staffA"], Role: access.Staff, UnitID: w.ids["unitA"]}
+	for _, lang := range locale.Languages {
+		email := "surat." + lang + "@uji.id"
+		body := fmt.Sprintf(`{"items":[{"product_id":%q,"quantity":1}],"buyer":{"name":"Pembeli Surat","email":%q,"phone":"081234567890"},`+
+			`"shipping":{"method":"courier","address":"Jl. Kenanga No. 1, Bekasi"},"payment_method":"bank_transfer"}`, w.ids["productLive"], email)
+		status, _, b := send(t, w.a, "POST", "/api/v1/checkout", body, map[string]string{"Accept-Language": lang})
+		if status != 201 {
+			t.Fatalf("checkout in %s: %d %s", lang, status, b)
+		}
+		var g struct {
+			ID      string                `json:"order_group_id"`
+			Orders  []struct{ ID string } `json:"orders"`
+			Payment struct {
+				Instructions struct{ Reference string } `json:"instructions"`
+			} `json:"payment"`
+		}
+		mustJSON(t, b, &g)
+		if _, err := w.a.orders.ConfirmTransfer(ctx, staffA, g.ID, g.Payment.Instructions.Reference); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.a.orders.MoveOrder(ctx, staffA, g.Orders[0].ID, orders.Move{Event: orders.Ship, Carrier: "JNE", TrackingNo: "JNE123"}); err != nil {
+			t.Fatal(err)
+		}
+		var mails []struct{ Subject, Body string }
+		if err := w.a.db.Gorm.Raw("SELECT subject, body FROM notifications WHERE to_email = ? ORDER BY created_at", email).Scan(&mails).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(mails) < 3 {
+			t.Fatalf("%s buyer got %d messages, want placed, paid and shipped", lang, len(mails))
+		}
+		codes := knownCodes(t, w, lang)
+		for i, m := range mails {
+			where := fmt.Sprintf("message %d to the %s buyer", i+1, lang)
+			for _, text := range append([]string{m.Subject}, strings.Split(m.Body, "\n")...) {
+				checkText(t, where, lang, strings.ReplaceAll(text, "Pembeli Surat", ""), codes)
 			}
 		}
 	}
