@@ -299,7 +299,10 @@ func (s *Service) PruneExpired(ctx context.Context) error {
 	if err := db.Where("expires_at < ?", now.Add(-24*time.Hour)).Delete(&passwordReset{}).Error; err != nil {
 		return err
 	}
-	// Not the accounts' own table, but the same kind of hourly sweep.
+	// Not the accounts' own tables, but the same kind of hourly sweep.
+	if err := s.db.PruneOnce(ctx, now); err != nil {
+		return err
+	}
 	return api.PruneAnswers(ctx, s.db, now)
 }
 

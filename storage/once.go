@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -120,4 +121,16 @@ func open(key string, sealed []byte) (string, error) {
 		return "", fmt.Errorf("once: open result: %w", err)
 	}
 	return string(plain), nil
+}
+
+// onceKept is how long a form's key is kept: a repeat comes within moments
+// (a double tap, a reload, a retry on a slow network), never a week later.
+const onceKept = 7 * 24 * time.Hour
+
+// PruneOnce forgets the form keys claimed more than a week before now.
+func (db *DB) PruneOnce(ctx context.Context, now time.Time) error {
+	if err := db.Gorm.WithContext(ctx).Exec("DELETE FROM once_keys WHERE created_at < ?", now.Add(-onceKept)).Error; err != nil {
+		return fmt.Errorf("prune once keys: %w", err)
+	}
+	return nil
 }

@@ -93,3 +93,30 @@ func TestOnceDoesTheWorkOnceForConcurrentCopies(t *testing.T) {
 		}
 	}
 }
+
+// TestOnceKeysArePrunedAfterAWeek: the hourly sweep forgets a key claimed
+// more than a week ago and keeps a fresh one.
+func TestOnceKeysArePrunedAfterAWeek(t *testing.T) {
+	t.Parallel()
+	db := storagetest.DB(t)
+	ctx := context.Background()
+	for _, key := range []string{"form:old", "form:new"} {
+		if err := db.InTx(ctx, func(tx *storage.Tx) error { return tx.Once(ctx, key, "done") }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	if err := db.Gorm.Exec("UPDATE once_keys SET created_at = ? WHERE created_at = (SELECT min(created_at) FROM once_keys)", now.Add(-8*24*time.Hour)).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PruneOnce(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	var rep *storage.Repeated
+	if err := db.Done(ctx, "form:old"); err != nil {
+		t.Fatalf("a key of eight days ago must be forgotten: %v", err)
+	}
+	if err := db.Done(ctx, "form:new"); !errors.As(err, &rep) || rep.Result != "done" {
+		t.Fatalf("a fresh key must still answer its result: %v", err)
+	}
+}
