@@ -81,3 +81,33 @@ func TestTooBigPhotoIsAProblemNamingTheLimit(t *testing.T) {
 		t.Fatalf("upload: %d %+v, want 422 on file naming the 192 MB limit", resp.StatusCode, p)
 	}
 }
+
+// TestCheckoutLimitCountsTheClientBehindTheProxy: behind a trusted proxy
+// every request comes from the proxy's address; the unpaid-checkout limit
+// counts the client it names, so one client's checkouts never lock out
+// another's.
+func TestCheckoutLimitCountsTheClientBehindTheProxy(t *testing.T) {
+	w := behindProxy(t)
+	w.a.orders.SetLimits(orders.Limits{UnpaidPerIP: 1, UnpaidPerEmail: 5, PerProduct: 5})
+	checkout := func(client, email string) int {
+		body := fmt.Sprintf(`{"items":[{"product_id":%q,"quantity":1}],"buyer":{"name":"Budi","email":%q,"phone":"081234567890"},
+			"shipping":{"method":"pickup"},"payment_method":"bank_transfer"}`, w.ids["productLive"], email)
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/checkout", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", client)
+		resp, err := w.a.HTTP().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode
+	}
+	if s := checkout("198.51.100.1", "satu@contoh.id"); s != 201 {
+		t.Fatalf("first client's checkout: %d", s)
+	}
+	if s := checkout("198.51.100.2", "dua@contoh.id"); s != 201 {
+		t.Fatalf("another client behind the same proxy: %d, want 201", s)
+	}
+	if s := checkout("198.51.100.1", "tiga@contoh.id"); s != 429 {
+		t.Fatalf("the first client's second unpaid checkout: %d, want 429", s)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/sentrakreasi/atensi/api"
 	"github.com/sentrakreasi/atensi/catalog"
@@ -51,7 +50,7 @@ func (p *Pages) checkout(c *fiber.Ctx) error {
 	in.Buyer.Name, in.Buyer.Email, in.Buyer.Phone = f.Name, f.Email, f.Phone
 	in.Shipping.Method, in.Shipping.Address = f.Method, f.Address
 	in.PaymentMethod = c.FormValue("payment_method")
-	in.ClientIP = utils.CopyString(c.IP())
+	in.ClientIP = api.ClientAddr(c)
 	in.Lang = language(c)
 	g, cerr := p.orders.CheckoutCart(c.UserContext(), cartOwner(c), in, formToken(c))
 	if cerr != nil {

@@ -34,7 +34,8 @@ type CheckoutInput struct {
 		Address string `json:"address"`
 	} `json:"shipping"`
 	PaymentMethod string `json:"payment_method"`
-	// ClientIP is the address the checkout came from (c.IP(), copied), which
+	// ClientIP is the client the checkout came from (api.ClientAddr: the
+	// peer, or the last untrusted X-Forwarded-For entry), which
 	// the unpaid-checkout limit counts by; never read from the body.
 	ClientIP string `json:"-"`
 	// Lang is the buyer's language (the page's, or the API's

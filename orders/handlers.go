@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/sentrakreasi/atensi/access"
@@ -91,7 +90,7 @@ func (h *Handler) checkout(c *fiber.Ctx) error {
 	if err := api.Decode(c, &in); err != nil {
 		return err
 	}
-	in.ClientIP = utils.CopyString(c.IP())
+	in.ClientIP = api.ClientAddr(c)
 	in.Lang = locale.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
 	return api.Idempotent(c, h.svc.db, "checkout", func() (int, any, error) {
 		g, err := h.svc.Checkout(c.UserContext(), api.Actor(c), in)
