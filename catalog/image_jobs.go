@@ -87,7 +87,7 @@ func (s *Service) makeVariants(ctx context.Context, read func() ([]byte, error))
 		if hd, err = inspect(raw); err != nil {
 			return err
 		}
-		variants, w, h, err = process(raw)
+		variants, w, h, err = process(raw, hd)
 		return err
 	})
 	if err != nil {

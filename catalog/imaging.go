@@ -265,12 +265,9 @@ func (e encoded) key() string {
 // The big step from the camera's size down to 1280 px uses a fast filter;
 // the smaller ones are derived from that with a better one, which keeps a
 // 12 MP photo well under a second and its memory to the decoded image.
-// The header is checked first, so a photo too big to decode never is.
-func process(raw []byte) ([]encoded, int, int, error) {
-	hd, err := inspect(raw)
-	if err != nil {
-		return nil, 0, 0, err
-	}
+// hd is the header inspect read and checked, so a photo too big to decode
+// never is.
+func process(raw []byte, hd photoHeader) ([]encoded, int, int, error) {
 	src, err := decode(raw, hd.format)
 	if err != nil {
 		return nil, 0, 0, err

@@ -56,9 +56,13 @@ func BenchmarkProcess12MP(b *testing.B) {
 	}
 	raw := buf.Bytes()
 	img = nil
+	hd, err := inspect(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, _, err := process(raw); err != nil {
+		if _, _, _, err := process(raw, hd); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -87,7 +87,7 @@ func (p *Printer) Text(key string, args ...any) string {
 		switch v := a.(type) {
 		case Key:
 			args[i] = p.Text(string(v))
-		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		case int, int8, int16, int32, int64: // go-i18n counts signed integers and strings only
 			if lc.PluralCount == nil {
 				lc.PluralCount = v
 			}

@@ -32,6 +32,7 @@ type Directory struct {
 	provinces []Province
 	province  map[string]string  // code -> name
 	regency   map[string]Regency // code -> regency
+	names     map[string]string  // province and regency code -> name
 }
 
 // New is the directory of db's regions.
@@ -63,7 +64,14 @@ func (d *Directory) load(ctx context.Context) error {
 		regency[r.Code] = r
 		list[index[r.ProvinceCode]].Regencies = append(list[index[r.ProvinceCode]].Regencies, r)
 	}
-	d.provinces, d.province, d.regency = list, province, regency
+	names := make(map[string]string, len(province)+len(regency))
+	for c, n := range province {
+		names[c] = n
+	}
+	for c, r := range regency {
+		names[c] = r.Name
+	}
+	d.provinces, d.province, d.regency, d.names = list, province, regency, names
 	return nil
 }
 
@@ -87,17 +95,10 @@ func (d *Directory) Check(ctx context.Context, province, regency string) (provin
 }
 
 // Names maps every province and regency code to its name, for pages that
-// show a code.
+// show a code. The map is shared: read it, never write to it.
 func (d *Directory) Names(ctx context.Context) (map[string]string, error) {
 	if err := d.load(ctx); err != nil {
 		return nil, err
 	}
-	out := make(map[string]string, len(d.province)+len(d.regency))
-	for c, n := range d.province {
-		out[c] = n
-	}
-	for c, r := range d.regency {
-		out[c] = r.Name
-	}
-	return out, nil
+	return d.names, nil
 }
