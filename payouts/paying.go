@@ -117,9 +117,9 @@ func (s *Service) MarkPaid(ctx context.Context, actor access.Actor, batchID, lin
 		}
 		paid := map[string]any{"status": to, "reference": in.Reference,
 			"paid_method": method, "paid_on": paidOn, "paid_by": actor.UserID, "paid_at": now}
-		if first {
-			// Paid alone after all (with a proof, or as a bank transfer): the
-			// half-done record of a cash handover goes.
+		if l.CashRecordedBy != nil && witness == "" {
+			// Paid without the recorded handover after all (with a proof, or
+			// as a bank transfer), by whoever: the half-done record goes.
 			paid["cash_recorded_by"], paid["cash_recorded_reference"], paid["cash_recorded_at"] = nil, nil, nil
 		}
 		if err := db.Model(&Line{}).Where("id = ?", l.ID).Updates(paid).Error; err != nil {

@@ -252,12 +252,20 @@ func TestLargeCashNeedsProofOrASecondPerson(t *testing.T) {
 		t.Fatalf("paid step with its witness: %d", witnessed)
 	}
 
-	// The default cash route, with a proof photo first: one person is enough.
+	// The default cash route, with a proof photo first: one person is
+	// enough, and a handover someone else half-recorded before is dropped.
+	if l, err := e.svc.MarkPaid(ctx, second, b.ID, cash.ID, payouts.PaidInput{Reference: "KAS-4"}); err != nil || !l.AwaitingSecond {
+		t.Fatalf("a second person's half-recorded handover: %+v %v", l, err)
+	}
 	if _, err := e.svc.AttachProof(ctx, e.Staff, b.ID, cash.ID, bytes.NewReader(photo(t))); err != nil {
 		t.Fatal(err)
 	}
 	if l, err := e.svc.MarkPaid(ctx, e.Staff, b.ID, cash.ID, payouts.PaidInput{Reference: "KAS-3"}); err != nil || l.Status != payouts.LinePaid {
 		t.Fatalf("cash with a proof photo: %+v %v", l, err)
+	}
+	var recordedBy *string
+	if err := e.DB.Gorm.Raw("SELECT cash_recorded_by FROM payout_lines WHERE id = ?", cash.ID).Scan(&recordedBy).Error; err != nil || recordedBy != nil {
+		t.Fatalf("a line paid with a proof keeps someone's half-recorded handover: %v %v", recordedBy, err)
 	}
 	e.checkLedger(t)
 }
