@@ -54,15 +54,23 @@ func (v *Vault) Reseal(ctx context.Context, db *gorm.DB, col Column, batch int, 
 			return nil
 		}
 		err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var resealed int64
 			for _, r := range rows {
 				plain, err := v.Open(r.V, col.Context(r.C))
 				if err != nil {
 					return fmt.Errorf("%s %s: %w", col.Table, r.K, err)
 				}
 				update := fmt.Sprintf("UPDATE %s SET %s = ? WHERE (%s) = ? AND %s = ?", col.Table, col.Column, col.Key, col.Column)
-				if err := tx.Exec(update, v.Seal(plain, col.Context(r.C)), r.K, r.V).Error; err != nil {
-					return err
+				res := tx.Exec(update, v.Seal(plain, col.Context(r.C)), r.K, r.V)
+				if res.Error != nil {
+					return res.Error
 				}
+				resealed += res.RowsAffected
+			}
+			// The next batch selects what is still stale: a batch that
+			// changed nothing would come back forever.
+			if resealed == 0 {
+				return fmt.Errorf("no row of the batch could be updated (key %s)", col.Key)
 			}
 			return nil
 		})
