@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Local services for development and tests: PostgreSQL (the machine's own
-# cluster), MinIO and stripe-mock (pinned, installed with `go install`).
+# cluster) with a streaming replica of it on port 5433 (pg_basebackup), MinIO
+# and stripe-mock (pinned, installed with `go install`).
 #   scripts/services.sh up       install what is missing, start what is stopped
-#   scripts/services.sh down     stop MinIO and stripe-mock (PostgreSQL is the machine's)
+#   scripts/services.sh down     stop the replica, MinIO and stripe-mock (PostgreSQL is the machine's)
 #   scripts/services.sh status
 # Idempotent: `up` on running services only checks them.
 set -euo pipefail
@@ -15,6 +16,7 @@ MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 STRIPE_MOCK_VERSION=v0.203.0
 PG_ROLE=atensi
 PG_DB=atensi
+REPLICA_PORT=5433
 MINIO_ADDR=127.0.0.1:9000
 MINIO_CONSOLE=127.0.0.1:9001
 STRIPE_MOCK_HTTP=12111
@@ -75,6 +77,74 @@ psql_admin() {
 	fi
 }
 
+# as_pg runs a command as the cluster's OS user when we are root (PostgreSQL
+# refuses to run as root), else as ourselves.
+as_pg() {
+	if [[ $(id -u) == 0 ]] && id postgres >/dev/null 2>&1; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pg_bin is the server programs' folder of Debian's newest PostgreSQL.
+pg_bin() { echo "/usr/lib/postgresql/$(ls /usr/lib/postgresql | sort -V | tail -1)/bin"; }
+
+replica_streaming() {
+	[[ $(psql -X -h 127.0.0.1 -p $REPLICA_PORT -U postgres -d postgres -tAc "SELECT status FROM pg_stat_wal_receiver" 2>/dev/null) == streaming ]]
+}
+
+# replica_up keeps a hot standby of the machine's cluster on port 5433, for
+# the test that reads the catalog from a replica (DATABASE_REPLICA_URL). It
+# is rebuilt from a fresh base backup whenever it is not streaming (a new
+# checkout, a standby that fell behind the primary's kept WAL).
+replica_up() {
+	replica_streaming && return 0
+	local bin dir="$DATA/replica"
+	bin=$(pg_bin)
+	[[ -x $bin/pg_ctl ]] || die "pg_ctl not found in $bin (the postgresql package provides it)"
+	if [[ -f $dir/postmaster.pid ]]; then as_pg "$bin/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true; fi
+	port_open "127.0.0.1:$REPLICA_PORT" && die "port $REPLICA_PORT is taken by something that is not our streaming replica"
+	# Base backups and streaming need a replication line in the primary's pg_hba.
+	local hba
+	hba=$(psql_admin -tAc "SHOW hba_file")
+	if ! grep -Eq '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32' "$hba"; then
+		[[ -w $hba ]] || die "$hba needs the line 'host replication all 127.0.0.1/32 trust' for the local replica"
+		say "allowing local replication in $hba"
+		echo "host replication all 127.0.0.1/32 trust" >>"$hba"
+		psql_admin -qc "SELECT pg_reload_conf()" >/dev/null
+	fi
+	say "making a streaming replica on 127.0.0.1:$REPLICA_PORT (pg_basebackup)"
+	rm -rf "$dir"
+	mkdir -p "$DATA/logs"
+	if [[ $(id -u) == 0 ]]; then chown postgres "$DATA/logs"; fi
+	install -d -m 700 "$dir"
+	if [[ $(id -u) == 0 ]]; then chown postgres "$dir"; fi
+	as_pg "$bin/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$dir" -R -X stream -c fast ||
+		die "pg_basebackup failed"
+	# A hot standby needs at least the primary's limits.
+	local limits
+	limits=$(psql -X -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT string_agg(name || ' = ' || setting, E'\n') FROM pg_settings
+		WHERE name IN ('max_connections', 'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction')")
+	as_pg tee "$dir/postgresql.conf" >/dev/null <<-EOF
+		port = $REPLICA_PORT
+		listen_addresses = '127.0.0.1'
+		unix_socket_directories = '$dir'
+		hot_standby = on
+		hot_standby_feedback = on
+		$limits
+	EOF
+	as_pg tee "$dir/pg_hba.conf" >/dev/null <<-EOF
+		local all all trust
+		host all all 127.0.0.1/32 trust
+	EOF
+	as_pg "$bin/pg_ctl" -D "$dir" -l "$DATA/logs/replica.log" -w start >/dev/null || die "the replica did not start; see $DATA/logs/replica.log"
+	wait_for "the replica's streaming" replica_streaming
+}
+
+replica_down() {
+	local dir="$DATA/replica"
+	[[ -f $dir/postmaster.pid ]] || return 0
+	say "stopping the replica"
+	as_pg "$(pg_bin)/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true
+}
+
 minio_up() {
 	go_tool minio "github.com/minio/minio@$MINIO_VERSION"
 	if curl -fsS "http://$MINIO_ADDR/minio/health/live" >/dev/null 2>&1; then return 0; fi
@@ -114,6 +184,7 @@ stop_pid() {
 status() {
 	local ok=0
 	if pg_isready -q -h 127.0.0.1 -p 5432; then echo "postgres     up   127.0.0.1:5432 db=$PG_DB"; else echo "postgres     DOWN"; ok=1; fi
+	if replica_streaming; then echo "replica      up   127.0.0.1:$REPLICA_PORT (streaming)"; else echo "replica      DOWN"; ok=1; fi
 	if curl -fsS "http://$MINIO_ADDR/minio/health/live" >/dev/null 2>&1; then echo "minio        up   $MINIO_ADDR"; else echo "minio        DOWN"; ok=1; fi
 	if port_open "127.0.0.1:$STRIPE_MOCK_HTTP"; then echo "stripe-mock  up   127.0.0.1:$STRIPE_MOCK_HTTP"; else echo "stripe-mock  DOWN"; ok=1; fi
 	return $ok
@@ -122,10 +193,12 @@ status() {
 case "${1:-}" in
 up)
 	postgres_up
+	replica_up
 	minio_up
 	stripe_mock_up
 	;;
 down)
+	replica_down
 	stop_pid minio
 	stop_pid stripe-mock
 	;;

@@ -110,6 +110,42 @@ func DB(t testing.TB) *storage.DB {
 	return db
 }
 
+// ReplicaURL is the streaming replica of the test cluster that
+// scripts/services.sh keeps on port 5433, with the database name left to
+// the caller.
+func ReplicaURL() string {
+	return env("TEST_REPLICA_URL", "postgres://atensi:atensi@127.0.0.1:5433/atensi?sslmode=disable")
+}
+
+// Replica opens db's database on the streaming replica once the replica
+// has it (a test database is made moments before), and checks that it is
+// a standby indeed.
+func Replica(t testing.TB, db *storage.DB) *storage.DB {
+	t.Helper()
+	var name string
+	if err := db.Gorm.Raw("SELECT current_database()").Scan(&name).Error; err != nil {
+		t.Fatal(err)
+	}
+	url := withDatabaseURL(ReplicaURL(), name)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r, err := storage.Open(context.Background(), url, slog.New(slog.DiscardHandler))
+		if err == nil {
+			var standby bool
+			if err := r.Gorm.Raw("SELECT pg_is_in_recovery()").Scan(&standby).Error; err != nil || !standby {
+				r.Close()
+				t.Fatalf("%s is not a standby (%v): %s", ReplicaURL(), err, hint)
+			}
+			t.Cleanup(r.Close) // after the database's drop is registered, so it runs first
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the streaming replica has no database %s after 30 s (%v): %s", name, err, hint)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // Objects opens the object store on a new bucket for one test; the bucket
 // and everything in it are removed when the test ends.
 func Objects(t testing.TB) (*storage.Objects, storage.ObjectConfig) {
