@@ -35,10 +35,10 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Post("/auth/password", h.changePassword)
 	r.Post("/auth/password-reset", h.redeemPasswordLink)
 	r.Get("/me", h.me)
-	r.Post("/units", h.createUnit)
-	r.Get("/units/:id", h.unit)
+	r.Post("/units", api.Create(h.svc.CreateUnit))
+	r.Get("/units/:id", api.Read(h.svc.ReadUnit))
 	r.Patch("/units/:id", h.updateUnit)
-	r.Get("/units/:id/users", h.unitUsers)
+	r.Get("/units/:id/users", api.Paged(h.svc.UnitUsers))
 	r.Post("/users", h.createUser)
 	r.Post("/users/:id/password-link", h.issuePasswordLink)
 }
@@ -165,26 +165,6 @@ func (h *Handler) me(c *fiber.Ctx) error {
 	return c.JSON(meOf(u))
 }
 
-func (h *Handler) createUnit(c *fiber.Ctx) error {
-	var in NewUnit
-	if err := api.Decode(c, &in); err != nil {
-		return err
-	}
-	u, err := h.svc.CreateUnit(c.UserContext(), api.Actor(c), in)
-	if err != nil {
-		return err
-	}
-	return api.Created(c, u)
-}
-
-func (h *Handler) unit(c *fiber.Ctx) error {
-	u, err := h.svc.ReadUnit(c.UserContext(), api.Actor(c), api.Param(c, "id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(u)
-}
-
 // updateUnit changes a unit's settings; today only whether products need review.
 func (h *Handler) updateUnit(c *fiber.Ctx) error {
 	var in struct {
@@ -201,18 +181,6 @@ func (h *Handler) updateUnit(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(u)
-}
-
-func (h *Handler) unitUsers(c *fiber.Ctx) error {
-	page, err := api.Page(c)
-	if err != nil {
-		return err
-	}
-	list, err := h.svc.UnitUsers(c.UserContext(), api.Actor(c), api.Param(c, "id"), page)
-	if err != nil {
-		return err
-	}
-	return c.JSON(list)
 }
 
 func (h *Handler) createUser(c *fiber.Ctx) error {

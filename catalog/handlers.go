@@ -20,18 +20,18 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 func (h *Handler) Routes(r fiber.Router) {
 	r.Get("/categories", h.categories)
 	r.Get("/products", h.search)
-	r.Get("/products/:id", h.product)
-	r.Patch("/products/:id", h.update)
-	r.Post("/products/:id/publish", h.publish)
-	r.Post("/products/:id/approve", h.approve)
-	r.Post("/products/:id/reject", h.reject)
-	r.Post("/products/:id/archive", h.archive)
-	r.Post("/shops", h.createShop)
+	r.Get("/products/:id", api.Read(h.svc.ReadProduct))
+	r.Patch("/products/:id", api.Change(h.svc.UpdateProduct))
+	r.Post("/products/:id/publish", api.Read(h.svc.Publish))
+	r.Post("/products/:id/approve", api.Read(h.svc.Approve))
+	r.Post("/products/:id/reject", api.Because(h.svc.Reject))
+	r.Post("/products/:id/archive", api.Read(h.svc.Archive))
+	r.Post("/shops", api.Create(h.svc.CreateShop))
 	r.Get("/shops/:id", h.shop)
 	r.Post("/shops/:id/status", h.setShopStatus)
-	r.Get("/shops/:id/products", h.shopProducts)
-	r.Post("/shops/:id/products", h.create)
-	r.Get("/units/:id/review-queue", h.reviewQueue)
+	r.Get("/shops/:id/products", api.List(h.svc.ShopProducts))
+	r.Post("/shops/:id/products", api.CreateOn(h.svc.CreateProduct))
+	r.Get("/units/:id/review-queue", api.List(h.svc.ReviewQueue))
 	h.imageRoutes(r)
 }
 
@@ -78,88 +78,6 @@ func (h *Handler) search(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-func (h *Handler) product(c *fiber.Ctx) error {
-	p, err := h.svc.ReadProduct(c.UserContext(), api.Actor(c), api.Param(c, "id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(p)
-}
-
-func (h *Handler) create(c *fiber.Ctx) error {
-	var in ProductInput
-	if err := api.Decode(c, &in); err != nil {
-		return err
-	}
-	p, err := h.svc.CreateProduct(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
-	if err != nil {
-		return err
-	}
-	return api.Created(c, p)
-}
-
-func (h *Handler) update(c *fiber.Ctx) error {
-	var in ProductInput
-	if err := api.Decode(c, &in); err != nil {
-		return err
-	}
-	p, err := h.svc.UpdateProduct(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(p)
-}
-
-func (h *Handler) publish(c *fiber.Ctx) error {
-	p, err := h.svc.Publish(c.UserContext(), api.Actor(c), api.Param(c, "id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(p)
-}
-
-func (h *Handler) approve(c *fiber.Ctx) error {
-	p, err := h.svc.Approve(c.UserContext(), api.Actor(c), api.Param(c, "id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(p)
-}
-
-func (h *Handler) reject(c *fiber.Ctx) error {
-	var in struct {
-		Reason string `json:"reason"`
-	}
-	if err := api.Decode(c, &in); err != nil {
-		return err
-	}
-	p, err := h.svc.Reject(c.UserContext(), api.Actor(c), api.Param(c, "id"), in.Reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(p)
-}
-
-func (h *Handler) archive(c *fiber.Ctx) error {
-	p, err := h.svc.Archive(c.UserContext(), api.Actor(c), api.Param(c, "id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(p)
-}
-
-func (h *Handler) createShop(c *fiber.Ctx) error {
-	var in NewShop
-	if err := api.Decode(c, &in); err != nil {
-		return err
-	}
-	sh, err := h.svc.CreateShop(c.UserContext(), api.Actor(c), in)
-	if err != nil {
-		return err
-	}
-	return api.Created(c, sh)
-}
-
 // shop answers the public shop with its first page of products.
 func (h *Handler) shop(c *fiber.Ctx) error {
 	id := api.Param(c, "id")
@@ -187,20 +105,4 @@ func (h *Handler) setShopStatus(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(sh)
-}
-
-func (h *Handler) shopProducts(c *fiber.Ctx) error {
-	ps, err := h.svc.ShopProducts(c.UserContext(), api.Actor(c), api.Param(c, "id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": ps})
-}
-
-func (h *Handler) reviewQueue(c *fiber.Ctx) error {
-	ps, err := h.svc.ReviewQueue(c.UserContext(), api.Actor(c), api.Param(c, "id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": ps})
 }

@@ -20,39 +20,27 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 // Routes mounts the payouts API under r (/api/v1).
 func (h *Handler) Routes(r fiber.Router) {
 	r.Get("/shops/:id/payout-route", h.readRoute)
-	r.Put("/shops/:id/payout-route", h.setRoute)
+	r.Put("/shops/:id/payout-route", api.Change(h.svc.SetRoute))
 	r.Post("/shops/:id/payout-route/confirm", h.confirmRoute)
 	r.Post("/shops/:id/cash-sales", h.sellerCash)
 	r.Post("/payout-batches", h.draft)
 	// The exports first: ":id" alone would take "x.csv" as the id.
 	r.Get("/payout-batches/:id.xlsx", h.exportXLSX)
 	r.Get("/payout-batches/:id.csv", h.exportCSV)
-	r.Get("/payout-batches/:id", h.batch)
-	r.Post("/payout-batches/:id/approve", h.approve)
-	r.Post("/payout-batches/:id/cancel", h.cancel)
+	r.Get("/payout-batches/:id", api.Read(h.svc.ReadBatch))
+	r.Post("/payout-batches/:id/approve", api.Read(h.svc.Approve))
+	r.Post("/payout-batches/:id/cancel", api.Read(h.svc.Cancel))
 	r.Post("/payout-batches/:id/lines/:line/paid", h.paid)
 	r.Post("/payout-batches/:id/lines/:line/received", h.received)
 	r.Post("/payout-batches/:id/lines/:line/proof", h.attachProof)
 	r.Get("/payout-batches/:id/lines/:line/proof", h.proof)
-	r.Get("/units/:id/payout-batches", h.unitBatches)
+	r.Get("/units/:id/payout-batches", api.Paged(h.svc.UnitBatches))
 	r.Get("/units/:id/payout-lines/flagged", h.flagged)
 	r.Get("/me/earnings", h.earnings)
 }
 
 func (h *Handler) readRoute(c *fiber.Ctx) error {
 	v, err := h.svc.ReadRoute(c.UserContext(), api.Actor(c), api.Param(c, "id"), c.Query("include") == "account_no")
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
-}
-
-func (h *Handler) setRoute(c *fiber.Ctx) error {
-	var in RouteInput
-	if err := api.Decode(c, &in); err != nil {
-		return err
-	}
-	v, err := h.svc.SetRoute(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
@@ -96,23 +84,12 @@ func (h *Handler) draft(c *fiber.Ctx) error {
 	})
 }
 
-func (h *Handler) batch(c *fiber.Ctx) error {
-	b, err := h.svc.ReadBatch(c.UserContext(), api.Actor(c), api.Param(c, "id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(b)
-}
-
 func (h *Handler) exportCSV(c *fiber.Ctx) error {
 	b, err := h.svc.ExportCSV(c.UserContext(), api.Actor(c), api.Param(c, "id"))
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="payout-`+api.Param(c, "id")+`.csv"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(b)
+	return api.SendFile(c, b, "text/csv; charset=utf-8", "payout-"+api.Param(c, "id")+".csv")
 }
 
 func (h *Handler) exportXLSX(c *fiber.Ctx) error {
@@ -120,26 +97,7 @@ func (h *Handler) exportXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="payout-`+api.Param(c, "id")+`.xlsx"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(b)
-}
-
-func (h *Handler) approve(c *fiber.Ctx) error {
-	b, err := h.svc.Approve(c.UserContext(), api.Actor(c), api.Param(c, "id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(b)
-}
-
-func (h *Handler) cancel(c *fiber.Ctx) error {
-	b, err := h.svc.Cancel(c.UserContext(), api.Actor(c), api.Param(c, "id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(b)
+	return api.SendFile(c, b, api.XLSX, "payout-"+api.Param(c, "id")+".xlsx")
 }
 
 func (h *Handler) paid(c *fiber.Ctx) error {
@@ -190,18 +148,6 @@ func (h *Handler) proof(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Redirect(url, fiber.StatusSeeOther)
-}
-
-func (h *Handler) unitBatches(c *fiber.Ctx) error {
-	page, err := api.Page(c)
-	if err != nil {
-		return err
-	}
-	list, err := h.svc.UnitBatches(c.UserContext(), api.Actor(c), api.Param(c, "id"), page)
-	if err != nil {
-		return err
-	}
-	return c.JSON(list)
 }
 
 func (h *Handler) flagged(c *fiber.Ctx) error {
