@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	_ "embed"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -17,66 +19,26 @@ import (
 
 // demoProduct is one product of the demo catalog.
 type demoProduct struct {
-	title, desc, category string
-	price                 domain.IDR
-	stock                 int
+	Title       string     `json:"title"`
+	Description string     `json:"description"`
+	Category    string     `json:"category"`
+	Price       domain.IDR `json:"price_idr"`
+	Stock       int        `json:"stock"`
 }
 
-// demoCatalog is what the demo shops sell: believable names and prices.
-var demoCatalog = map[string][]demoProduct{
-	"makanan": {
-		{"Keripik Pisang Manis", "Pisang kepok pilihan, diiris tipis dan digoreng renyah. 200 gram.", "keripik", 18000, 40},
-		{"Keripik Singkong Balado", "Singkong renyah dengan bumbu balado pedas manis. 250 gram.", "keripik", 20000, 35},
-		{"Keripik Tempe Sagu", "Tempe tipis berbalut tepung sagu. 150 gram.", "keripik", 15000, 30},
-		{"Rengginang Ketan Terasi", "Rengginang mentah siap goreng. 500 gram.", "keripik", 25000, 20},
-		{"Kue Nastar Nanas", "Nastar lembut dengan selai nanas buatan sendiri. Toples 500 gram.", "kue_kering", 85000, 15},
-		{"Kue Putri Salju", "Kue kering berbalut gula halus. Toples 400 gram.", "kue_kering", 70000, 12},
-		{"Kastengel Keju", "Kastengel dengan keju edam asli. Toples 400 gram.", "kue_kering", 90000, 10},
-		{"Sambal Roa Asap", "Ikan roa asap, cabai, dan bawang. Botol 150 gram.", "sambal", 45000, 25},
-		{"Sambal Bawang Pedas", "Sambal bawang goreng super pedas. Botol 150 gram.", "sambal", 30000, 30},
-		{"Sambal Cumi Asin", "Cumi asin dengan sambal merah. Botol 180 gram.", "sambal", 50000, 18},
-		{"Rempeyek Kacang", "Rempeyek kacang tanah renyah. 250 gram.", "keripik", 22000, 25},
-		{"Dodol Betawi", "Dodol ketan hitam khas Betawi. 500 gram.", "makanan", 40000, 20},
-	},
-	"minuman": {
-		{"Kopi Robusta Bubuk", "Kopi robusta sangrai sedang, digiling halus. 250 gram.", "kopi", 55000, 20},
-		{"Kopi Arabika Biji", "Arabika sangrai terang. 200 gram biji utuh.", "kopi", 75000, 15},
-		{"Wedang Jahe Merah", "Jahe merah, gula aren, dan serai. 10 sachet.", "jamu", 30000, 40},
-		{"Wedang Uwuh", "Rempah kayu secang, jahe, cengkih. 10 kantong.", "jamu", 28000, 35},
-		{"Kunyit Asam Botol", "Jamu kunyit asam segar. Botol 250 ml.", "jamu", 12000, 30},
-		{"Teh Serai Kering", "Daun serai kering untuk diseduh. 50 gram.", "minuman", 18000, 25},
-	},
-	"kerajinan": {
-		{"Batik Tulis Motif Parang", "Kain batik tulis katun primisima 2 x 1,15 m.", "batik", 450000, 4},
-		{"Batik Cap Mega Mendung", "Kain batik cap katun 2 x 1,15 m.", "batik", 185000, 8},
-		{"Tas Anyam Pandan", "Tas jinjing dianyam dari daun pandan, dengan lapisan kain.", "tas", 120000, 10},
-		{"Tas Rajut Benang Katun", "Tas rajut tangan, tali panjang.", "tas", 95000, 12},
-		{"Keranjang Rotan Bundar", "Keranjang rotan serbaguna diameter 30 cm.", "anyaman", 85000, 10},
-		{"Tikar Anyam Mendong", "Tikar mendong 90 x 180 cm.", "anyaman", 110000, 6},
-		{"Talenan Kayu Jati", "Talenan kayu jati bekas, dipoles minyak makanan.", "kayu", 75000, 15},
-		{"Sendok Kayu Sonokeling", "Satu set 3 sendok kayu untuk memasak.", "kayu", 45000, 20},
-		{"Cangkir Keramik Glasir", "Cangkir keramik buatan tangan, 250 ml.", "keramik", 60000, 12},
-		{"Vas Gerabah Ukir", "Vas gerabah tinggi 25 cm dengan ukiran.", "keramik", 95000, 6},
-		{"Tempat Pensil Bambu", "Tempat pensil dari potongan bambu.", "kerajinan", 25000, 30},
-		{"Lampu Hias Bambu", "Lampu meja dengan kap anyaman bambu.", "kerajinan", 150000, 5},
-	},
-	"cindera_mata": {
-		{"Gantungan Kunci Wayang", "Gantungan kunci kulit bergambar wayang.", "cindera_mata", 15000, 50},
-		{"Magnet Kulkas Batik", "Magnet kulkas berlapis kain batik.", "cindera_mata", 12000, 60},
-		{"Miniatur Becak Kayu", "Miniatur becak dari kayu, 15 cm.", "cindera_mata", 65000, 10},
-		{"Kartu Ucapan Daun Kering", "Kartu ucapan dengan hiasan daun kering.", "cindera_mata", 10000, 40},
-		{"Pembatas Buku Batik", "Set 5 pembatas buku kain batik.", "cindera_mata", 20000, 35},
-		{"Dompet Koin Tenun", "Dompet koin dari kain tenun ikat.", "cindera_mata", 30000, 25},
-	},
-	"fesyen": {
-		{"Kemeja Batik Pria", "Kemeja batik cap lengan pendek, ukuran M-XL.", "fesyen", 175000, 10},
-		{"Selendang Tenun Ikat", "Selendang tenun ikat 180 x 50 cm.", "fesyen", 140000, 8},
-		{"Kaos Sablon Sentra", "Kaos katun sablon motif Sentra Kreasi.", "fesyen", 80000, 20},
-		{"Masker Kain Batik", "Masker tiga lapis dari kain batik.", "fesyen", 15000, 50},
-		{"Ikat Kepala Batik", "Ikat kepala kain batik.", "fesyen", 35000, 15},
-		{"Topi Anyaman Pandan", "Topi pantai anyaman pandan.", "fesyen", 60000, 12},
-	},
-}
+// demoCatalog is what the demo shops sell, by category group: believable
+// names and prices, kept as data in demo_catalog.json.
+//
+//go:embed demo_catalog.json
+var demoCatalogJSON []byte
+
+var demoCatalog = func() map[string][]demoProduct {
+	var c map[string][]demoProduct
+	if err := json.Unmarshal(demoCatalogJSON, &c); err != nil {
+		panic("demo_catalog.json: " + err.Error())
+	}
+	return c
+}()
 
 // categoryColors give each demo photo the colour of its category.
 var categoryColors = map[string]color.RGBA{
@@ -134,7 +96,7 @@ func (a *App) seedDemoProduct(ctx context.Context, staff access.Actor, shops []c
 	group string, dp demoProduct, round, n int) error {
 	i := n % len(shops)
 	shop, seller := shops[i], sellers[i]
-	title, desc, cat, price, stock := dp.title, dp.desc, dp.category, dp.price, dp.stock
+	title, desc, cat, price, stock := dp.Title, dp.Description, dp.Category, dp.Price, dp.Stock
 	if round == 1 {
 		title, price, stock = title+" (Paket isi 2)", price*19/10, max(1, stock/2)
 	}
