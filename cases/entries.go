@@ -274,45 +274,46 @@ func (s *Service) RecordHouseholdSize(ctx context.Context, actor access.Actor, c
 // Services lists the services given to a case's PM, newest first, with
 // their notes opened: the read is audited like other sensitive fields.
 func (s *Service) Services(ctx context.Context, actor access.Actor, caseID string) ([]ServiceEntry, error) {
-	row, err := s.authorize(ctx, actor, access.RecordCaseEntry, caseID)
-	if err != nil {
-		return nil, err
-	}
-	var rows []serviceRow
-	if err := s.db.Gorm.WithContext(ctx).Where("case_id = ?", row.ID).Order("service_date DESC, id DESC").Limit(500).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list services: %w", err)
-	}
-	out := make([]ServiceEntry, len(rows))
-	notes := s.notesOf("case_services", row.ID)
-	for i, r := range rows {
-		out[i] = ServiceEntry{ID: r.ID, Component: r.Component, Date: r.ServiceDate.Format(time.DateOnly), RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
-		if out[i].Note, err = notes.open(r.NoteEnc); err != nil {
-			return nil, err
-		}
-	}
-	return out, notes.audit(ctx, actor)
+	return listEntries(ctx, s, actor, caseID, "case_services", "service_date DESC, id DESC", 500,
+		func(r serviceRow, _ string, notes *sealedNotes) (e ServiceEntry, err error) {
+			e = ServiceEntry{ID: r.ID, Component: r.Component, Date: r.ServiceDate.Format(time.DateOnly), RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
+			e.Note, err = notes.open(r.NoteEnc)
+			return e, err
+		})
 }
 
 // Incomes lists a case's income entries, newest month first, with their
 // notes opened (audited); superseded entries are marked.
 func (s *Service) Incomes(ctx context.Context, actor access.Actor, caseID string) ([]Income, error) {
+	seen := map[string]bool{}
+	return listEntries(ctx, s, actor, caseID, "case_incomes", "month DESC, kind, id DESC", 1000,
+		func(r incomeRow, _ string, notes *sealedNotes) (e Income, err error) {
+			key := r.Month.Format("2006-01") + "/" + string(r.Kind)
+			e = Income{ID: r.ID, Month: r.Month.Format("2006-01"), AmountIDR: r.AmountIDR, Kind: r.Kind, Verified: r.Verified,
+				Superseded: seen[key], RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
+			seen[key] = true
+			e.Note, err = notes.open(r.NoteEnc)
+			return e, err
+		})
+}
+
+// listEntries lists up to limit rows of a case's entry table in order,
+// each made into an entry that may open its sealed note (entry is given
+// the case number too); the read of the notes opened is audited.
+func listEntries[Row, Entry any](ctx context.Context, s *Service, actor access.Actor, caseID, table, order string, limit int,
+	entry func(r Row, caseNo string, notes *sealedNotes) (Entry, error)) ([]Entry, error) {
 	row, err := s.authorize(ctx, actor, access.RecordCaseEntry, caseID)
 	if err != nil {
 		return nil, err
 	}
-	var rows []incomeRow
-	if err := s.db.Gorm.WithContext(ctx).Where("case_id = ?", row.ID).Order("month DESC, kind, id DESC").Limit(1000).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list incomes: %w", err)
+	var rows []Row
+	if err := s.db.Gorm.WithContext(ctx).Where("case_id = ?", row.ID).Order(order).Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list %s: %w", table, err)
 	}
-	out := make([]Income, len(rows))
-	seen := map[string]bool{}
-	notes := s.notesOf("case_incomes", row.ID)
+	out := make([]Entry, len(rows))
+	notes := s.notesOf(table, row.ID)
 	for i, r := range rows {
-		key := r.Month.Format("2006-01") + "/" + string(r.Kind)
-		out[i] = Income{ID: r.ID, Month: r.Month.Format("2006-01"), AmountIDR: r.AmountIDR, Kind: r.Kind, Verified: r.Verified,
-			Superseded: seen[key], RecordedBy: r.RecordedBy, RecordedAt: r.RecordedAt}
-		seen[key] = true
-		if out[i].Note, err = notes.open(r.NoteEnc); err != nil {
+		if out[i], err = entry(r, row.CaseNo, notes); err != nil {
 			return nil, err
 		}
 	}

@@ -184,23 +184,12 @@ func (s *Service) DecideGraduation(ctx context.Context, actor access.Actor, case
 // GraduationReviews lists a case's reviews, newest first, with the reasons
 // of rejections opened (the read is audited like other notes).
 func (s *Service) GraduationReviews(ctx context.Context, actor access.Actor, caseID string) ([]GraduationReview, error) {
-	row, err := s.authorize(ctx, actor, access.RecordCaseEntry, caseID)
-	if err != nil {
-		return nil, err
-	}
-	var rows []graduationRow
-	if err := s.db.Gorm.WithContext(ctx).Where("case_id = ?", row.ID).Order("id DESC").Limit(200).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list graduation reviews: %w", err)
-	}
-	out := make([]GraduationReview, len(rows))
-	notes := s.notesOf("case_graduations", row.ID)
-	for i, r := range rows {
-		out[i] = r.review(row.CaseNo)
-		if out[i].Reason, err = notes.open(r.ReasonEnc); err != nil {
-			return nil, err
-		}
-	}
-	return out, notes.audit(ctx, actor)
+	return listEntries(ctx, s, actor, caseID, "case_graduations", "id DESC", 200,
+		func(r graduationRow, caseNo string, notes *sealedNotes) (g GraduationReview, err error) {
+			g = r.review(caseNo)
+			g.Reason, err = notes.open(r.ReasonEnc)
+			return g, err
+		})
 }
 
 // ProposedGraduations lists the graduations waiting for a decision in the
