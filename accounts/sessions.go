@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -91,12 +92,14 @@ type Client struct {
 // (see throttleWindow), even for the right password.
 func (s *Service) Login(ctx context.Context, email, password string, client Client) (string, User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	keys := throttleKeys{account: "email:" + email, address: "ip:" + client.IP, pair: "pair:" + email + "|" + client.IP}
-	if err := s.throttled(ctx, keys); err != nil {
+	address := addressKey(client.IP)
+	keys := throttleKeys{account: "email:" + email, address: "ip:" + address, pair: "pair:" + email + "|" + address}
+	attempt, err := s.reserveAttempt(ctx, keys)
+	if err != nil {
 		return "", User{}, err
 	}
 	var u User
-	err := s.db.Gorm.WithContext(ctx).First(&u, "email = ?", email).Error
+	err = s.db.Gorm.WithContext(ctx).First(&u, "email = ?", email).Error
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", User{}, fmt.Errorf("login: %w", err)
 	}
@@ -105,29 +108,21 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 		hash = dummyHash
 	}
 	if !verifyPassword(hash, password) || u.ID == "" {
-		now := s.now().UTC()
-		err := s.db.InTx(ctx, func(tx *storage.Tx) error {
-			for _, k := range []string{keys.account, keys.address, keys.pair} {
-				if err := tx.DB.Create(&loginFailure{Key: k, At: now}).Error; err != nil {
-					return err
-				}
+		// The attempt's reserved failures stay: they are its record.
+		if u.ID != "" {
+			if err := audit.Record(ctx, s.db.Gorm.WithContext(ctx), audit.Entry{ActorID: u.ID, Action: "auth.login", ResourceKind: "user", ResourceID: u.ID, Outcome: audit.Denied}); err != nil {
+				return "", User{}, fmt.Errorf("record failed login: %w", err)
 			}
-			if u.ID == "" {
-				return nil
-			}
-			return audit.Record(ctx, tx.DB, audit.Entry{ActorID: u.ID, Action: "auth.login", ResourceKind: "user", ResourceID: u.ID, Outcome: audit.Denied})
-		})
-		if err != nil {
-			return "", User{}, fmt.Errorf("record failed login: %w", err)
 		}
 		return "", User{}, domain.Errorf(domain.ErrUnauthorized, "accounts.login.wrong")
 	}
 	var token string
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		// A success ends this client's run of failures on the account. The
-		// account's and the address's counts stay: a success from one
-		// place must not reset what an attacker elsewhere has used up.
-		if err := tx.DB.Where("key = ?", keys.pair).Delete(&loginFailure{}).Error; err != nil {
+		// A success is no failure, and it ends this client's run of
+		// failures on the account. The account's and the address's
+		// earlier counts stay: a success from one place must not reset
+		// what an attacker elsewhere has used up.
+		if err := tx.DB.Where("id IN ? OR key = ?", attempt, keys.pair).Delete(&loginFailure{}).Error; err != nil {
 			return err
 		}
 		var err error
@@ -142,19 +137,61 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	return token, u, nil
 }
 
+// addressKey is the part of a client address that one client holds: the
+// address itself for IPv4, its /64 for IPv6, where one household or phone
+// is given a whole /64 and could spread its guesses over it.
+func addressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
+
 // throttleKeys name a login's failure counts: the account, the client
 // address, and the two together.
 type throttleKeys struct{ account, address, pair string }
 
-func (s *Service) throttled(ctx context.Context, keys throttleKeys) error {
-	now := s.now().UTC()
+// reserveAttempt lets a login try its password unless the client is
+// throttled, and counts it as a failure before the password is checked
+// (its rows' ids come back, for a success to take back). The check and
+// the count are one step under locks on the address and on the account
+// at that address (taken in that order), so guesses sent in parallel see
+// each other: without them, twenty at once all passed a check that had
+// counted none of them.
+func (s *Service) reserveAttempt(ctx context.Context, keys throttleKeys) ([]int64, error) {
+	var ids []int64
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+		for _, k := range []string{keys.address, keys.pair} {
+			if err := tx.DB.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", k).Error; err != nil {
+				return err
+			}
+		}
+		now := s.now().UTC()
+		if err := s.throttled(tx.DB, now, keys); err != nil {
+			return err
+		}
+		for _, k := range []string{keys.account, keys.address, keys.pair} {
+			f := loginFailure{Key: k, At: now}
+			if err := tx.DB.Create(&f).Error; err != nil {
+				return err
+			}
+			ids = append(ids, f.ID)
+		}
+		return nil
+	})
+	return ids, err
+}
+
+func (s *Service) throttled(db *gorm.DB, now time.Time, keys throttleKeys) error {
 	type count struct {
 		Key            string
 		N              int64
 		Oldest, Latest time.Time
 	}
 	var rows []count
-	err := s.db.Gorm.WithContext(ctx).Model(&loginFailure{}).
+	err := db.Model(&loginFailure{}).
 		Select("key, count(*) AS n, min(at) AS oldest, max(at) AS latest").
 		Where("key IN ? AND at > ?", []string{keys.account, keys.address, keys.pair}, now.Add(-throttleWindow)).
 		Group("key").Scan(&rows).Error

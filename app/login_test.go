@@ -151,6 +151,53 @@ func TestThrottlePerAddress(t *testing.T) {
 	}
 }
 
+// Guesses sent all at once are counted as they come: only the free ones
+// reach the password check, the rest wait their turn. (Checked before
+// counting, twenty parallel guesses all passed the check.)
+func TestParallelGuessesAreCountedTogether(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	client := accounts.Client{IP: "198.51.100.77"}
+	const guesses = 20
+	errs := make(chan error, guesses)
+	for i := range guesses {
+		go func() {
+			_, _, err := w.a.accounts.Login(ctx, "supa@uji.id", fmt.Sprintf("tebakan-%d", i), client)
+			errs <- err
+		}()
+	}
+	checked := 0
+	for range guesses {
+		switch err := <-errs; {
+		case errors.Is(err, domain.ErrUnauthorized):
+			checked++
+		case !errors.Is(err, domain.ErrRateLimited):
+			t.Fatalf("a guess answered %v", err)
+		}
+	}
+	if checked != 3 {
+		t.Fatalf("%d of %d parallel guesses reached the password check, want the 3 free ones", checked, guesses)
+	}
+}
+
+// An IPv6 client holds a whole /64: guesses spread over its addresses
+// count as one client's.
+func TestIPv6ClientIsItsSlash64(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	for i := range 3 {
+		if _, _, err := w.a.accounts.Login(ctx, "supa@uji.id", "tebakan", accounts.Client{IP: fmt.Sprintf("2001:db8:7:9::%x", i+1)}); !errors.Is(err, domain.ErrUnauthorized) {
+			t.Fatalf("guess %d: %v", i+1, err)
+		}
+	}
+	if _, _, err := w.a.accounts.Login(ctx, "supa@uji.id", worldPassword, accounts.Client{IP: "2001:db8:7:9:ffff::1"}); !errors.Is(err, domain.ErrRateLimited) {
+		t.Fatalf("a fourth address of the same /64: %v, want throttled", err)
+	}
+	if _, _, err := w.a.accounts.Login(ctx, "supa@uji.id", worldPassword, accounts.Client{IP: "2001:db8:7:a::1"}); err != nil {
+		t.Fatalf("the next /64 is another client and logs in: %v", err)
+	}
+}
+
 func TestSessionsExpireAndAreRevoked(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
