@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"net/http/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -67,11 +68,16 @@ func (m *metrics) observe(c *fiber.Ctx) error {
 	return err
 }
 
-// handler serves the registry in the Prometheus text format. It is mounted
-// only on the metrics listener (METRICS_ADDR), never on the public one.
+// handler serves the registry in the Prometheus text format, and Go's
+// profiles under /debug/pprof/ for finding where a request's time goes
+// under load. It is mounted only on the metrics listener (METRICS_ADDR),
+// never on the public one.
 func (m *metrics) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
 	return mux
 }
 

@@ -30,8 +30,10 @@ func scrape(t testing.TB, a *App) string {
 func TestMetricsOnlyOnTheirOwnListener(t *testing.T) {
 	t.Parallel()
 	a := newTestApp(t)
-	if resp := call(t, a, get("/metrics"), nil); resp.StatusCode != http.StatusNotFound {
-		t.Fatalf("GET /metrics on the public address = %d, want 404", resp.StatusCode)
+	for _, path := range []string{"/metrics", "/debug/pprof/", "/debug/pprof/profile?seconds=1"} {
+		if resp := call(t, a, get(path), nil); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("GET %s on the public address = %d, want 404", path, resp.StatusCode)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
