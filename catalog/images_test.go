@@ -191,8 +191,10 @@ func TestPhotoIsTurnedUprightCleanedAndServed(t *testing.T) {
 // TestUprightJPEGTurnsAndCleansAPrivatePhoto: a proof photo taken sideways
 // comes out upright, within the size asked, without Exif or GPS.
 func TestUprightJPEGTurnsAndCleansAPrivatePhoto(t *testing.T) {
+	svc := newShopFixture(t).svc
+	ctx := context.Background()
 	raw := photo(t, 400, 300, 6) // the camera held on its side
-	out, err := catalog.UprightJPEG(bytes.NewReader(raw), 200)
+	out, err := svc.UprightJPEG(ctx, bytes.NewReader(raw), 200)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +208,7 @@ func TestUprightJPEGTurnsAndCleansAPrivatePhoto(t *testing.T) {
 	if bytes.Contains(out, []byte("GPS-SECRET")) || bytes.Contains(out, []byte("Exif")) {
 		t.Fatal("metadata survived")
 	}
-	if _, err := catalog.UprightJPEG(strings.NewReader("not a photo"), 200); !errors.Is(err, catalog.ErrNotAPhoto) {
+	if _, err := svc.UprightJPEG(ctx, strings.NewReader("not a photo"), 200); !errors.Is(err, catalog.ErrNotAPhoto) {
 		t.Fatalf("a text file: %v, want ErrNotAPhoto", err)
 	}
 }

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"context"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -409,8 +410,18 @@ func tiffOrientation(t []byte) int {
 
 // UprightJPEG turns a phone photo into a JPEG at most longest pixels on its
 // longer side, upright by its Exif orientation and with no metadata at all:
-// for private photos (a payout's proof) that need no public variants.
-func UprightJPEG(r io.Reader, longest int) ([]byte, error) {
+// for private photos (a payout's proof) that need no public variants. It
+// decodes in one of the instance's image slots, like every photo.
+func (s *Service) UprightJPEG(ctx context.Context, r io.Reader, longest int) ([]byte, error) {
+	var out []byte
+	err := s.imageJob(ctx, func() (err error) {
+		out, err = uprightJPEG(r, longest)
+		return err
+	})
+	return out, err
+}
+
+func uprightJPEG(r io.Reader, longest int) ([]byte, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, maxUploadBytes+1))
 	if err != nil {
 		return nil, err

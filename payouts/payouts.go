@@ -6,6 +6,7 @@
 package payouts
 
 import (
+	"io"
 	"context"
 	"slices"
 	"time"
@@ -21,9 +22,11 @@ import (
 	"github.com/sentrakreasi/atensi/vault"
 )
 
-// Shops finds a shop (the catalog package).
+// Shops finds a shop and cleans a private photo (the catalog package, in
+// its image slots).
 type Shops interface {
 	ShopOf(ctx context.Context, shopID string) (catalog.Shop, error)
+	UprightJPEG(ctx context.Context, r io.Reader, longest int) ([]byte, error)
 }
 
 // Units knows the organisation (the accounts package): a unit, and the LKS

@@ -31,7 +31,7 @@ func (s *Service) AttachProof(ctx context.Context, actor access.Actor, batchID, 
 	if body == nil {
 		return Line{}, domain.Invalid("file", "payouts.proof.nofile")
 	}
-	clean, err := catalog.UprightJPEG(body, proofSide)
+	clean, err := s.shops.UprightJPEG(ctx, body, proofSide)
 	if errors.Is(err, catalog.ErrNotAPhoto) {
 		return Line{}, domain.Invalid("file", "payouts.proof.format")
 	}
