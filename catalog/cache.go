@@ -22,7 +22,10 @@ type resultCache struct {
 	max     int
 	mu      sync.Mutex
 	entries map[string]cacheEntry
-	flight  singleflight.Group
+	// gen counts the clears: an answer loaded from before a clear is
+	// not kept after it, nor shared with callers who came after it.
+	gen    uint64
+	flight singleflight.Group
 	// words holds the dictionary's answers per query word, which the
 	// search reuses even when answers are not cached (ttl 0).
 	words *wordCache
@@ -46,9 +49,10 @@ func (c *resultCache) get(ctx context.Context, q Query, load func(context.Contex
 		q.MinPrice, q.MaxPrice, q.InStock, q.Sort, q.Facets, q.Page.Limit, q.Page.Cursor)
 	c.mu.Lock()
 	e, ok := c.entries[key]
+	gen := c.gen
 	c.mu.Unlock()
 	refresh := func() <-chan singleflight.Result {
-		return c.flight.DoChan(key, func() (any, error) {
+		return c.flight.DoChan(fmt.Sprintf("%d|%s", gen, key), func() (any, error) {
 			// Detached: one caller's cancellation must not fail the others
 			// waiting on it, nor a background refresh.
 			res, err := load(context.WithoutCancel(ctx))
@@ -56,10 +60,12 @@ func (c *resultCache) get(ctx context.Context, q Query, load func(context.Contex
 				return nil, err
 			}
 			c.mu.Lock()
-			if len(c.entries) >= c.max {
-				c.entries = map[string]cacheEntry{} // crude but bounded; the hot keys refill at once
+			if c.gen == gen {
+				if len(c.entries) >= c.max {
+					c.entries = map[string]cacheEntry{} // crude but bounded; the hot keys refill at once
+				}
+				c.entries[key] = cacheEntry{res: res, expires: time.Now().Add(c.ttl)}
 			}
-			c.entries[key] = cacheEntry{res: res, expires: time.Now().Add(c.ttl)}
 			c.mu.Unlock()
 			return res, nil
 		})
@@ -89,6 +95,7 @@ func (c *resultCache) get(ctx context.Context, q Query, load func(context.Contex
 func (c *resultCache) clear() {
 	c.mu.Lock()
 	c.entries = map[string]cacheEntry{}
+	c.gen++
 	c.mu.Unlock()
 	c.words.clear()
 }

@@ -177,6 +177,7 @@ type wordCache struct {
 	mu      sync.Mutex
 	max     int
 	entries map[string]wordEntry
+	gen     uint64 // counts the clears, as resultCache.gen
 }
 
 type wordEntry struct {
@@ -193,6 +194,7 @@ func (c *wordCache) lookUp(root string, words []string, load func(missing []stri
 	rows := make([]wordRow, 0, len(words))
 	var missing []string
 	c.mu.Lock()
+	gen := c.gen
 	for _, w := range words {
 		if e, ok := c.entries[root+"|"+w]; ok && now.Before(e.expires) {
 			rows = append(rows, e.row)
@@ -209,11 +211,13 @@ func (c *wordCache) lookUp(root string, words []string, load func(missing []stri
 		return nil, err
 	}
 	c.mu.Lock()
-	if len(c.entries)+len(loaded) > c.max {
-		c.entries = map[string]wordEntry{} // crude but bounded, as the result cache
-	}
-	for _, r := range loaded {
-		c.entries[root+"|"+r.Word] = wordEntry{row: r, expires: now.Add(wordTTL)}
+	if c.gen == gen { // else a clear came while loading: the answer may be from before it
+		if len(c.entries)+len(loaded) > c.max {
+			c.entries = map[string]wordEntry{} // crude but bounded, as the result cache
+		}
+		for _, r := range loaded {
+			c.entries[root+"|"+r.Word] = wordEntry{row: r, expires: now.Add(wordTTL)}
+		}
 	}
 	c.mu.Unlock()
 	return append(rows, loaded...), nil
@@ -223,5 +227,6 @@ func (c *wordCache) lookUp(root string, words []string, load func(missing []stri
 func (c *wordCache) clear() {
 	c.mu.Lock()
 	c.entries = map[string]wordEntry{}
+	c.gen++
 	c.mu.Unlock()
 }
