@@ -38,6 +38,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Post("/units", h.createUnit)
 	r.Get("/units/:id", h.unit)
 	r.Patch("/units/:id", h.updateUnit)
+	r.Put("/units/:id/receiving-account", h.setReceivingAccount)
 	r.Get("/units/:id/users", h.unitUsers)
 	r.Post("/users", h.createUser)
 	r.Post("/users/:id/password-link", h.issuePasswordLink)
@@ -243,4 +244,16 @@ func BearerToken(c *fiber.Ctx) (string, bool) {
 		return "", false
 	}
 	return h[len(prefix):], true
+}
+
+func (h *Handler) setReceivingAccount(c *fiber.Ctx) error {
+	var in ReceivingAccountInput
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	a, err := h.svc.SetReceivingAccount(c.UserContext(), api.Actor(c), api.Param(c, "id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
 }

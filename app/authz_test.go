@@ -81,6 +81,8 @@ func newWorldOn(t *testing.T, a *App, clock *testClock) *world {
 	w.ids["unitA"] = unit(accounts.Balai, "Balai A", nil)
 	w.ids["unitB"] = unit(accounts.Balai, "Balai B", nil)
 	unitA := w.ids["unitA"]
+	_, err = w.a.accounts.SetReceivingAccount(ctx, asAdmin, unitA, accounts.ReceivingAccountInput{Bank: "BRI", AccountNo: "0341010007433", AccountName: "Balai A Penerimaan"})
+	must(err)
 	w.ids["lksL"] = unit(accounts.LKS, "LKS L", &unitA)
 	w.ids["admin"] = admin.ID
 	for _, p := range []struct {

@@ -44,6 +44,20 @@ func (s *Service) MoveOrder(ctx context.Context, actor access.Actor, orderID str
 	if err != nil {
 		return o, err
 	}
+	if party == Buyer && m.Event == Cancel {
+		// The buyer's cancel is the whole unpaid group's (CancelGroup); a
+		// paid order is the shop's and staff's to cancel.
+		if o.Status == Cancelled && g.PaymentStatus == "cancelled" {
+			return s.ReadOrder(ctx, actor, m.Token, orderID) // cancelled already: what was asked
+		}
+		if o.Status != PendingPayment {
+			return o, fmt.Errorf("buyer may not cancel a %s order: %w", o.Status, domain.ErrForbidden)
+		}
+		if _, err := s.CancelGroup(ctx, actor, m.Token, g.ID, m.FormToken); err != nil {
+			return Order{}, err
+		}
+		return s.ReadOrder(ctx, actor, m.Token, orderID)
+	}
 	if m.Event == Refund {
 		if party != Staff {
 			return o, domain.ErrForbidden
@@ -55,7 +69,7 @@ func (s *Service) MoveOrder(ctx context.Context, actor access.Actor, orderID str
 			return o, domain.Invalid("amount_idr", "orders.amount.negative")
 		}
 	}
-	c := change{event: m.Event, party: party, actor: actor, note: strings.TrimSpace(m.Reason),
+	c := change{event: m.Event, party: party, actor: actor, note: memo{text: strings.TrimSpace(m.Reason)},
 		carrier: strings.TrimSpace(m.Carrier), track: strings.TrimSpace(m.TrackingNo), amount: m.AmountIDR}
 	if party == Seller && actor.Role == access.Pendamping && sh.CaseID != nil {
 		c.onBehalfOf = *sh.CaseID
