@@ -71,13 +71,13 @@ type groupRow struct {
 	SoldBy            *string
 	StoreUnitID       *string
 	// Where a bank transfer goes, as the buyer was told at checkout.
-	PayUnitID         *string
-	PayBank           string
-	PayAccountNo      string
-	PayAccountName    string
-	ExpiresAt         time.Time
-	PaidAt            *time.Time
-	CreatedAt         time.Time
+	PayUnitID      *string
+	PayBank        string
+	PayAccountNo   string
+	PayAccountName string
+	ExpiresAt      time.Time
+	PaidAt         *time.Time
+	CreatedAt      time.Time
 }
 
 func (groupRow) TableName() string { return "order_groups" }

@@ -162,12 +162,12 @@ type Line struct {
 
 // Change is one step of an order's history.
 type Change struct {
-	From       Status    `json:"from"`
-	To         Status    `json:"to"`
-	Event      string    `json:"event"`
-	ActorID    *string   `json:"actor_id,omitempty"`
-	OnBehalfOf *string   `json:"on_behalf_of,omitempty"`
-	Note       string    `json:"note,omitempty"`
+	From       Status  `json:"from"`
+	To         Status  `json:"to"`
+	Event      string  `json:"event"`
+	ActorID    *string `json:"actor_id,omitempty"`
+	OnBehalfOf *string `json:"on_behalf_of,omitempty"`
+	Note       string  `json:"note,omitempty"`
 	// NoteKey is a system note's catalogue key (Note its argument, if
 	// any): In words it in the reader's language.
 	NoteKey string    `json:"-"`
