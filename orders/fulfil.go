@@ -44,15 +44,10 @@ func (s *Service) MoveOrder(ctx context.Context, actor access.Actor, orderID str
 	if err != nil {
 		return o, err
 	}
-	if party == Buyer && m.Event == Cancel {
-		// The buyer's cancel is the whole unpaid group's (CancelGroup); a
-		// paid order is the shop's and staff's to cancel.
-		if o.Status == Cancelled && g.PaymentStatus == "cancelled" {
-			return s.ReadOrder(ctx, actor, m.Token, orderID) // cancelled already: what was asked
-		}
-		if o.Status != PendingPayment {
-			return o, fmt.Errorf("buyer may not cancel a %s order: %w", o.Status, domain.ErrForbidden)
-		}
+	// The buyer's cancel of an unpaid order is the whole group's
+	// (CancelGroup): one checkout is one payment. A paid order is the shop's
+	// and staff's to cancel, which the transition table says.
+	if party == Buyer && m.Event == Cancel && (o.Status == PendingPayment || o.Status == Cancelled && g.PaymentStatus == "cancelled") {
 		if _, err := s.CancelGroup(ctx, actor, m.Token, g.ID, m.FormToken); err != nil {
 			return Order{}, err
 		}
