@@ -103,6 +103,15 @@ const (
 	ManageReference   Action = "reference.manage"        // minimum wages and poverty lines
 	RecomputeMonth    Action = "outcomes.recompute"      // a new version of a closed month, with a reason
 	ApproveGraduation Action = "case.approve_graduation" // the checker of a proposed graduation
+	// SetReceivingAccount names the bank account buyers of a unit's shops
+	// transfer to: money arriving there is what staff confirm, so only the
+	// head of the unit (or an admin) may point it elsewhere.
+	SetReceivingAccount Action = "unit.receiving_account"
+	// EditShopSettings sets a shop's courier fee and pick-up place. The
+	// place must be the institution's or a pick-up point, never a PM's home
+	// (DOMAIN.md rule 4), so the unit's staff set it, and an LKS manager
+	// for the LKS's own shops; not the PM or a pendamping.
+	EditShopSettings Action = "shop.settings"
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.
@@ -237,6 +246,18 @@ var rules = map[Action]rule{
 	// Staff open a PM's shop; an LKS manager opens the workshop shop of their LKS.
 	CreateShop: func(a Actor, r Resource, now time.Time) error {
 		if a.Role == LKSManager && r.UnitID == a.UnitID && r.CaseID == "" {
+			return nil
+		}
+		return staffOfUnit(a, r, now)
+	},
+	SetReceivingAccount: func(a Actor, r Resource, now time.Time) error {
+		if a.Role == Admin {
+			return nil
+		}
+		return supervisorOfUnit(a, r, now)
+	},
+	EditShopSettings: func(a Actor, r Resource, now time.Time) error {
+		if a.Role == LKSManager && r.UnitID != "" && r.UnitID == a.UnitID {
 			return nil
 		}
 		return staffOfUnit(a, r, now)

@@ -38,6 +38,7 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Post("/units", api.Create(h.svc.CreateUnit))
 	r.Get("/units/:id", api.Read(h.svc.ReadUnit))
 	r.Patch("/units/:id", h.updateUnit)
+	r.Put("/units/:id/receiving-account", api.Change(h.svc.SetReceivingAccount))
 	r.Get("/units/:id/users", api.Paged(h.svc.UnitUsers))
 	r.Post("/users", h.createUser)
 	r.Post("/users/:id/password-link", h.issuePasswordLink)

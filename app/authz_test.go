@@ -81,6 +81,8 @@ func newWorldOn(t *testing.T, a *App, clock *testClock) *world {
 	w.ids["unitA"] = unit(accounts.Balai, "Balai A", nil)
 	w.ids["unitB"] = unit(accounts.Balai, "Balai B", nil)
 	unitA := w.ids["unitA"]
+	_, err = w.a.accounts.SetReceivingAccount(ctx, asAdmin, unitA, accounts.ReceivingAccountInput{Bank: "BRI", AccountNo: "0341010007433", AccountName: "Balai A Penerimaan"})
+	must(err)
 	w.ids["lksL"] = unit(accounts.LKS, "LKS L", &unitA)
 	w.ids["admin"] = admin.ID
 	for _, p := range []struct {
@@ -344,6 +346,9 @@ var authzTable = []route{
 	{"POST", "/api/v1/units", `{"kind":"balai","name":"Balai {n}","province_code":"31","regency_code":"3171"}`, expect(403, map[string]int{"admin": 201}), false},
 	{"GET", "/api/v1/units/{unitA}", "", expect(404, merge(unitStaff(200), map[string]int{"admin": 200, "pendamping": 200, "pendampingExpired": 200, "seller": 200})), false},
 	{"PATCH", "/api/v1/units/{unitB}", `{"publish_without_review":false}`, expect(404, map[string]int{"admin": 200, "staffB": 403}), false},
+	// Where unit A's buyers transfer to: its head or an admin; its staff see the unit but may not.
+	{"PUT", "/api/v1/units/{unitA}/receiving-account", `{"bank":"BRI","account_no":"0341010007433","account_name":"Balai A Penerimaan"}`,
+		expect(404, map[string]int{"admin": 200, "supA": 200, "staffA": 403, "staffA2": 403}), false},
 	{"GET", "/api/v1/units/{unitA}/users", "", expect(404, merge(unitStaff(200), map[string]int{"admin": 200})), false},
 	{"POST", "/api/v1/users", `{"email":"penjual{n}@uji.id","password":"` + worldPassword + `","name":"Penjual {n}","role":"seller","unit_id":"{unitA}"}`,
 		expect(403, merge(unitStaff(201), map[string]int{"admin": 201, "staffB": 404})), false},
@@ -459,6 +464,9 @@ var authzTable = []route{
 		expect(303, map[string]int{"anon": 422}), false}, // an empty cart: nothing to order
 	{"GET", "/pesanan/{group}", "", expect(404, map[string]int{"anon": 404, "buyer": 200}), false},
 	{"POST", "/pesanan/{group}/{orderPaid}/terima", "", expect(404, merge(sellerSide(409), map[string]int{"anon": 401, "buyer": 409})), false}, // paid, not delivered yet
+	// The group is paid: nothing to confirm (back to the order), nothing to cancel (the order page says why).
+	{"GET", "/pesanan/{group}/batal", "", expect(404, map[string]int{"anon": 404, "buyer": 303}), false},
+	{"POST", "/pesanan/{group}/batal", "", expect(404, map[string]int{"anon": 401, "buyer": 409}), false},
 	{"GET", "/akun/pesanan", "", expect(200, map[string]int{"anon": 303}), false},
 	{"GET", "/daftar", "", expect(200, nil), false},
 	{"GET", "/atur-ulang/{badToken}", "", expect(200, nil), false},
@@ -537,6 +545,12 @@ var authzTable = []route{
 		expect(403, map[string]int{"anon": 303, "admin": 303}), false},
 	// A shop's payout route: staff of the unit; the seller sees it masked. The full number is staff's only (the
 	// service refuses anyone else before looking further; a shop's existence is public anyway).
+	{"GET", "/staf/toko/{shopPM}/pengiriman", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/toko/{shopPM}/pengiriman", "courier_flat_idr=15.000&pickup_place=Sentra+A&pickup_address=Jl.+Balai+A+No.+1&pickup_hours=08.00-15.00+WIB",
+		expect(404, merge(unitStaff(303), map[string]int{"anon": 303})), false},
+	{"GET", "/staf/rekening-penerimaan", "", expect(403, map[string]int{"anon": 303, "admin": 200, "supA": 200}), false},
+	{"POST", "/staf/rekening-penerimaan/{unitA}", "bank=BRI&account_no=0341010007433&account_name=Balai+A+Penerimaan",
+		expect(404, map[string]int{"anon": 303, "admin": 303, "supA": 303, "staffA": 403, "staffA2": 403}), false},
 	{"GET", "/staf/toko/{shopPM}/pembayaran", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "seller": 200})), false},
 	{"GET", "/staf/toko/{shopPM}/pembayaran?rekening=lengkap", "", expect(403, merge(unitStaff(200), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/toko/{shopPM}/pembayaran", "payee_kind=beneficiary&method=bank_transfer&account_name=Rekening+Uji&bank=BRI&account_no=12",

@@ -250,6 +250,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.Checkout.UnpaidPerIP = count("CHECKOUT_MAX_UNPAID_PER_IP", orders.DefaultLimits.UnpaidPerIP, 0, 10_000, "a whole number from 0 (no limit) to 10000")
 	c.Checkout.UnpaidPerEmail = count("CHECKOUT_MAX_UNPAID_PER_EMAIL", orders.DefaultLimits.UnpaidPerEmail, 0, 1000, "a whole number from 0 (no limit) to 1000")
 	c.Checkout.PerProduct = count("CHECKOUT_MAX_PER_PRODUCT", orders.DefaultLimits.PerProduct, 1, 100, "a whole number from 1 to 100")
+	c.Checkout.TransferWindow = time.Duration(count("BANK_TRANSFER_HOURS", int(orders.DefaultTransferWindow/time.Hour), 1, 168,
+		"a whole number of hours from 1 to 168")) * time.Hour
 	c.ImageWorkers = count("IMAGE_WORKERS", catalog.DefaultImageWorkers, 1, 64, "a whole number from 1 to 64")
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/orders"
@@ -51,6 +52,8 @@ func TestLoadConfigNamesTheBadVariable(t *testing.T) {
 		{map[string]string{"CHECKOUT_MAX_UNPAID_PER_EMAIL": "tiga"}, "CHECKOUT_MAX_UNPAID_PER_EMAIL"},
 		{map[string]string{"CHECKOUT_MAX_PER_PRODUCT": "0"}, "CHECKOUT_MAX_PER_PRODUCT"},
 		{map[string]string{"CHECKOUT_MAX_PER_PRODUCT": "101"}, "CHECKOUT_MAX_PER_PRODUCT"},
+		{map[string]string{"BANK_TRANSFER_HOURS": "0"}, "BANK_TRANSFER_HOURS"},
+		{map[string]string{"BANK_TRANSFER_HOURS": "1.5"}, "BANK_TRANSFER_HOURS"},
 		{map[string]string{"IMAGE_WORKERS": "0"}, "IMAGE_WORKERS"},
 	}
 	for _, tt := range tests {
@@ -146,9 +149,10 @@ func TestLoadConfigCheckoutLimitsAndImageWorkers(t *testing.T) {
 	if err != nil || cfg.Checkout != orders.DefaultLimits || cfg.ImageWorkers != catalog.DefaultImageWorkers {
 		t.Fatalf("defaults: %+v %d %v", cfg.Checkout, cfg.ImageWorkers, err)
 	}
-	env := map[string]string{"CHECKOUT_MAX_UNPAID_PER_IP": "0", "CHECKOUT_MAX_UNPAID_PER_EMAIL": "5", "CHECKOUT_MAX_PER_PRODUCT": "12", "IMAGE_WORKERS": "4"}
+	env := map[string]string{"CHECKOUT_MAX_UNPAID_PER_IP": "0", "CHECKOUT_MAX_UNPAID_PER_EMAIL": "5", "CHECKOUT_MAX_PER_PRODUCT": "12", "IMAGE_WORKERS": "4",
+		"BANK_TRANSFER_HOURS": "48"}
 	cfg, err = LoadConfig(func(k string) string { return env[k] })
-	want := orders.Limits{UnpaidPerIP: 0, UnpaidPerEmail: 5, PerProduct: 12}
+	want := orders.Limits{UnpaidPerIP: 0, UnpaidPerEmail: 5, PerProduct: 12, TransferWindow: 48 * time.Hour}
 	if err != nil || cfg.Checkout != want || cfg.ImageWorkers != 4 {
 		t.Fatalf("set: %+v %d %v, want %+v and 4", cfg.Checkout, cfg.ImageWorkers, err, want)
 	}

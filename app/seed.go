@@ -43,6 +43,19 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		// Where buyers of each Balai's shops transfer money; the LKS of the
+		// Bekasi network has none of its own, so its buyers pay the Balai.
+		for _, ra := range []struct {
+			unit string
+			in   accounts.ReceivingAccountInput
+		}{
+			{bekasi.ID, accounts.ReceivingAccountInput{Bank: "Bank Rakyat Indonesia (BRI)", AccountNo: "034101000743305", AccountName: "BPL Bekasi Penerimaan Sentra"}},
+			{jakarta.ID, accounts.ReceivingAccountInput{Bank: "Bank Negara Indonesia (BNI)", AccountNo: "0987654321", AccountName: "Balai Budhi Dharma Penerimaan"}},
+		} {
+			if _, err := a.accounts.SetReceivingAccount(ctx, asAdmin, ra.unit, ra.in); err != nil {
+				return err
+			}
+		}
 		people := []struct {
 			email, name string
 			role        access.Role
@@ -118,6 +131,20 @@ func (a *App) SeedDemo(ctx context.Context) error {
 			return err
 		}
 		shops, sellers = append(shops, workshop), append(sellers, lksManager)
+		// A PM's address never reaches a buyer (DOMAIN.md rule 4): orders are
+		// collected at the Balai's Sentra or at the workshop.
+		sentra := catalog.ShopSettings{CourierFlatIDR: 15000, PickupPlace: "Sentra Kreasi ATENSI Bekasi",
+			PickupAddress: "Jl. H. Moelyadi Djoyomartono No. 19, Margahayu, Bekasi Timur, Kota Bekasi", PickupHours: "Senin–Jumat 08.00–15.00 WIB"}
+		for i, sh := range shops {
+			set, by := sentra, staff
+			if sh.Kind == catalog.WorkshopShop {
+				set, by = catalog.ShopSettings{CourierFlatIDR: 20000, PickupPlace: "Bengkel Yayasan Karya Mandiri",
+					PickupAddress: "Jl. Cut Meutia No. 7, Margahayu, Bekasi Timur, Kota Bekasi", PickupHours: "Senin–Sabtu 09.00–16.00 WIB"}, lksManager
+			}
+			if shops[i], err = a.catalog.SetShopSettings(ctx, by, sh.ID, set); err != nil {
+				return err
+			}
+		}
 		makers := [][]catalog.Maker{nil, nil, nil, {{CaseID: caseIDs[0], SharePct: 60}, {CaseID: caseIDs[1], SharePct: 40}}}
 		// The head of the Balai reviews for the Balai and its LKS network.
 		head := access.Actor{UserID: ids["supervisor@demo.sentrakreasi.id"], Role: access.Supervisor, UnitID: bekasi.ID, Network: []string{lks.ID}}

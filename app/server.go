@@ -99,7 +99,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.cases.CountListingsWith(a.catalog)
 	// A Balai's dashboard sums the live month for every PM: views within
 	// half a minute share one sum (a consent still counts at once).
-	a.orders = orders.NewService(db, a.catalog, a.cases, cfg.BaseURL, clock)
+	a.orders = orders.NewService(db, a.catalog, a.accounts, a.cases, cfg.BaseURL, clock)
 	a.orders.SetLimits(cfg.Checkout)
 	settings := payouts.DefaultSettings
 	settings.ReceiptDays = cfg.PayoutReceiptDays

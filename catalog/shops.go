@@ -25,8 +25,15 @@ type Shop struct {
 	OwnerUserID string     `json:"owner_user_id"`
 	Status      ShopStatus `json:"status"`
 	Story       string     `json:"story"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	// CourierFlatIDR is what a courier delivery of the shop's part of a
+	// checkout costs (orders.FlatRates); the pick-up fields say where and
+	// when its orders are collected (the institution's place, never a PM's).
+	CourierFlatIDR domain.IDR `json:"courier_flat_idr" gorm:"column:courier_flat_idr;default:15000"`
+	PickupPlace    string     `json:"pickup_place"`
+	PickupAddress  string     `json:"pickup_address"`
+	PickupHours    string     `json:"pickup_hours"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
 // NewShop is the input for CreateShop.

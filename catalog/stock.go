@@ -22,6 +22,7 @@ type Sellable struct {
 	Title         string
 	PriceIDR      domain.IDR
 	ShopID        string
+	UnitID        string // the shop's unit, whose receiving account a transfer goes to
 	CourierFlat   domain.IDR
 	MadeToOrder   bool
 	Quantity      int
@@ -60,17 +61,17 @@ func (s *Service) Quote(ctx context.Context, tx *storage.Tx, quantities map[stri
 		ids = append(ids, id)
 	}
 	var rows []struct {
-		ID, Title, ShopID string
-		PriceIDR          domain.IDR `gorm:"column:price_idr"`
-		CourierFlatIDR    domain.IDR `gorm:"column:courier_flat_idr"`
-		MadeToOrder       bool
-		Stock             int
-		OnSale            bool
-		UpdatedAt         time.Time
-		Makers            []byte
+		ID, Title, ShopID, UnitID string
+		PriceIDR                  domain.IDR `gorm:"column:price_idr"`
+		CourierFlatIDR            domain.IDR `gorm:"column:courier_flat_idr"`
+		MadeToOrder               bool
+		Stock                     int
+		OnSale                    bool
+		UpdatedAt                 time.Time
+		Makers                    []byte
 	}
 	err := tx.DB.WithContext(ctx).Raw(`
-		SELECT p.id, p.title, p.price_idr, p.made_to_order, p.stock, p.updated_at, s.id AS shop_id, s.courier_flat_idr,
+		SELECT p.id, p.title, p.price_idr, p.made_to_order, p.stock, p.updated_at, s.id AS shop_id, s.unit_id, s.courier_flat_idr,
 		       p.status = 'published' AND s.status = 'active' AS on_sale,
 		       (SELECT coalesce(json_agg(json_build_object('case_id', m.case_id, 'share_bp', m.share_bp) ORDER BY m.case_id), '[]')
 		        FROM product_makers m WHERE m.product_id = p.id) AS makers
@@ -88,7 +89,7 @@ func (s *Service) Quote(ctx context.Context, tx *storage.Tx, quantities map[stri
 		if !r.OnSale || (!r.MadeToOrder && r.Stock < q) {
 			return nil, &ErrOutOfStock{ProductID: r.ID, Title: r.Title}
 		}
-		out[i] = Sellable{ProductID: r.ID, Title: r.Title, PriceIDR: r.PriceIDR, ShopID: r.ShopID, CourierFlat: r.CourierFlatIDR,
+		out[i] = Sellable{ProductID: r.ID, Title: r.Title, PriceIDR: r.PriceIDR, ShopID: r.ShopID, UnitID: r.UnitID, CourierFlat: r.CourierFlatIDR,
 			MadeToOrder: r.MadeToOrder, Quantity: q, Makers: r.Makers, StockReserved: !r.MadeToOrder, Version: r.UpdatedAt}
 	}
 	return out, nil

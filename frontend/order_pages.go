@@ -16,11 +16,25 @@ import (
 	"github.com/sentrakreasi/atensi/orders"
 )
 
-type checkoutForm struct{ Name, Email, Phone, Method, Address string }
+type checkoutForm struct{ Name, Email, Phone, Method, Address, Payment string }
 
+// checkoutData is the checkout page's: the cart, and what ordering it will
+// charge for each shop (courier fee, pick-up place) and where a transfer
+// goes, from the rates the order itself is charged at.
 func (p *Pages) checkoutData(c *fiber.Ctx, f checkoutForm) (map[string]any, error) {
 	cart, err := p.orders.ReadCart(c.UserContext(), cartOwner(c))
-	return map[string]any{"Cart": cart.In(locale.For(language(c))), "Form": f, "Cards": p.orders.CardsOn()}, err
+	if err != nil {
+		return nil, err
+	}
+	preview, err := p.orders.PreviewCheckout(c.UserContext(), cart, f.Address)
+	if err != nil {
+		return nil, err
+	}
+	d := map[string]any{"Cart": cart.In(locale.For(language(c))), "Form": f, "Cards": p.orders.CardsOn(), "Preview": preview, "TransferRefused": ""}
+	if preview.TransferRefused != "" {
+		d["TransferRefused"] = translate(language(c), preview.TransferRefused)
+	}
+	return d, nil
 }
 
 func (p *Pages) checkoutForm(c *fiber.Ctx) error {
@@ -45,7 +59,7 @@ func (p *Pages) checkoutForm(c *fiber.Ctx) error {
 // a double tap or a reload shows the first order instead of a second.
 func (p *Pages) checkout(c *fiber.Ctx) error {
 	f := checkoutForm{Name: c.FormValue("buyer.name"), Email: c.FormValue("buyer.email"), Phone: c.FormValue("buyer.phone"),
-		Method: c.FormValue("shipping.method"), Address: c.FormValue("shipping.address")}
+		Method: c.FormValue("shipping.method"), Address: c.FormValue("shipping.address"), Payment: c.FormValue("payment_method")}
 	var in orders.CheckoutInput
 	in.Buyer.Name, in.Buyer.Email, in.Buyer.Phone = f.Name, f.Email, f.Phone
 	in.Shipping.Method, in.Shipping.Address = f.Method, f.Address
@@ -90,12 +104,59 @@ func itemsError(fields map[string]string) {
 	}
 }
 
+// orderDone are the flash messages the order page may be sent back with.
+var orderDone = []string{"cancelled"}
+
 func (p *Pages) orderGroup(c *fiber.Ctx) error {
 	g, err := p.orders.ReadGroup(c.UserContext(), api.Actor(c), strings.Clone(c.Query("token")), strings.Clone(c.Params("id")))
 	if err != nil {
 		return err
 	}
-	return p.render(c, fiber.StatusOK, "order", "order.title", map[string]any{"Group": g, "Token": c.Query("token")}, nil)
+	return p.render(c, fiber.StatusOK, "order", "order.title", map[string]any{"Group": g, "Token": c.Query("token")}, doneFlash(c, "order.done.", orderDone))
+}
+
+// orderLink is the order page's address, with the guest's private token.
+func orderLink(groupID, token string) string {
+	if token == "" {
+		return "/pesanan/" + groupID
+	}
+	return "/pesanan/" + groupID + "?token=" + url.QueryEscape(token)
+}
+
+// cancelForm asks the buyer to confirm calling off an unpaid order group:
+// a separate step, so one stray tap on the order page cancels nothing.
+func (p *Pages) cancelForm(c *fiber.Ctx) error {
+	token := strings.Clone(c.Query("token"))
+	g, err := p.orders.ReadGroup(c.UserContext(), api.Actor(c), token, strings.Clone(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	if !g.Unpaid() {
+		return c.Redirect(orderLink(g.ID, token), fiber.StatusSeeOther)
+	}
+	return p.render(c, fiber.StatusOK, "order_cancel", "ordercancel.title", map[string]any{"Group": g, "Token": token}, nil)
+}
+
+// cancelGroup calls the unpaid group off, once per form (a double tap or a
+// reload answers the group as the first left it), and goes back to it.
+func (p *Pages) cancelGroup(c *fiber.Ctx) error {
+	token := strings.Clone(c.FormValue("token"))
+	id := strings.Clone(c.Params("id"))
+	g, err := p.orders.CancelGroup(c.UserContext(), api.Actor(c), token, id, formToken(c))
+	if err != nil {
+		return p.again(c, err, marks{none: true}, func(status int, v *view) error {
+			g, rerr := p.orders.ReadGroup(c.UserContext(), api.Actor(c), token, id)
+			if rerr != nil {
+				return rerr
+			}
+			return p.render(c, status, "order", "order.title", map[string]any{"Group": g, "Token": token}, v)
+		})
+	}
+	back := orderLink(g.ID, token)
+	if strings.Contains(back, "?") {
+		return c.Redirect(back+"&ok=cancelled", fiber.StatusSeeOther)
+	}
+	return c.Redirect(back+"?ok=cancelled", fiber.StatusSeeOther)
 }
 
 type shopOrders struct {
@@ -175,10 +236,6 @@ func (p *Pages) buyerMove(e orders.Event) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		back := "/pesanan/" + o.GroupID
-		if token != "" {
-			back += "?token=" + url.QueryEscape(token)
-		}
-		return c.Redirect(back, fiber.StatusSeeOther)
+		return c.Redirect(orderLink(o.GroupID, token), fiber.StatusSeeOther)
 	}
 }

@@ -26,6 +26,8 @@ func (p *Pages) Routes(app fiber.Router) {
 	pub.post("/checkout", p.checkout)
 	pub.get("/pesanan/:id", p.orderGroup)
 	pub.post("/pesanan/:group/:order/terima", p.buyerMove(orders.Complete))
+	pub.get("/pesanan/:id/batal", p.cancelForm)
+	pub.post("/pesanan/:id/batal", p.cancelGroup)
 	pub.get("/masuk", p.loginForm)
 	pub.post("/masuk", p.login)
 	pub.get("/daftar", p.registerForm)
@@ -100,6 +102,10 @@ func (p *Pages) Routes(app fiber.Router) {
 	user.get("/staf/toko/:id/pembayaran", p.payoutRoute)
 	user.post("/staf/toko/:id/pembayaran", p.setPayoutRoute)
 	user.post("/staf/toko/:id/pembayaran/konfirmasi", p.confirmPayoutRoute)
+	user.get("/staf/toko/:id/pengiriman", p.shopSettings)
+	user.post("/staf/toko/:id/pengiriman", p.setShopSettings)
+	user.get("/staf/rekening-penerimaan", p.receivingAccounts)
+	user.post("/staf/rekening-penerimaan/:id", p.setReceivingAccount)
 }
 
 func (p *Pages) static(c *fiber.Ctx) error {

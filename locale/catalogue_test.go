@@ -18,9 +18,9 @@ import (
 var families = []string{
 	"bstatus.", "cevent.", "cluster.", "component.", "consent.", "earnings.balance.", "earnings.mon.", "earnings.month.", "earnings.why.", "error.",
 	"graduation.done.", "graduation.status.", "incomekind.", "login.done.", "lstatus.", "oevent.", "ostatus.", "outbox.",
-	"outcomes.done.", "pay.", "payee.", "payment.", "paymethod.", "payouts.done.", "payroute.done.", "payroute.method.",
+	"order.done.", "outcomes.done.", "pay.", "payee.", "payment.", "paymethod.", "payouts.done.", "payroute.done.", "payroute.method.",
 	"payroute.payee.", "pillar.", "purpose.", "reference.done.", "relation.", "role.", "scope.", "sellorders.done.",
-	"shopstatus.", "sort.", "stafforders.done.", "status.", "tier.",
+	"receiving.done.", "shopsettings.done.", "shopstatus.", "sort.", "stafforders.done.", "status.", "tier.",
 }
 
 // source is every Go file (tests aside) and template of the project.

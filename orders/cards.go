@@ -44,7 +44,7 @@ func (s *Service) startCard(ctx context.Context, g groupRow, courier bool, token
 		err = s.db.Gorm.WithContext(ctx).Model(&groupRow{}).Where("id = ?", g.ID).Update("provider_ref", sess.ID).Error
 	}
 	if err != nil {
-		if cerr := s.cancelGroup(context.WithoutCancel(ctx), g.ID, "pembayaran kartu gagal dibuka"); cerr != nil {
+		if cerr := s.cancelGroup(context.WithoutCancel(ctx), g.ID, "orders.note.cardfailed"); cerr != nil {
 			return "", errors.Join(err, cerr)
 		}
 		return "", fmt.Errorf("%w: %v", errProvider, err)
@@ -53,7 +53,7 @@ func (s *Service) startCard(ctx context.Context, g groupRow, courier bool, token
 }
 
 // cancelGroup ends an unpaid group now, whatever its expiry says.
-func (s *Service) cancelGroup(ctx context.Context, groupID, why string) error {
+func (s *Service) cancelGroup(ctx context.Context, groupID, why string) error { // why: a catalogue key
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		res := tx.DB.WithContext(ctx).Model(&groupRow{}).Where("id = ? AND payment_status = 'pending'", groupID).Update("payment_status", "cancelled")
 		if res.Error != nil || res.RowsAffected == 0 {
@@ -64,7 +64,7 @@ func (s *Service) cancelGroup(ctx context.Context, groupID, why string) error {
 			return err
 		}
 		for _, id := range ids {
-			if _, err := s.apply(ctx, tx, id, change{event: Expire, party: System, note: why}); err != nil {
+			if _, err := s.apply(ctx, tx, id, change{event: Expire, party: System, note: memo{key: why}}); err != nil {
 				return err
 			}
 		}
@@ -157,7 +157,7 @@ func (s *Service) applyCardEvent(ctx context.Context, tx *storage.Tx, e CardEven
 				if err := tx.DB.WithContext(ctx).First(&o, "id = ?", id).Error; err != nil {
 					return "", err
 				}
-				if err := record(tx, id, o.Status, o.Status, "dispute", access.Actor{}, "", "pembeli mengajukan sengketa kartu", s.now().UTC()); err != nil {
+				if err := record(tx, id, o.Status, o.Status, "dispute", access.Actor{}, "", memo{key: "orders.note.dispute"}, s.now().UTC()); err != nil {
 					return "", err
 				}
 			}
@@ -185,7 +185,7 @@ func (s *Service) settleSession(ctx context.Context, tx *storage.Tx, sess Sessio
 		if err := tx.DB.WithContext(ctx).Model(&groupRow{}).Where("id = ?", g.ID).Update("provider_payment_id", sess.PaymentID).Error; err != nil {
 			return "", err
 		}
-		if err := s.payGroup(ctx, tx, g, System, access.Actor{}, "kartu "+sess.PaymentID); err != nil {
+		if err := s.payGroup(ctx, tx, g, System, access.Actor{}, memo{key: "orders.note.card", text: sess.PaymentID}); err != nil {
 			return "", err
 		}
 		return "paid", nil
@@ -204,7 +204,7 @@ func (s *Service) settleSession(ctx context.Context, tx *storage.Tx, sess Sessio
 			return "", err
 		}
 		for _, id := range ids {
-			if _, err := s.apply(ctx, tx, id, change{event: Expire, party: System, note: "sesi pembayaran kartu berakhir"}); err != nil {
+			if _, err := s.apply(ctx, tx, id, change{event: Expire, party: System, note: memo{key: "orders.note.cardexpired"}}); err != nil {
 				return "", err
 			}
 		}

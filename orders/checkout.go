@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"net/mail"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/sentrakreasi/atensi/access"
+	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
 	"github.com/sentrakreasi/atensi/locale"
@@ -68,9 +70,14 @@ type groupRow struct {
 	AccessHash        []byte
 	SoldBy            *string
 	StoreUnitID       *string
-	ExpiresAt         time.Time
-	PaidAt            *time.Time
-	CreatedAt         time.Time
+	// Where a bank transfer goes, as the buyer was told at checkout.
+	PayUnitID      *string
+	PayBank        string
+	PayAccountNo   string
+	PayAccountName string
+	ExpiresAt      time.Time
+	PaidAt         *time.Time
+	CreatedAt      time.Time
 }
 
 func (groupRow) TableName() string { return "order_groups" }
@@ -84,6 +91,7 @@ type historyRow struct {
 	ActorID    *string
 	OnBehalfOf *string
 	Note       string
+	NoteKey    string
 	At         time.Time
 }
 
@@ -113,8 +121,9 @@ func quantities(v *domain.ValidationError, items []Item) map[string]int {
 }
 
 // Checkout turns a cart into an order group: stock is taken at once (and
-// given back if the group is not paid within 30 minutes), one order per
-// shop, prices frozen. Stock short anywhere fails the whole checkout.
+// given back if the group is not paid in time: 30 minutes by card,
+// Limits.TransferWindow by bank transfer), one order per shop, prices
+// frozen. Stock short anywhere fails the whole checkout.
 func (s *Service) Checkout(ctx context.Context, actor access.Actor, in CheckoutInput) (Group, error) {
 	return s.checkout(ctx, actor, in, nil)
 }
@@ -168,7 +177,7 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	token := newToken()
 	g := groupRow{ID: domain.NewID(), BuyerName: in.Buyer.Name, BuyerEmail: in.Buyer.Email, BuyerPhone: in.Buyer.Phone,
 		ShippingMethod: in.Shipping.Method, ShippingAddress: in.Shipping.Address, PaymentMethod: in.PaymentMethod, Lang: locale.For(in.Lang).Lang(),
-		PaymentStatus: "pending", PaymentRef: newReference(), AccessHash: hashToken(token), ExpiresAt: now.Add(paymentWindow), CreatedAt: now}
+		PaymentStatus: "pending", PaymentRef: newReference(), AccessHash: hashToken(token), ExpiresAt: now.Add(s.window(in.PaymentMethod)), CreatedAt: now}
 	if actor.Role == access.Buyer {
 		g.BuyerUserID = &actor.UserID
 	}
@@ -193,6 +202,11 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 		sellables, err := s.catalog.Quote(ctx, tx, q)
 		if err != nil {
 			return err
+		}
+		if in.PaymentMethod == "bank_transfer" {
+			if err := s.payInto(ctx, tx, &g, sellables); err != nil {
+				return err
+			}
 		}
 		orders, lines := splitByShop(g.ID, sellables, now)
 		if in.Shipping.Method == "courier" {
@@ -245,9 +259,11 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 	if err != nil {
 		return Group{}, err
 	}
-	out := Group{ID: g.ID, TotalIDR: g.TotalIDR, Orders: refs, AccessToken: token, PaymentExpires: g.ExpiresAt,
-		Payment: Payment{Provider: "bank_transfer", Status: "pending", Instructions: &Instructions{Reference: g.PaymentRef, AmountIDR: g.TotalIDR,
-			Note: locale.For(g.Lang).Text("orders.transfer.note")}}}
+	out := Group{ID: g.ID, TotalIDR: g.TotalIDR, Orders: refs, AccessToken: token, PaymentExpires: g.ExpiresAt}
+	if in.PaymentMethod == "bank_transfer" {
+		out.Payment = Payment{Provider: "bank_transfer", Status: "pending", Instructions: g.instructions()}
+		out.Payment.Instructions.Note = locale.For(g.Lang).Text("orders.transfer.note")
+	}
 	if in.PaymentMethod == "card" {
 		url, err := s.startCard(ctx, g, in.Shipping.Method == "courier", token)
 		if err != nil {
@@ -256,6 +272,65 @@ func (s *Service) checkout(ctx context.Context, actor access.Actor, in CheckoutI
 		out.Payment = Payment{Provider: "stripe", Status: "pending", CheckoutURL: url}
 	}
 	return out, nil
+}
+
+// window is how long a checkout paid by method holds its stock.
+func (s *Service) window(method string) time.Duration {
+	if method != "bank_transfer" {
+		return paymentWindow
+	}
+	if s.limits.TransferWindow > 0 {
+		return s.limits.TransferWindow
+	}
+	return DefaultTransferWindow
+}
+
+// payInto names the one account a bank-transfer group is paid into: the
+// receiving account of its shops' unit (an LKS without one uses its
+// Balai's). A transfer arrives whole in one account and staff who can read
+// that account's statement confirm it for the whole group, so shops whose
+// money goes to different accounts cannot share a transfer: such a cart is
+// refused (by card it can be paid at once, or checked out per Balai).
+func (s *Service) payInto(ctx context.Context, tx *storage.Tx, g *groupRow, sellables []catalog.Sellable) error {
+	var units []string
+	for _, sl := range sellables {
+		if !slices.Contains(units, sl.UnitID) {
+			units = append(units, sl.UnitID)
+		}
+	}
+	payee, why, err := s.payee(ctx, tx, units)
+	if err != nil {
+		return err
+	}
+	if why != "" {
+		return domain.Invalid("payment_method", why)
+	}
+	if payee == nil {
+		return nil // no items: refused by validation before this
+	}
+	g.PayUnitID, g.PayBank, g.PayAccountNo, g.PayAccountName = &payee.UnitID, payee.Bank, payee.AccountNo, payee.AccountName
+	return nil
+}
+
+// payee is the one account the shops of units are paid into by transfer,
+// or the catalogue key of why there is none.
+func (s *Service) payee(ctx context.Context, tx *storage.Tx, units []string) (*accounts.ReceivingAccount, string, error) {
+	accs, err := s.units.PayeeAccounts(ctx, tx, units)
+	if err != nil {
+		return nil, "", err
+	}
+	var payee *accounts.ReceivingAccount
+	for _, u := range units {
+		a, ok := accs[u]
+		if !ok {
+			return nil, "orders.transfer.noaccount", nil
+		}
+		if payee != nil && payee.UnitID != a.UnitID {
+			return nil, "orders.transfer.mixed", nil
+		}
+		payee = &a
+	}
+	return payee, "", nil
 }
 
 // splitByShop makes one order per shop from the reserved products, without
@@ -287,8 +362,8 @@ func splitByShop(groupID string, sellables []catalog.Sellable, now time.Time) ([
 
 // record writes one step of an order's history: who did it and, for a
 // pendamping, the PM it was done for.
-func record(tx *storage.Tx, orderID string, from, to Status, event string, actor access.Actor, onBehalfOf, note string, at time.Time) error {
-	h := historyRow{OrderID: orderID, FromStatus: from, ToStatus: to, Event: event, Note: note, At: at}
+func record(tx *storage.Tx, orderID string, from, to Status, event string, actor access.Actor, onBehalfOf string, note memo, at time.Time) error {
+	h := historyRow{OrderID: orderID, FromStatus: from, ToStatus: to, Event: event, Note: note.text, NoteKey: note.key, At: at}
 	if actor.UserID != "" {
 		h.ActorID = &actor.UserID
 	}

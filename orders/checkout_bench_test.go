@@ -42,7 +42,7 @@ type benchShops struct {
 
 func setupBench(b *testing.B) benchShops {
 	w := catalogtest.New(b)
-	out := benchShops{svc: orders.NewService(w.DB, w.Catalog, w.Cases, "https://pasar.example", w.Clock.Now)}
+	out := benchShops{svc: orders.NewService(w.DB, w.Catalog, w.Accounts, w.Cases, "https://pasar.example", w.Clock.Now)}
 	for _, name := range []string{"A", "B"} {
 		shop := w.PMShop(b, "Bangku "+name)
 		for i := range 3 {

@@ -44,6 +44,15 @@ func (s *Service) MoveOrder(ctx context.Context, actor access.Actor, orderID str
 	if err != nil {
 		return o, err
 	}
+	// The buyer's cancel of an unpaid order is the whole group's
+	// (CancelGroup): one checkout is one payment. A paid order is the shop's
+	// and staff's to cancel, which the transition table says.
+	if party == Buyer && m.Event == Cancel && (o.Status == PendingPayment || o.Status == Cancelled && g.PaymentStatus == "cancelled") {
+		if _, err := s.CancelGroup(ctx, actor, m.Token, g.ID, m.FormToken); err != nil {
+			return Order{}, err
+		}
+		return s.ReadOrder(ctx, actor, m.Token, orderID)
+	}
 	if m.Event == Refund {
 		if party != Staff {
 			return o, domain.ErrForbidden
@@ -55,7 +64,7 @@ func (s *Service) MoveOrder(ctx context.Context, actor access.Actor, orderID str
 			return o, domain.Invalid("amount_idr", "orders.amount.negative")
 		}
 	}
-	c := change{event: m.Event, party: party, actor: actor, note: strings.TrimSpace(m.Reason),
+	c := change{event: m.Event, party: party, actor: actor, note: memo{text: strings.TrimSpace(m.Reason)},
 		carrier: strings.TrimSpace(m.Carrier), track: strings.TrimSpace(m.TrackingNo), amount: m.AmountIDR}
 	if party == Seller && actor.Role == access.Pendamping && sh.CaseID != nil {
 		c.onBehalfOf = *sh.CaseID

@@ -120,7 +120,7 @@ func (h *Handler) confirmPayment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(g)
+	return c.JSON(g.In(reader(c)))
 }
 
 // orderToken is a guest's private order link token, sent as ?token= or
@@ -137,7 +137,21 @@ func (h *Handler) order(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(o)
+	return c.JSON(o.In(reader(c)))
+}
+
+// reader is the printer of the API caller's language (Accept-Language).
+func reader(c *fiber.Ctx) *locale.Printer {
+	return locale.For(locale.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage)))
+}
+
+// listIn words a list's orders in the caller's language.
+func listIn(c *fiber.Ctx, list domain.List[Order]) domain.List[Order] {
+	p := reader(c)
+	for i, o := range list.Items {
+		list.Items[i] = o.In(p)
+	}
+	return list
 }
 
 func (h *Handler) move(e Event) fiber.Handler {
@@ -156,7 +170,7 @@ func (h *Handler) move(e Event) fiber.Handler {
 		m := Move{Event: e, Token: orderToken(c), Carrier: in.Carrier, TrackingNo: in.TrackingNo, AmountIDR: in.AmountIDR, Reason: in.Reason}
 		run := func() (int, any, error) {
 			o, err := h.svc.MoveOrder(c.UserContext(), api.Actor(c), api.Param(c, "id"), m)
-			return fiber.StatusOK, o, err
+			return fiber.StatusOK, o.In(reader(c)), err
 		}
 		if e == Refund {
 			return api.Idempotent(c, h.svc.db, "refund:"+api.Param(c, "id"), run)
@@ -178,7 +192,7 @@ func (h *Handler) shopOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(list)
+	return c.JSON(listIn(c, list))
 }
 
 func (h *Handler) myOrders(c *fiber.Ctx) error {
@@ -190,7 +204,7 @@ func (h *Handler) myOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(list)
+	return c.JSON(listIn(c, list))
 }
 
 func (h *Handler) unitOrders(c *fiber.Ctx) error {
@@ -202,7 +216,7 @@ func (h *Handler) unitOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(list)
+	return c.JSON(listIn(c, list))
 }
 
 func (h *Handler) balance(c *fiber.Ctx) error {

@@ -24,10 +24,13 @@ type Limits struct {
 	UnpaidPerEmail int
 	// PerProduct is how many of one product one checkout may take.
 	PerProduct int
+	// TransferWindow is how long a bank-transfer checkout waits for its
+	// money (and holds its stock); 0 is DefaultTransferWindow.
+	TransferWindow time.Duration
 }
 
 // DefaultLimits are the limits the app runs with unless configured.
-var DefaultLimits = Limits{UnpaidPerIP: 10, UnpaidPerEmail: 3, PerProduct: 20}
+var DefaultLimits = Limits{UnpaidPerIP: 10, UnpaidPerEmail: 3, PerProduct: 20, TransferWindow: DefaultTransferWindow}
 
 // maxPerProduct is how many of one product a cart may hold: what one
 // checkout may take (100 when no limit is set, the schema's bound).
@@ -106,9 +109,9 @@ func (s *Service) holdUnpaid(ctx context.Context, tx *storage.Tx, ip, email stri
 	}
 	switch {
 	case byIP && held.IP >= s.limits.UnpaidPerIP:
-		return tooManyUnpaid(held.IP, "orders.unpaid.ip", *held.IPFirst, now)
+		return tooManyUnpaid(held.IP, "orders.unpaid.ip", "orders.unpaid.ip.hours", *held.IPFirst, now)
 	case byEmail && held.Email >= s.limits.UnpaidPerEmail:
-		return tooManyUnpaid(held.Email, "orders.unpaid.email", *held.EmailFirst, now)
+		return tooManyUnpaid(held.Email, "orders.unpaid.email", "orders.unpaid.email.hours", *held.EmailFirst, now)
 	}
 	return nil
 }
@@ -123,7 +126,10 @@ func nullIP(ip string) *string {
 
 // tooManyUnpaid says why and for how long a checkout is refused: until the
 // first of the held checkouts expires (or sooner, once one is paid).
-func tooManyUnpaid(n int, key string, firstExpiry, now time.Time) error {
+func tooManyUnpaid(n int, key, inHours string, firstExpiry, now time.Time) error {
 	wait := max(firstExpiry.Sub(now), time.Second)
+	if wait > 90*time.Minute { // a bank transfer's day: said in hours
+		return domain.Errorf(&domain.RateLimitError{RetryAfter: wait}, inHours, n, int(math.Ceil(wait.Hours())))
+	}
 	return domain.Errorf(&domain.RateLimitError{RetryAfter: wait}, key, n, int(math.Ceil(wait.Minutes())))
 }

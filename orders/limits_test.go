@@ -75,7 +75,7 @@ func TestUnpaidCheckoutsPerAddress(t *testing.T) {
 		t.Fatalf("full again: %v", err)
 	}
 	// Expired: past its time it counts no more, even before the sweep ran.
-	w.Clock.Advance(31 * time.Minute)
+	w.Clock.Advance(orders.DefaultTransferWindow + time.Minute)
 	if _, err := svc.Checkout(ctx, access.Actor{}, from("203.0.113.7", 7)); err != nil {
 		t.Fatalf("after the held ones expired: %v", err)
 	}
@@ -131,7 +131,7 @@ func TestUnpaidCheckoutsPerEmail(t *testing.T) {
 	if _, err := svc.Checkout(ctx, access.Actor{}, as("lain@contoh.id", 10)); err != nil {
 		t.Fatalf("another email: %v", err)
 	}
-	w.Clock.Advance(31 * time.Minute)
+	w.Clock.Advance(orders.DefaultTransferWindow + time.Minute)
 	if n, err := svc.ExpireDue(ctx); err != nil || n != 3 {
 		t.Fatalf("expired %d, %v", n, err)
 	}

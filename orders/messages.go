@@ -22,12 +22,15 @@ func rupiah(a domain.IDR) string { return a.String() }
 // values only (amounts, references, ids, tokens, fixed texts).
 
 // tellCheckout queues the buyer's confirmation with the private order link
-// and how to pay, in the buyer's language.
+// and how to pay (for a transfer: the account, the exact amount, the
+// reference and the deadline in WIB), in the buyer's language. The account
+// is the unit's, typed by its staff, never anything of the buyer's.
 func (s *Service) tellCheckout(ctx context.Context, tx *storage.Tx, g groupRow, token string, now time.Time) error {
 	p := locale.For(g.Lang)
 	body := p.Text("email.greeting") + "\n\n" + p.Text("email.checkout.thanks", rupiah(g.TotalIDR)) + "\n"
 	if g.PaymentMethod == "bank_transfer" {
-		body += "\n" + p.Text("email.checkout.transfer", rupiah(g.TotalIDR), g.PaymentRef) + "\n"
+		body += "\n" + p.Text("email.checkout.transfer", rupiah(g.TotalIDR), g.PayBank, g.PayAccountNo, g.PayAccountName,
+			g.PaymentRef, p.DateTime(g.ExpiresAt)) + "\n"
 	}
 	body += "\n" + p.Text("email.checkout.link", s.baseURL+"/pesanan/"+g.ID+"?token="+token) + "\n\n" + p.Text("email.signature")
 	return notify.Queue(ctx, tx.DB, notify.Message{To: g.BuyerEmail, Subject: p.Text("email.checkout.subject", g.PaymentRef), Body: body,

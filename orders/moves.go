@@ -18,13 +18,18 @@ type change struct {
 	event   Event
 	party   Party
 	actor   access.Actor
-	note    string
+	note    memo
 	carrier string
 	track   string
 	amount  domain.IDR // for refunds
 	// onBehalfOf is the PM's case when a pendamping acts for them.
 	onBehalfOf string
 }
+
+// memo is a note in an order's history: what a person typed, or a
+// catalogue key the system writes (with text as its argument, if any),
+// worded in the reader's language when read.
+type memo struct{ text, key string }
 
 // apply moves an order inside tx with its stock and money effects: the
 // transition table decides whether it may, the locked row and the
@@ -168,7 +173,7 @@ func (s *Service) releaseStock(ctx context.Context, tx *storage.Tx, orderID stri
 }
 
 // payGroup marks every order of a group paid, once.
-func (s *Service) payGroup(ctx context.Context, tx *storage.Tx, g groupRow, party Party, actor access.Actor, note string) error {
+func (s *Service) payGroup(ctx context.Context, tx *storage.Tx, g groupRow, party Party, actor access.Actor, note memo) error {
 	now := s.now().UTC()
 	res := tx.DB.WithContext(ctx).Model(&groupRow{}).Where("id = ? AND payment_status = 'pending'", g.ID).
 		Updates(map[string]any{"payment_status": "paid", "paid_at": now})

@@ -7,15 +7,23 @@ package orders
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
+	"github.com/sentrakreasi/atensi/accounts"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
-// paymentWindow is how long an unpaid order holds its stock (CONTRACT.md).
+// paymentWindow is how long an unpaid card checkout holds its stock
+// (CONTRACT.md). A bank transfer gets Limits.TransferWindow: the buyer has
+// to get to a bank, an ATM or a banking app, and staff confirm it by hand.
 const paymentWindow = 30 * time.Minute
+
+// DefaultTransferWindow is how long a bank transfer may take unless configured.
+const DefaultTransferWindow = 24 * time.Hour
 
 // Catalog takes and gives back stock (the catalog package).
 type Catalog interface {
@@ -24,12 +32,20 @@ type Catalog interface {
 	Release(ctx context.Context, tx *storage.Tx, quantities map[string]int) error
 	ShopOf(ctx context.Context, shopID string) (catalog.Shop, error)
 	CartProducts(ctx context.Context, ids []string) (map[string]catalog.CartProduct, error)
+	ShopsOf(ctx context.Context, ids []string) (map[string]catalog.Shop, error)
+}
+
+// Units says where the buyers of a unit's shops transfer money (the
+// accounts package): the unit's receiving account, or its Balai's.
+type Units interface {
+	PayeeAccounts(ctx context.Context, tx *storage.Tx, unitIDs []string) (map[string]accounts.ReceivingAccount, error)
 }
 
 // Service is the orders domain.
 type Service struct {
 	db      *storage.DB
 	catalog Catalog
+	units   Units
 	cases   CaseFacts
 	now     func() time.Time
 	// cards is the card gateway; nil turns card payments off.
@@ -42,11 +58,12 @@ type Service struct {
 // UseCards turns card payments on through gateway.
 func (s *Service) UseCards(gateway Gateway) { s.cards = gateway }
 
-// NewService builds the service; cases receives the sale events of each
-// maker's case record; baseURL is the site's address for links in
-// messages; now is the clock (time.Now outside tests).
-func NewService(db *storage.DB, c Catalog, cases CaseFacts, baseURL string, now func() time.Time) *Service {
-	return &Service{db: db, catalog: c, cases: cases, baseURL: baseURL, now: now, shipping: FlatRates{}}
+// NewService builds the service; units name the accounts bank transfers
+// go to; cases receives the sale events of each maker's case record;
+// baseURL is the site's address for links in messages; now is the clock
+// (time.Now outside tests).
+func NewService(db *storage.DB, c Catalog, units Units, cases CaseFacts, baseURL string, now func() time.Time) *Service {
+	return &Service{db: db, catalog: c, units: units, cases: cases, baseURL: baseURL, now: now, shipping: FlatRates{}}
 }
 
 // Group is an order group: one checkout, one payment, one order per shop.
@@ -74,11 +91,26 @@ type Payment struct {
 	Instructions *Instructions `json:"instructions,omitempty"`
 }
 
-// Instructions tell a buyer how to pay by bank transfer.
+// Instructions tell a buyer how to pay by bank transfer: to which account,
+// exactly how much, with which reference in the transfer's message, and by
+// when (CONTRACT.md).
 type Instructions struct {
-	Reference string     `json:"reference"`
-	AmountIDR domain.IDR `json:"amount_idr"`
-	Note      string     `json:"note"`
+	Bank        string     `json:"bank"`
+	AccountNo   string     `json:"account_no"`
+	AccountName string     `json:"account_name"`
+	Reference   string     `json:"reference"`
+	AmountIDR   domain.IDR `json:"amount_idr"`
+	ExpiresAt   time.Time  `json:"expires_at"`
+	Note        string     `json:"note,omitempty"`
+}
+
+// instructions are a bank-transfer group's, nil for any other.
+func (g groupRow) instructions() *Instructions {
+	if g.PaymentMethod != "bank_transfer" {
+		return nil
+	}
+	return &Instructions{Bank: g.PayBank, AccountNo: g.PayAccountNo, AccountName: g.PayAccountName, Reference: g.PaymentRef,
+		AmountIDR: g.TotalIDR, ExpiresAt: g.ExpiresAt}
 }
 
 // Order is an order as its buyer, its shop and staff see it.
@@ -86,6 +118,7 @@ type Order struct {
 	ID          string     `json:"id"`
 	GroupID     string     `json:"order_group_id"`
 	ShopID      string     `json:"shop_id"`
+	ShopName    string     `json:"shop_name" gorm:"-"`
 	Status      Status     `json:"status"`
 	SubtotalIDR domain.IDR `json:"subtotal_idr"`
 	ShippingIDR domain.IDR `json:"shipping_idr"`
@@ -129,13 +162,33 @@ type Line struct {
 
 // Change is one step of an order's history.
 type Change struct {
-	From       Status    `json:"from"`
-	To         Status    `json:"to"`
-	Event      string    `json:"event"`
-	ActorID    *string   `json:"actor_id,omitempty"`
-	OnBehalfOf *string   `json:"on_behalf_of,omitempty"`
-	Note       string    `json:"note,omitempty"`
-	At         time.Time `json:"at"`
+	From       Status  `json:"from"`
+	To         Status  `json:"to"`
+	Event      string  `json:"event"`
+	ActorID    *string `json:"actor_id,omitempty"`
+	OnBehalfOf *string `json:"on_behalf_of,omitempty"`
+	Note       string  `json:"note,omitempty"`
+	// NoteKey is a system note's catalogue key (Note its argument, if
+	// any): In words it in the reader's language.
+	NoteKey string    `json:"-"`
+	At      time.Time `json:"at"`
+}
+
+// In words the order's system notes in p's language, for the answer that
+// shows them.
+func (o Order) In(p *locale.Printer) Order {
+	o.History = slices.Clone(o.History)
+	for i, h := range o.History {
+		if h.NoteKey == "" {
+			continue
+		}
+		if h.Note != "" {
+			o.History[i].Note = p.Text(h.NoteKey, h.Note)
+		} else {
+			o.History[i].Note = p.Text(h.NoteKey)
+		}
+	}
+	return o
 }
 
 // CardsOn tells whether card payments are offered.

@@ -20,7 +20,7 @@ import (
 func setup(t *testing.T) (*catalogtest.World, *orders.Service) {
 	t.Helper()
 	w := catalogtest.New(t)
-	return w, orders.NewService(w.DB, w.Catalog, w.Cases, "https://pasar.example", w.Clock.Now)
+	return w, orders.NewService(w.DB, w.Catalog, w.Accounts, w.Cases, "https://pasar.example", w.Clock.Now)
 }
 
 func checkoutInput(method string, items ...orders.Item) orders.CheckoutInput {
@@ -221,14 +221,15 @@ func TestUnpaidGroupExpiresAndCancelReleasesStock(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := svc.Expire(ctx, g.ID); err != nil || w.Stock(t, p.ID) != 1 {
-		t.Fatalf("expiring before 30 minutes must do nothing: stock %d, %v", w.Stock(t, p.ID), err)
+		t.Fatalf("expiring before the transfer's 24 hours must do nothing: stock %d, %v", w.Stock(t, p.ID), err)
 	}
+	w.Clock.Advance(23*time.Hour + 59*time.Minute)
 	if n, err := svc.ExpireDue(ctx); err != nil || n != 0 {
-		t.Fatalf("sweep before 30 minutes: %d expired, %v", n, err)
+		t.Fatalf("sweep before 24 hours: %d expired, %v", n, err)
 	}
-	w.Clock.Advance(31 * time.Minute)
+	w.Clock.Advance(2 * time.Minute)
 	if n, err := svc.ExpireDue(ctx); err != nil || n != 1 {
-		t.Fatalf("sweep after 30 minutes: %d expired, %v", n, err)
+		t.Fatalf("sweep after 24 hours: %d expired, %v", n, err)
 	}
 	if w.Stock(t, p.ID) != 4 {
 		t.Fatalf("expiry must give the stock back, have %d", w.Stock(t, p.ID))

@@ -31,7 +31,7 @@ func (s *Service) ConfirmTransfer(ctx context.Context, actor access.Actor, group
 		return GroupView{}, domain.Invalid("reference", "orders.reference.mismatch")
 	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		return s.payGroup(ctx, tx, g, Staff, actor, "transfer "+g.PaymentRef)
+		return s.payGroup(ctx, tx, g, Staff, actor, memo{key: "orders.note.transfer", text: g.PaymentRef})
 	})
 	if errors.Is(err, errAlreadySettled) {
 		g, err = s.group(ctx, groupID)
@@ -49,8 +49,14 @@ func (s *Service) ConfirmTransfer(ctx context.Context, actor access.Actor, group
 	return s.groupView(ctx, groupID)
 }
 
-// staffOfGroup: staff of the unit of at least one of the group's shops.
+// staffOfGroup: staff of the unit whose account a transfer is paid into, or
+// of the unit of at least one of the group's shops. Checkout sends a
+// group's transfer to one account, the one every shop of the group pays
+// into (payInto), so whoever this lets confirm works under that account.
 func (s *Service) staffOfGroup(ctx context.Context, actor access.Actor, g groupRow) error {
+	if g.PayUnitID != nil && access.Can(actor, access.ManageOrders, access.Resource{UnitID: *g.PayUnitID}, s.now()) == nil {
+		return nil
+	}
 	var shopIDs []string
 	if err := s.db.Gorm.WithContext(ctx).Model(&Order{}).Where("group_id = ?", g.ID).Pluck("shop_id", &shopIDs).Error; err != nil {
 		return err
@@ -113,7 +119,7 @@ func (s *Service) Expire(ctx context.Context, groupID string) error {
 			return err
 		}
 		for _, id := range ids {
-			if _, err := s.apply(ctx, tx, id, change{event: Expire, party: System, note: "tidak dibayar dalam 30 menit"}); err != nil {
+			if _, err := s.apply(ctx, tx, id, change{event: Expire, party: System, note: memo{key: "orders.note.expired"}}); err != nil {
 				return err
 			}
 		}
@@ -144,7 +150,7 @@ func (s *Service) AutoComplete(ctx context.Context) (int, error) {
 	done := 0
 	for _, id := range ids {
 		err := s.db.InTx(ctx, func(tx *storage.Tx) error {
-			_, err := s.apply(ctx, tx, id, change{event: Complete, party: System, note: "otomatis setelah masa pengembalian"})
+			_, err := s.apply(ctx, tx, id, change{event: Complete, party: System, note: memo{key: "orders.note.autocomplete"}})
 			return err
 		})
 		switch {

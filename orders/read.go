@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/sentrakreasi/atensi/access"
 	"github.com/sentrakreasi/atensi/catalog"
 	"github.com/sentrakreasi/atensi/domain"
+	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/storage"
 )
 
@@ -21,8 +23,23 @@ type GroupView struct {
 	TotalIDR      domain.IDR `json:"total_idr"`
 	ExpiresAt     time.Time  `json:"payment_expires_at"`
 	PaidAt        *time.Time `json:"paid_at"`
-	Orders        []Order    `json:"orders"`
+	// Instructions say where and how to transfer, for a bank-transfer group.
+	Instructions *Instructions `json:"instructions,omitempty"`
+	Orders       []Order       `json:"orders"`
 }
+
+// In words the group's system notes in p's language.
+func (g GroupView) In(p *locale.Printer) GroupView {
+	g.Orders = slices.Clone(g.Orders)
+	for i, o := range g.Orders {
+		g.Orders[i] = o.In(p)
+	}
+	return g
+}
+
+// Unpaid tells whether the group still waits for its money, which is when
+// its buyer may cancel it.
+func (g GroupView) Unpaid() bool { return g.PaymentStatus == "pending" }
 
 func (s *Service) group(ctx context.Context, id string) (groupRow, error) {
 	var g groupRow
@@ -43,11 +60,11 @@ func (s *Service) groupView(ctx context.Context, id string) (GroupView, error) {
 		return GroupView{}, err
 	}
 	return GroupView{ID: g.ID, PaymentMethod: g.PaymentMethod, PaymentStatus: g.PaymentStatus, PaymentRef: g.PaymentRef,
-		TotalIDR: g.TotalIDR, ExpiresAt: g.ExpiresAt, PaidAt: g.PaidAt, Orders: orders}, nil
+		TotalIDR: g.TotalIDR, ExpiresAt: g.ExpiresAt, PaidAt: g.PaidAt, Instructions: g.instructions(), Orders: orders}, nil
 }
 
-// fill loads the lines, history and group facts of orders, three queries
-// for all of them.
+// fill loads the lines, history, shop names and group facts of orders,
+// four queries for all of them.
 func (s *Service) fill(ctx context.Context, orders []Order) error {
 	if len(orders) == 0 {
 		return nil
@@ -74,6 +91,19 @@ func (s *Service) fill(ctx context.Context, orders []Order) error {
 		orders[i].PaymentMethod, orders[i].PaymentRef = g.PaymentMethod, g.PaymentRef
 		orders[i].Shipping = ShipTo{Method: g.ShippingMethod, Name: g.BuyerName, Phone: g.BuyerPhone, Address: g.ShippingAddress}
 	}
+	var shopIDs []string
+	for _, o := range orders {
+		if !slices.Contains(shopIDs, o.ShopID) {
+			shopIDs = append(shopIDs, o.ShopID)
+		}
+	}
+	shops, err := s.catalog.ShopsOf(ctx, shopIDs)
+	if err != nil {
+		return err
+	}
+	for i := range orders {
+		orders[i].ShopName = shops[orders[i].ShopID].DisplayName
+	}
 	var lines []Line
 	if err := db.Where("order_id IN ?", ids).Order("order_id, id").Find(&lines).Error; err != nil {
 		return fmt.Errorf("order lines: %w", err)
@@ -88,7 +118,7 @@ func (s *Service) fill(ctx context.Context, orders []Order) error {
 	for _, h := range hist {
 		i := at[h.OrderID]
 		orders[i].History = append(orders[i].History, Change{From: h.FromStatus, To: h.ToStatus, Event: h.Event,
-			ActorID: h.ActorID, OnBehalfOf: h.OnBehalfOf, Note: h.Note, At: h.At})
+			ActorID: h.ActorID, OnBehalfOf: h.OnBehalfOf, Note: h.Note, NoteKey: h.NoteKey, At: h.At})
 	}
 	return nil
 }

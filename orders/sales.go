@@ -88,16 +88,16 @@ func (s *Service) RecordSale(ctx context.Context, actor access.Actor, in SaleInp
 			return fmt.Errorf("create order lines: %w", err)
 		}
 		for _, o := range orders {
-			if err := record(tx, o.ID, "", PendingPayment, "sale", actor, "", "", now); err != nil {
+			if err := record(tx, o.ID, "", PendingPayment, "sale", actor, "", memo{}, now); err != nil {
 				return err
 			}
 		}
-		if err := s.payGroup(ctx, tx, g, Staff, actor, "penjualan di Sentra"); err != nil {
+		if err := s.payGroup(ctx, tx, g, Staff, actor, memo{key: "orders.note.store"}); err != nil {
 			return err
 		}
 		for _, o := range orders {
 			for _, e := range []Event{Ship, Deliver, Complete} {
-				if _, err := s.apply(ctx, tx, o.ID, change{event: e, party: Staff, actor: actor, note: "diserahkan di toko"}); err != nil {
+				if _, err := s.apply(ctx, tx, o.ID, change{event: e, party: Staff, actor: actor, note: memo{key: "orders.note.handedover"}}); err != nil {
 					return err
 				}
 			}

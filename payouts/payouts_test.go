@@ -37,7 +37,7 @@ func setup(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ord := orders.NewService(w.DB, w.Catalog, w.Cases, "https://pasar.example", w.Clock.Now)
+	ord := orders.NewService(w.DB, w.Catalog, w.Accounts, w.Cases, "https://pasar.example", w.Clock.Now)
 	svc := payouts.NewService(w.DB, w.Objects, v, w.Catalog, w.Accounts, w.Cases, ord, payouts.DefaultSettings, w.Clock.Now)
 	return &env{World: w, orders: ord, svc: svc, sup: w.User(t, access.Supervisor), mover: w.Staff}
 }

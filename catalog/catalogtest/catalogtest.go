@@ -59,7 +59,8 @@ type World struct {
 	n        int
 }
 
-// New builds a world: one Balai that publishes without review, its staff.
+// New builds a world: one Balai that publishes without review, with a
+// receiving account for transfers, and its staff.
 func New(t testing.TB) *World {
 	t.Helper()
 	w := &World{DB: storagetest.DB(t), Clock: NewClock(time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC))}
@@ -78,6 +79,10 @@ func New(t testing.TB) *World {
 	w.Unit, err = w.Accounts.CreateUnit(ctx, w.Admin, accounts.NewUnit{Kind: accounts.Balai, Name: "Balai Uji", ProvinceCode: "32", RegencyCode: "3275"})
 	must(t, err)
 	must(t, w.DB.Gorm.Exec("UPDATE units SET publish_without_review = true WHERE id = ?", w.Unit.ID).Error)
+	// Where its buyers transfer money: a bank-transfer checkout needs it.
+	_, err = w.Accounts.SetReceivingAccount(ctx, w.Admin, w.Unit.ID, accounts.ReceivingAccountInput{Bank: "Bank Rakyat Indonesia",
+		AccountNo: "0123456789012", AccountName: "Balai Uji Penerimaan"})
+	must(t, err)
 	w.Staff = w.User(t, access.Staff)
 	return w
 }
