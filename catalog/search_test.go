@@ -161,8 +161,7 @@ func TestSearchCorrectsTyposFromTheWordDictionary(t *testing.T) {
 
 // The dictionary follows the catalog: words of a published product count,
 // a draft's do not, an edit waiting for review counts once approved, an
-// archive takes them out, a
-// stock change leaves them alone.
+// archive takes them out, a stock change leaves them alone.
 func TestWordDictionaryFollowsTheCatalog(t *testing.T) {
 	f := newShopFixture(t)
 	ctx := context.Background()
