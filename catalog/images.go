@@ -50,10 +50,10 @@ type Image struct {
 	// description buyers read while a new one waits.
 	Pending      PhotoChange `json:"pending,omitempty"`
 	PublishedAlt *string     `json:"published_alt,omitempty"`
-	URL    string      `json:"url,omitempty"`
-	Width  int         `json:"width,omitempty"`
-	Height int         `json:"height,omitempty"`
-	Srcset []Variant   `json:"srcset,omitempty"`
+	URL          string      `json:"url,omitempty"`
+	Width        int         `json:"width,omitempty"`
+	Height       int         `json:"height,omitempty"`
+	Srcset       []Variant   `json:"srcset,omitempty"`
 }
 
 // storedVariant is a variant as kept in product_images.variants.
