@@ -471,8 +471,8 @@ var authzTable = []route{
 	{"POST", "/jual/toko/{shopPM}/produk-baru", "title=Keripik+{n}&category=keripik&price_idr=12000&stock=3", expect(404, merge(sellerSide(303), map[string]int{"anon": 303})), false},
 	{"GET", "/jual/produk/{productDraft}", "", expect(404, merge(sellerSide(200), map[string]int{"anon": 303})), false},
 	{"POST", "/jual/produk/{productDraft}", "title=Keripik+Pisang+Draf&category=keripik&price_idr=25000&stock=10", expect(404, merge(sellerSide(303), map[string]int{"anon": 303})), false},
-	{"POST", "/jual/produk/{productPhotos}/foto", "alt=foto", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
-	{"POST", "/jual/produk/{productDraft}/terbitkan", "", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
+	{"POST", "/jual/produk/{productPhotos}", "do=upload&alt=foto&title=Keripik+Pisang&category=keripik&price_idr=25.000&stock=10", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
+	{"POST", "/jual/produk/{productDraft}", "do=publish&title=Keripik+Pisang+Draf&category=keripik&price_idr=Rp+25.000&stock=10", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
 	{"GET", "/jual/pesanan", "", expect(200, map[string]int{"anon": 303}), false},
 	// Earnings are the seller's and their pendamping's (the world's pendamping has no earnings scope: an empty page); others are told why not.
 	{"GET", "/jual/pendapatan", "", expect(403, map[string]int{"anon": 303, "seller": 200, "pendamping": 200, "pendampingExpired": 200}), false},

@@ -23,6 +23,13 @@ const maxPhotos = 10
 // and then it is decoded once into the cleaned variants the answer names.
 // A broken photo is refused now, not later; the original is never stored.
 func (s *Service) UploadImage(ctx context.Context, actor access.Actor, productID string, body io.Reader, alt string) (Image, error) {
+	return s.UploadImageOnce(ctx, actor, productID, body, alt, "")
+}
+
+// UploadImageOnce is UploadImage for a page form with its one-time token:
+// the same form sent twice (a double tap) saves one photo, and the repeat
+// is answered with it.
+func (s *Service) UploadImageOnce(ctx context.Context, actor access.Actor, productID string, body io.Reader, alt, formToken string) (Image, error) {
 	p, sh, err := s.productForWrite(ctx, actor, productID)
 	if err != nil {
 		return Image{}, err
@@ -55,7 +62,14 @@ func (s *Service) UploadImage(ctx context.Context, actor access.Actor, productID
 	if wait {
 		img.Pending = PhotoAdded // buyers see it once the change is approved
 	}
+	key := ""
+	if formToken != "" {
+		key = "product-photo:" + p.ID + ":" + formToken
+	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := tx.Once(ctx, key, img.ID); err != nil {
+			return err
+		}
 		if err := tx.DB.Raw("SELECT coalesce(max(greatest(position, pending_position)) + 1, 0) FROM product_images WHERE product_id = ?", p.ID).
 			Scan(&img.Position).Error; err != nil {
 			return err
@@ -70,6 +84,14 @@ func (s *Service) UploadImage(ctx context.Context, actor access.Actor, productID
 		}
 		return s.recordListingAction(ctx, tx.DB, actor, sh, "product.image_upload", p.ID)
 	})
+	var rep *storage.Repeated
+	if errors.As(err, &rep) {
+		var first imageRow
+		if err := storage.Find(ctx, s.db.Gorm, &first, rep.Result, "image"); err != nil {
+			return Image{}, err
+		}
+		return s.imageOf(first.next())
+	}
 	if err != nil {
 		return Image{}, err // the variants stay: content-addressed, maybe another photo's too
 	}
