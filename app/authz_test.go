@@ -400,6 +400,7 @@ var authzTable = []route{
 	{"GET", "/api/v1/units/{unitA}/review-queue", "", expect(404, unitStaff(200)), false},
 	{"POST", "/api/v1/products/{productPhotos}/images", "", expect(404, sellerSide(422)), false}, // no file: refused after the policy
 	{"PATCH", "/api/v1/images/{imageDraft}", `{"alt":"Keripik pisang dalam kemasan"}`, expect(404, sellerSide(200)), false},
+	{"PUT", "/api/v1/products/{productPhotos}/images/order", `{"image_ids":[]}`, expect(404, sellerSide(422)), false},
 	{"DELETE", "/api/v1/images/{freshImage}", "", expect(404, sellerSide(204)), false},
 	{"DELETE", "/api/v1/products/{freshProduct}", "", expect(404, sellerSide(204)), false},
 	{"GET", "/media/img/{noImage}", "", expect(404, map[string]int{"anon": 404}), false},
@@ -502,7 +503,7 @@ var authzTable = []route{
 	{"GET", "/staf/persetujuan", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"GET", "/staf/tinjauan", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"POST", "/staf/tinjauan/{productDraft}/setujui", "", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
-	{"POST", "/staf/tinjauan/{productDraft}/tolak", "reason=foto+buram", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/tinjauan/{productDraft}/tolak", "reason-{productDraft}=foto+buram", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
 	{"GET", "/staf/kasus/{caseAudited}", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
 	{"POST", "/masuk", "email=buyer%40uji.id&password=" + worldPassword, expect(303, map[string]int{"anon": 303}), false},
 	{"POST", "/daftar", "name=Baru+{n}&email=halaman{n}%40uji.id&password=" + worldPassword, expect(303, map[string]int{"anon": 303}), false},
