@@ -24,7 +24,8 @@ const texts = {
     saved: 'Perubahan disimpan.', uploaded: 'Foto diunggah.', submitted: 'Terkirim untuk ditinjau.', approved: 'Disetujui',
     badPrice: 'tulis jumlah rupiah utuh', noCaption: 'setiap foto perlu keterangan', added: 'Baru, tampil setelah disetujui',
     removed: 'Dihapus setelah disetujui', waiting: 'Perubahan Anda menunggu tinjauan', reviewer: 'meninjau produk', newAlt: 'Tas pandan dilihat dari samping',
-    inStock: 'Stok', error: /Terjadi kesalahan|Halaman tidak ditemukan/,
+    todo: 'Perlu dikerjakan', finished: 'Selesai', orderRef: /Pesanan [A-Z0-9-]+ · Pembeli: \S+/,
+    error: /Terjadi kesalahan|Halaman tidak ditemukan/,
   },
   en: {
     product: 'Talenan Kayu Jati', name: 'Product name', price: 'Price (Rp)', stock: 'Stock', save: 'Save', upload: 'Upload photo',
@@ -33,7 +34,8 @@ const texts = {
     saved: 'Changes saved.', uploaded: 'Photo uploaded.', submitted: 'Sent for review.', approved: 'Approved',
     badPrice: 'write a whole amount in rupiah', noCaption: 'every photo needs a description', added: 'New, shown once approved',
     removed: 'Removed once approved', waiting: 'Your change is waiting for review', reviewer: 'review products', newAlt: 'Teak board seen from above',
-    inStock: 'stock', error: /went wrong|not found/i,
+    todo: 'To do', finished: 'Finished', orderRef: /Order [A-Z0-9-]+ · Buyer: \S+/,
+    error: /went wrong|not found/i,
   },
 };
 
@@ -161,6 +163,14 @@ for (const lang of ['id', 'en']) {
     await visitor.getByRole('img', { name: x.newAlt }).first().waitFor();
     assert.match(await visitor.textContent('main'), /Rp125\.000/);
     await shot(visitor, 'public-after-approval');
+
+    // The incoming orders: to do apart from finished, each with its reference and the buyer's first name.
+    await page.goto(base + '/jual/pesanan');
+    await page.getByRole('heading', { name: x.todo }).first().waitFor();
+    await page.getByRole('heading', { name: x.finished }).first().waitFor();
+    assert.match(await page.textContent('main'), x.orderRef, 'each card names its order');
+    await audit(page, 'incoming orders');
+    await shot(page, 'incoming-orders');
     for (const p of [page, visitor, staff]) await p.context().close();
   });
 }
