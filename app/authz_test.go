@@ -405,6 +405,7 @@ var authzTable = []route{
 	{"GET", "/api/v1/units/{unitA}/review-queue", "", expect(404, unitStaff(200)), false},
 	{"POST", "/api/v1/products/{productPhotos}/images", "", expect(404, sellerSide(422)), false}, // no file: refused after the policy
 	{"PATCH", "/api/v1/images/{imageDraft}", `{"alt":"Keripik pisang dalam kemasan"}`, expect(404, sellerSide(200)), false},
+	{"PUT", "/api/v1/products/{productPhotos}/images/order", `{"image_ids":[]}`, expect(404, sellerSide(422)), false},
 	{"DELETE", "/api/v1/images/{freshImage}", "", expect(404, sellerSide(204)), false},
 	{"DELETE", "/api/v1/products/{freshProduct}", "", expect(404, sellerSide(204)), false},
 	{"GET", "/media/img/{noImage}", "", expect(404, map[string]int{"anon": 404}), false},
@@ -479,8 +480,8 @@ var authzTable = []route{
 	{"POST", "/jual/toko/{shopPM}/produk-baru", "title=Keripik+{n}&category=keripik&price_idr=12000&stock=3", expect(404, merge(sellerSide(303), map[string]int{"anon": 303})), false},
 	{"GET", "/jual/produk/{productDraft}", "", expect(404, merge(sellerSide(200), map[string]int{"anon": 303})), false},
 	{"POST", "/jual/produk/{productDraft}", "title=Keripik+Pisang+Draf&category=keripik&price_idr=25000&stock=10", expect(404, merge(sellerSide(303), map[string]int{"anon": 303})), false},
-	{"POST", "/jual/produk/{productPhotos}/foto", "alt=foto", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
-	{"POST", "/jual/produk/{productDraft}/terbitkan", "", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
+	{"POST", "/jual/produk/{productPhotos}", "do=upload&alt=foto&title=Keripik+Pisang&category=keripik&price_idr=25.000&stock=10", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
+	{"POST", "/jual/produk/{productDraft}", "do=publish&title=Keripik+Pisang+Draf&category=keripik&price_idr=Rp+25.000&stock=10", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
 	{"GET", "/jual/pesanan", "", expect(200, map[string]int{"anon": 303}), false},
 	// Earnings are the seller's and their pendamping's (the world's pendamping has no earnings scope: an empty page); others are told why not.
 	{"GET", "/jual/pendapatan", "", expect(403, map[string]int{"anon": 303, "seller": 200, "pendamping": 200, "pendampingExpired": 200}), false},
@@ -510,7 +511,7 @@ var authzTable = []route{
 	{"GET", "/staf/persetujuan", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"GET", "/staf/tinjauan", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"POST", "/staf/tinjauan/{productDraft}/setujui", "", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
-	{"POST", "/staf/tinjauan/{productDraft}/tolak", "reason=foto+buram", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
+	{"POST", "/staf/tinjauan/{productDraft}/tolak", "reason-{productDraft}=foto+buram", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
 	{"GET", "/staf/kasus/{caseAudited}", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
 	{"POST", "/masuk", "email=buyer%40uji.id&password=" + worldPassword, expect(303, map[string]int{"anon": 303}), false},
 	{"POST", "/daftar", "name=Baru+{n}&email=halaman{n}%40uji.id&password=" + worldPassword, expect(303, map[string]int{"anon": 303}), false},

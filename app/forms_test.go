@@ -324,7 +324,7 @@ func TestBodyOverTheLimitIsAFriendly413(t *testing.T) {
 		return resp
 	}
 	for lang, want := range map[string]string{"id": "Berkas atau isian terlalu besar", "en": "The file or form is too large"} {
-		resp := upload("/jual/produk/"+w.ids["productPhotos"]+"/foto", "text/html", lang)
+		resp := upload("/jual/produk/"+w.ids["productPhotos"], "text/html", lang)
 		b, _ := io.ReadAll(resp.Body)
 		page := string(b)
 		if resp.StatusCode != 413 || !strings.Contains(page, want) || !strings.Contains(page, `href="/jual/produk/`+w.ids["productPhotos"]+`"`) {

@@ -11,6 +11,7 @@ import (
 
 func (h *Handler) imageRoutes(r fiber.Router) {
 	r.Post("/products/:id/images", h.uploadImage)
+	r.Put("/products/:id/images/order", h.reorderImages)
 	r.Patch("/images/:id", h.setImageAlt)
 	r.Delete("/images/:id", h.deleteImage)
 	r.Delete("/products/:id", h.deleteProduct)
@@ -59,4 +60,18 @@ func (h *Handler) deleteProduct(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) reorderImages(c *fiber.Ctx) error {
+	var in struct {
+		ImageIDs []string `json:"image_ids"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	p, err := h.svc.ReorderImages(c.UserContext(), api.Actor(c), api.Param(c, "id"), in.ImageIDs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
 }

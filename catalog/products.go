@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -43,7 +44,13 @@ type Product struct {
 	CreatedAt      time.Time     `json:"created_at"`
 	UpdatedAt      time.Time     `json:"updated_at"`
 	Makers         []Maker       `json:"makers" gorm:"-"`
-	Images         []Image       `json:"images" gorm:"-"`
+	// Images are the photos as the seller side is making them: the
+	// published ones with the captions and order waiting for review, and
+	// those added or deleted since, marked (Image.Pending).
+	Images []Image `json:"images" gorm:"-"`
+	// Change is the next version of a published product's reviewed
+	// fields, while it waits (Next lays it over the product).
+	Change *Change `json:"pending_change,omitempty" gorm:"-"`
 }
 
 // Maker is a PM who made a product and their share of its sales, in
@@ -76,6 +83,13 @@ type ProductInput struct {
 	HalalNo        *string     `json:"halal_no"`
 	BestBeforeDays *int        `json:"best_before_days"`
 	Makers         *[]Maker    `json:"makers"`
+	// StockSeen is the stock the seller side last read: with it, Stock
+	// moves the stock by Stock-StockSeen, so a restock typed while
+	// checkouts take stock neither loses nor doubles what they took.
+	StockSeen *int `json:"stock_seen,omitempty"`
+	// FormToken is a page form's one-time token: the same form sent twice
+	// (a double tap) is done once.
+	FormToken string `json:"-"`
 }
 
 // apply copies the given fields onto p and validates the result.
@@ -220,8 +234,15 @@ func (s *Service) CreateProduct(ctx context.Context, actor access.Actor, shopID 
 	if err := joinValidation(verr, merr); err != nil {
 		return Product{}, err
 	}
+	key := ""
+	if in.FormToken != "" {
+		key = "product-create:" + actor.UserID + ":" + in.FormToken
+	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		if err := tx.DB.Omit("Makers", "Images").Create(&p).Error; err != nil {
+		if err := tx.Once(ctx, key, p.ID); err != nil {
+			return err
+		}
+		if err := tx.DB.Omit("Makers", "Images", "Change").Create(&p).Error; err != nil {
 			return fmt.Errorf("create product: %w", err)
 		}
 		if err := saveMakers(tx.DB, p.ID, makers); err != nil {
@@ -229,14 +250,21 @@ func (s *Service) CreateProduct(ctx context.Context, actor access.Actor, shopID 
 		}
 		return s.recordListingAction(ctx, tx.DB, actor, sh, "product.create", p.ID)
 	})
+	var rep *storage.Repeated
+	if errors.As(err, &rep) {
+		return s.product(ctx, rep.Result)
+	}
 	if err != nil {
 		return Product{}, err
 	}
 	return s.product(ctx, p.ID)
 }
 
-// UpdateProduct changes the given fields. Editing a published product of a
-// unit that reviews sends it back to review, so nothing unreviewed goes public.
+// UpdateProduct changes the given fields. On a published product of a
+// unit that reviews, a change to what a reviewer checks (title,
+// description, category, food certificates) is kept as the product's
+// change, to be sent for review (Publish), while the product stays on sale
+// as it was reviewed; price, stock and the rest apply at once.
 func (s *Service) UpdateProduct(ctx context.Context, actor access.Actor, id string, in ProductInput) (Product, error) {
 	p, sh, err := s.productForWrite(ctx, actor, id)
 	if err != nil {
@@ -250,30 +278,49 @@ func (s *Service) UpdateProduct(ctx context.Context, actor access.Actor, id stri
 	if err != nil {
 		return Product{}, err
 	}
-	verr := in.apply(&p, cats)
+	next := p.Next()
+	verr := in.apply(&next, cats)
 	var makers []makerRow
 	var merr error
 	if in.Makers != nil {
-		makers, merr = s.checkMakers(ctx, sh, parentOf(unit), p.Makers)
+		makers, merr = s.checkMakers(ctx, sh, parentOf(unit), next.Makers)
 	}
 	if err := joinValidation(verr, merr); err != nil {
 		return Product{}, err
 	}
-	if p.Status == Published && !unit.PublishWithoutReview && contentChanged(in) {
-		p.Status, p.PublishedAt = PendingReview, nil
+	now := s.now().UTC()
+	live, wait := next, staged(p, unit)
+	if wait {
+		live.Title, live.Description, live.Category, live.CategoryRoot, live.PirtNo, live.HalalNo = p.Title, p.Description, p.Category, p.CategoryRoot, p.PirtNo, p.HalalNo
 	}
-	p.UpdatedAt = s.now().UTC()
+	// updated_at is the version a checkout's quote freezes (Take refuses a
+	// product edited since): a restock alone leaves it, so buyers paying
+	// meanwhile are not turned away.
+	cols := []string{"title", "description", "category", "category_root", "price_idr", "weight_grams",
+		"made_to_order", "processing_days", "pirt_no", "halal_no", "best_before_days"}
+	if !sameSale(p, live) || in.Makers != nil {
+		live.UpdatedAt = now
+		cols = append(cols, "updated_at")
+	}
+	key := ""
+	if in.FormToken != "" {
+		key = "product-edit:" + p.ID + ":" + in.FormToken
+	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		cols := []string{"title", "description", "category", "category_root", "price_idr", "weight_grams",
-			"made_to_order", "processing_days", "pirt_no", "halal_no", "best_before_days", "status", "published_at", "updated_at"}
-		// Stock is written only when the seller sets it: the count read
-		// above may already be stale, as checkouts take stock all the time.
-		if in.Stock != nil {
-			cols = append(cols, "stock")
+		if err := tx.Once(ctx, key, ""); err != nil {
+			return err
 		}
-		err := tx.DB.Model(&Product{ID: p.ID}).Select(cols).Updates(&p).Error
-		if err != nil {
+		// UpdateColumns: GORM would otherwise set updated_at itself.
+		if err := tx.DB.Model(&Product{ID: p.ID}).Select(cols).UpdateColumns(&live).Error; err != nil {
 			return fmt.Errorf("update product: %w", err)
+		}
+		if err := setStock(tx.DB, p.ID, in); err != nil {
+			return err
+		}
+		if wait {
+			if err := s.saveChange(tx.DB, p, next, now); err != nil {
+				return err
+			}
 		}
 		if in.Makers != nil {
 			if err := tx.DB.Where("product_id = ?", p.ID).Delete(&makerRow{}).Error; err != nil {
@@ -285,33 +332,68 @@ func (s *Service) UpdateProduct(ctx context.Context, actor access.Actor, id stri
 		}
 		return s.recordListingAction(ctx, tx.DB, actor, sh, "product.update", p.ID)
 	})
-	if err != nil {
+	var rep *storage.Repeated
+	if err != nil && !errors.As(err, &rep) {
 		return Product{}, err
 	}
 	return s.product(ctx, p.ID)
 }
 
-// contentChanged tells whether an update touches what a reviewer checks;
-// price and stock change every day and need no review.
-func contentChanged(in ProductInput) bool {
-	return in.Title != nil || in.Description != nil || in.Category != nil || in.PirtNo != nil || in.HalalNo != nil || in.Makers != nil
+// sameSale says whether a and b sell the same: every column a checkout
+// freezes or a buyer reads is equal (stock aside).
+func sameSale(a, b Product) bool {
+	bb := func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	return reviewedFields(a) == reviewedFields(b) && a.PriceIDR == b.PriceIDR && a.WeightGrams == b.WeightGrams &&
+		a.MadeToOrder == b.MadeToOrder && a.ProcessingDays == b.ProcessingDays && bb(a.BestBeforeDays) == bb(b.BestBeforeDays)
+}
+
+// setStock writes the stock the seller side set. The count read before
+// may be stale, as checkouts take stock all the time: with StockSeen the
+// stock moves by what the seller changed (never below zero), else it is
+// set as given.
+func setStock(tx *gorm.DB, id string, in ProductInput) error {
+	var err error
+	switch {
+	case in.Stock == nil:
+		return nil
+	case in.StockSeen != nil:
+		if d := *in.Stock - *in.StockSeen; d != 0 {
+			err = tx.Exec("UPDATE products SET stock = least(greatest(stock + ?, 0), 100000) WHERE id = ?", d, id).Error
+		}
+	default:
+		err = tx.Exec("UPDATE products SET stock = ? WHERE id = ?", *in.Stock, id).Error
+	}
+	if err != nil {
+		return fmt.Errorf("set stock: %w", err)
+	}
+	return nil
 }
 
 // Publish sends a draft (or rejected) product to review, or publishes it
-// at once where the unit needs no review. It needs at least one ready photo
-// with alt text.
+// at once where the unit needs no review; for a published product it sends
+// its change the same way. It needs at least one ready photo, each with
+// its description for screen readers.
 func (s *Service) Publish(ctx context.Context, actor access.Actor, id string) (Product, error) {
 	p, sh, err := s.productForWrite(ctx, actor, id)
 	if err != nil {
 		return Product{}, err
 	}
-	if p.Status != Draft && p.Status != Rejected {
+	change := p.Status == Published && p.Change != nil && p.Change.Status != ChangePending
+	if p.Status != Draft && p.Status != Rejected && !change {
+		if p.Change != nil && p.Change.Status == ChangePending {
+			return Product{}, domain.Errorf(domain.ErrConflict, "catalog.change.waiting")
+		}
 		return Product{}, domain.Errorf(domain.ErrConflict, "catalog.product.submit", locale.Key("status."+string(p.Status)))
 	}
 	v := &domain.ValidationError{}
 	ready := 0
 	for _, img := range p.Images {
-		if img.Status == ImageReady {
+		if img.Status == ImageReady && img.Pending != PhotoRemoved {
 			ready++
 			if strings.TrimSpace(img.Alt) == "" {
 				v.Add("images", "catalog.product.alt")
@@ -334,6 +416,12 @@ func (s *Service) Publish(ctx context.Context, actor access.Actor, id string) (P
 	if err != nil {
 		return Product{}, err
 	}
+	if change {
+		if err := s.submitChange(ctx, actor, sh, p, !unit.PublishWithoutReview); err != nil {
+			return Product{}, err
+		}
+		return s.product(ctx, p.ID)
+	}
 	to := PendingReview
 	if unit.PublishWithoutReview {
 		to = Published
@@ -344,12 +432,14 @@ func (s *Service) Publish(ctx context.Context, actor access.Actor, id string) (P
 	return s.product(ctx, p.ID)
 }
 
-// Approve publishes a product waiting for review.
+// Approve publishes a product waiting for review, or the change of a
+// published product waiting for it.
 func (s *Service) Approve(ctx context.Context, actor access.Actor, id string) (Product, error) {
 	return s.review(ctx, actor, id, Published, "")
 }
 
-// Reject sends a product back to its seller with a reason.
+// Reject sends a product, or a published product's change, back to its
+// seller with a reason; a published product stays on sale as it was.
 func (s *Service) Reject(ctx context.Context, actor access.Actor, id, reason string) (Product, error) {
 	return s.review(ctx, actor, id, Rejected, strings.TrimSpace(reason))
 }
@@ -369,10 +459,22 @@ func (s *Service) review(ctx context.Context, actor access.Actor, id string, to 
 	if to == Rejected && (reason == "" || len(reason) > 500) {
 		return Product{}, domain.Invalid("reason", "catalog.reject.reason")
 	}
-	if p.Status != PendingReview {
+	switch {
+	case p.Status == PendingReview:
+		err = s.transition(ctx, actor, sh, p, to, reason, "product.review")
+	case p.Status == Published && p.Change != nil && p.Change.Status == ChangePending && to == Published:
+		err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+			if err := s.applyChange(ctx, tx, p.ID, s.now().UTC()); err != nil {
+				return err
+			}
+			return s.recordListingAction(ctx, tx.DB, actor, sh, "product.review", p.ID)
+		})
+	case p.Status == Published && p.Change != nil && p.Change.Status == ChangePending:
+		err = s.rejectChange(ctx, actor, sh, p.ID, reason)
+	default:
 		return Product{}, domain.Errorf(domain.ErrConflict, "catalog.product.notpending", locale.Key("status."+string(p.Status)))
 	}
-	if err := s.transition(ctx, actor, sh, p, to, reason, "product.review"); err != nil {
+	if err != nil {
 		return Product{}, err
 	}
 	return s.product(ctx, p.ID)
@@ -475,7 +577,7 @@ func (s *Service) product(ctx context.Context, id string) (Product, error) {
 	for _, m := range makers {
 		p.Makers = append(p.Makers, Maker{CaseID: m.CaseID, SharePct: float64(m.ShareBP) / 100})
 	}
-	images, err := s.images(ctx, db, []string{id})
+	images, err := s.images(ctx, db, []string{id}, false)
 	if err != nil {
 		return p, err
 	}
@@ -483,6 +585,11 @@ func (s *Service) product(ctx context.Context, id string) (Product, error) {
 	if p.Images == nil {
 		p.Images = []Image{}
 	}
+	ch, err := changes(ctx, db, []string{id})
+	if err != nil {
+		return p, err
+	}
+	p.Change = ch[id]
 	return p, nil
 }
 

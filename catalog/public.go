@@ -49,7 +49,11 @@ func (s *Service) ReadProduct(ctx context.Context, actor access.Actor, id string
 			StockAvailable: p.Stock, WeightGrams: p.WeightGrams, MadeToOrder: p.MadeToOrder, ProcessingDays: p.ProcessingDays,
 			PirtNo: p.PirtNo, HalalNo: p.HalalNo, BestBeforeDays: p.BestBeforeDays, Images: []Image{},
 			Shop: ShopRef{ID: sh.ID, DisplayName: sh.DisplayName}}
-		for _, img := range p.Images {
+		live, err := s.images(ctx, s.db.Gorm, []string{p.ID}, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, img := range live[p.ID] {
 			if img.Status == ImageReady {
 				pub.Images = append(pub.Images, img)
 			}
@@ -84,7 +88,7 @@ func (s *Service) publicProduct(ctx context.Context, id string) (PublicProduct, 
 		SELECT p.id, p.title, p.description, p.category, p.price_idr, p.stock, p.weight_grams, p.made_to_order,
 			p.processing_days, p.pirt_no, p.halal_no, p.best_before_days, s.id AS shop_id, s.display_name AS shop_name,
 			(SELECT coalesce(json_agg(json_build_object('id', i.id, 'alt', i.alt, 'width', i.width, 'height', i.height, 'variants', i.variants)
-				ORDER BY i.position, i.id), '[]') FROM product_images i WHERE i.product_id = p.id AND i.status = 'ready') AS photos
+				ORDER BY i.position, i.id), '[]') FROM product_images i WHERE i.product_id = p.id AND i.status = 'ready' AND i.pending <> 'add') AS photos
 		FROM products p JOIN shops s ON s.id = p.shop_id
 		WHERE p.id = ? AND p.status = 'published' AND s.status = 'active'`, id).Scan(&rows).Error
 	if err != nil || len(rows) == 0 {
@@ -125,12 +129,15 @@ func (s *Service) ShopProducts(ctx context.Context, actor access.Actor, shopID s
 	return s.productList(ctx, "shop_id = ?", sh.ID)
 }
 
-// ReviewQueue lists the products of a unit's shops waiting for review, oldest first.
+// ReviewQueue lists the products of a unit's shops waiting for review,
+// new ones and published ones whose change waits (Product.Change), most
+// recently changed first.
 func (s *Service) ReviewQueue(ctx context.Context, actor access.Actor, unitID string) ([]Product, error) {
 	if err := access.Can(actor, access.ReviewProduct, access.Resource{UnitID: unitID}, s.now()); err != nil {
 		return nil, err
 	}
-	return s.productList(ctx, "status = 'pending_review' AND shop_id IN (SELECT id FROM shops WHERE unit_id = ?)", unitID)
+	return s.productList(ctx, `(status = 'pending_review' OR (status = 'published' AND id IN (SELECT product_id FROM product_changes WHERE status = 'pending')))
+		AND shop_id IN (SELECT id FROM shops WHERE unit_id = ?)`, unitID)
 }
 
 func (s *Service) productList(ctx context.Context, where string, args ...any) ([]Product, error) {
@@ -143,7 +150,11 @@ func (s *Service) productList(ctx context.Context, where string, args ...any) ([
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	images, err := s.images(ctx, db, ids)
+	images, err := s.images(ctx, db, ids, false)
+	if err != nil {
+		return nil, err
+	}
+	chs, err := changes(ctx, db, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +167,7 @@ func (s *Service) productList(ctx context.Context, where string, args ...any) ([
 		if ps[i].Images == nil {
 			ps[i].Images = []Image{}
 		}
+		ps[i].Change = chs[ps[i].ID]
 		ps[i].Makers = []Maker{}
 		for _, m := range makers {
 			if m.ProductID == ps[i].ID {

@@ -320,7 +320,7 @@ func (s *Service) search(ctx context.Context, q Query, cur cursor) (Results, err
 			img.id AS image_id, img.alt AS image_alt, img.width AS image_width, img.height AS image_height, img.variants AS image_variants
 		FROM (`+page+`) r
 		LEFT JOIN LATERAL (SELECT i.id, i.alt, i.width, i.height, i.variants FROM product_images i
-			WHERE i.product_id = r.id AND i.status = 'ready' ORDER BY i.position, i.id LIMIT 1) img ON true
+			WHERE i.product_id = r.id AND i.status = 'ready' AND i.pending <> 'add' ORDER BY i.position, i.id LIMIT 1) img ON true
 		ORDER BY `+prefixed("r.", order), args...).Scan(&rows).Error
 	if err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)

@@ -186,7 +186,7 @@ func (s *Service) CartProducts(ctx context.Context, ids []string) (map[string]Ca
 	if err != nil {
 		return nil, fmt.Errorf("cart products: %w", err)
 	}
-	images, err := s.images(ctx, s.db.Gorm.WithContext(ctx), ids)
+	images, err := s.images(ctx, s.db.Gorm.WithContext(ctx), ids, true)
 	if err != nil {
 		return nil, err
 	}

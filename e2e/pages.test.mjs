@@ -149,7 +149,7 @@ test('a seller lists a product with a photo from the phone; staff see the review
   await page.getByLabel('Harga (Rp)').fill('15000');
   await page.getByLabel('Stok').fill('12');
   await page.getByRole('button', { name: 'Simpan' }).click();
-  await page.waitForURL(/\/jual\/produk\/[0-9a-f-]{36}$/);
+  await page.waitForURL(/\/jual\/produk\/[0-9a-f-]{36}\?ok=created$/);
   await page.getByLabel(/^Foto produk/).setInputFiles({ name: 'IMG_2041.png', mimeType: 'image/png', buffer: tinyPNG });
   await page.locator('#preview').waitFor({ state: 'visible' }); // the chosen photo is previewed (script, after the file is read)
   await page.getByLabel(/^Keterangan foto/).fill('Keripik bayam di piring putih');

@@ -160,12 +160,23 @@ func (p *Pages) cancelGroup(c *fiber.Ctx) error {
 }
 
 type shopOrders struct {
-	Shop   catalog.Shop
-	Orders []orders.Order
+	Shop catalog.Shop
+	// ToDo are the orders the shop still works on (unpaid, to ship or
+	// hand over, on their way); Finished the rest, newest first.
+	ToDo, Finished []sellOrder
 }
 
-// sellDone are the flash messages a finished move may ask for.
-var sellDone = []string{string(orders.Ship), string(orders.Deliver)}
+// sellOrder is an order as its shop's card shows it.
+type sellOrder struct {
+	orders.Order
+	// BuyerFirst is the buyer's first name: enough to call out at the
+	// counter or match a parcel, no more.
+	BuyerFirst string
+}
+
+// sellDone are the flash messages a finished move may ask for: pickup
+// orders are made ready and picked up, not shipped and delivered.
+var sellDone = []string{string(orders.Ship), string(orders.Deliver), "ready", "pickedup"}
 
 // sellOrders lists the orders of the shops the actor sells for, newest first.
 func (p *Pages) sellOrders(c *fiber.Ctx) error {
@@ -184,7 +195,18 @@ func (p *Pages) sellOrdersPage(c *fiber.Ctx, status int, failed *shipForm, v *vi
 		if err != nil {
 			continue // a shop of the unit whose orders this actor may not see
 		}
-		d = append(d, shopOrders{Shop: sh, Orders: list.Items})
+		so := shopOrders{Shop: sh}
+		for _, o := range list.Items {
+			first, _, _ := strings.Cut(strings.TrimSpace(o.Shipping.Name), " ")
+			item := sellOrder{Order: o, BuyerFirst: first}
+			switch o.Status {
+			case orders.PendingPayment, orders.Paid, orders.Shipped:
+				so.ToDo = append(so.ToDo, item)
+			default:
+				so.Finished = append(so.Finished, item)
+			}
+		}
+		d = append(d, so)
 	}
 	return p.render(c, status, "sell_orders", "sellorders.title", map[string]any{"Shops": d, "Failed": failed}, v)
 }
@@ -203,9 +225,13 @@ func (p *Pages) moveOrder(e orders.Event) fiber.Handler {
 		actor := api.Actor(c)
 		id := strings.Clone(c.Params("id"))
 		m := orders.Move{Event: e, Carrier: c.FormValue("carrier"), TrackingNo: c.FormValue("tracking_no"), FormToken: formToken(c)}
-		_, merr := p.orders.MoveOrder(c.UserContext(), actor, id, m)
+		o, merr := p.orders.MoveOrder(c.UserContext(), actor, id, m)
 		if merr == nil {
-			return c.Redirect("/jual/pesanan?ok="+string(e), fiber.StatusSeeOther)
+			done := string(e)
+			if o.Shipping.Method == "pickup" {
+				done = map[orders.Event]string{orders.Ship: "ready", orders.Deliver: "pickedup"}[e]
+			}
+			return c.Redirect("/jual/pesanan?ok="+done, fiber.StatusSeeOther)
 		}
 		return p.again(c, merr, marks{}, func(status int, v *view) error {
 			var f *shipForm // the order's fields to mark, when the move was refused for them

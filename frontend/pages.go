@@ -47,8 +47,6 @@ func (p *Pages) Routes(app fiber.Router) {
 	user.post("/jual/toko/:id/produk-baru", p.createProduct)
 	user.get("/jual/produk/:id", p.editProduct)
 	user.post("/jual/produk/:id", p.updateProduct)
-	user.post("/jual/produk/:id/foto", p.uploadPhoto)
-	user.post("/jual/produk/:id/terbitkan", p.publishProduct)
 	user.get("/jual/pesanan", p.sellOrders)
 	user.post("/jual/pesanan/:id/kirim", p.moveOrder(orders.Ship))
 	user.post("/jual/pesanan/:id/sampai", p.moveOrder(orders.Deliver))

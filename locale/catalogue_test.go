@@ -20,7 +20,7 @@ var families = []string{
 	"graduation.done.", "graduation.status.", "incomekind.", "login.done.", "lstatus.", "oevent.", "ostatus.", "outbox.",
 	"order.done.", "outcomes.done.", "pay.", "payee.", "payment.", "paymethod.", "payouts.done.", "payroute.done.", "payroute.method.",
 	"payroute.payee.", "pillar.", "purpose.", "reference.done.", "relation.", "role.", "scope.", "sellorders.done.",
-	"receiving.done.", "shopsettings.done.", "shopstatus.", "sort.", "stafforders.done.", "status.", "tier.",
+	"receiving.done.", "shopsettings.done.", "shopstatus.", "sort.", "stafforders.done.", "status.", "tier.", "sell.done.", "change.", "pickupstatus.",
 }
 
 // source is every Go file (tests aside) and template of the project.

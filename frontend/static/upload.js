@@ -9,3 +9,18 @@ document.querySelectorAll('input[type=file][data-preview]').forEach((input) => {
     img.hidden = false;
   });
 });
+
+// A form sent once is not sent again by a second tap while the first is
+// on its way (the server answers a repeat with the first result anyway).
+document.querySelectorAll('form[data-once]').forEach((form) => {
+  form.addEventListener('submit', (event) => {
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = '1';
+  });
+});
+window.addEventListener('pageshow', () => {
+  document.querySelectorAll('form[data-once]').forEach((form) => delete form.dataset.sent);
+});
