@@ -205,6 +205,9 @@ type view struct {
 	// (field _form): fresh at every render, so a form sent twice is done
 	// once and a new page's form is a new request.
 	FormToken string
+	// CartCount is how many items the visitor's cart holds, for the
+	// header's cart link (0 without a cart).
+	CartCount int
 	Data      any
 }
 
@@ -221,6 +224,7 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 		v.Path = path
 	}
 	v.FormToken = newFormToken()
+	v.CartCount = p.cartCount(c)
 	v.Data = data
 	lang := v.Lang
 	v.Title = translate(lang, title)
