@@ -242,22 +242,6 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 	return c.Send(buf.Bytes())
 }
 
-// formErrors turns a validation error into per-field messages for a form;
-// any other error is returned for the error page.
-func formErrors(c *fiber.Ctx, err error) (map[string]string, error) {
-	var ve *domain.ValidationError
-	if !errors.As(err, &ve) {
-		return nil, err
-	}
-	out := map[string]string{}
-	for _, f := range ve.Fields {
-		if _, seen := out[f.Field]; !seen {
-			out[f.Field] = f.Text(locale.For(language(c)))
-		}
-	}
-	return out, nil
-}
-
 // doneFlash is the message a finished action asks for with ?ok=done: only
 // the listed ones, each under prefix in the catalogue.
 func doneFlash(c *fiber.Ctx, prefix string, allowed []string) *view {
