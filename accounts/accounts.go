@@ -38,15 +38,17 @@ type Unit struct {
 
 // User is an account. The password hash never leaves this package.
 type User struct {
-	ID           string      `json:"id"`
-	Email        string      `json:"email"`
-	Name         string      `json:"name"`
-	Role         access.Role `json:"role"`
-	UnitID       *string     `json:"unit_id"`
-	CreatedAt    time.Time   `json:"created_at"`
-	PasswordHash string      `json:"-"`
-	CreatedBy    *string     `json:"-"`
-	UpdatedAt    time.Time   `json:"-"`
+	ID        string      `json:"id"`
+	Email     string      `json:"email"`
+	Name      string      `json:"name"`
+	Role      access.Role `json:"role"`
+	UnitID    *string     `json:"unit_id"`
+	CreatedAt time.Time   `json:"created_at"`
+	// EmailVerifiedAt is when the owner opened a link mailed to Email.
+	EmailVerifiedAt *time.Time `json:"-"`
+	PasswordHash    string     `json:"-"`
+	CreatedBy       *string    `json:"-"`
+	UpdatedAt       time.Time  `json:"-"`
 }
 
 // Service is the accounts domain.
@@ -54,6 +56,10 @@ type Service struct {
 	db      *storage.DB
 	now     func() time.Time
 	regions *regions.Directory
+	// siteURL starts the links in emails (BASE_URL); see UseSiteURL.
+	siteURL string
+	// verifiedHooks run inside the transaction that verifies an email.
+	verifiedHooks []EmailHook
 }
 
 // NewService builds the service; now is the clock (time.Now outside tests).

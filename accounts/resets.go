@@ -26,6 +26,9 @@ type passwordReset struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time
+	// SentTo is the address a link the owner asked for was mailed to; nil
+	// for a staff-made link.
+	SentTo *string
 }
 
 // ResetLink is a one-time password link, shown once to the staff who made it.
@@ -85,8 +88,21 @@ func (s *Service) RedeemPasswordLink(ctx context.Context, token, password string
 		if res.Error != nil || res.RowsAffected != 1 {
 			return errors.Join(errLinkUnusable, res.Error)
 		}
+		// The other links still open for the account end too: a new
+		// password is the answer to all of them.
+		if err := tx.DB.Model(&passwordReset{}).Where("user_id = ? AND used_at IS NULL", u.ID).Update("used_at", now).Error; err != nil {
+			return err
+		}
 		if err := s.setPassword(tx, u.ID, password); err != nil {
 			return err
+		}
+		// A link mailed to the account's address was opened by whoever
+		// reads that inbox: the address is verified as a verification
+		// link would have done.
+		if r.SentTo != nil && *r.SentTo == u.Email {
+			if err := s.markVerified(ctx, tx, u, "auth.verify_email"); err != nil {
+				return err
+			}
 		}
 		return audit.Record(ctx, tx.DB, audit.Entry{ActorID: u.ID, Action: "auth.redeem_password_link", ResourceKind: "user", ResourceID: u.ID})
 	})

@@ -129,6 +129,13 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 		if token, err = s.openSession(tx.DB, u, client.UserAgent); err != nil {
 			return err
 		}
+		// Guest orders placed with the address since the last login join
+		// the account (only once the address is verified, see EmailHook).
+		if u.EmailVerifiedAt != nil {
+			if err := s.runVerifiedHooks(ctx, tx, u.ID, u.Email); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx.DB, audit.Entry{ActorID: u.ID, Action: "auth.login", ResourceKind: "user", ResourceID: u.ID})
 	})
 	if err != nil {
@@ -334,6 +341,12 @@ func (s *Service) PruneExpired(ctx context.Context) error {
 		return err
 	}
 	if err := db.Where("expires_at < ?", now.Add(-24*time.Hour)).Delete(&passwordReset{}).Error; err != nil {
+		return err
+	}
+	if err := db.Where("expires_at < ?", now.Add(-24*time.Hour)).Delete(&emailVerification{}).Error; err != nil {
+		return err
+	}
+	if err := db.Where("at < ?", now.Add(-resetRequestWindow)).Delete(&resetRequest{}).Error; err != nil {
 		return err
 	}
 	// Not the accounts' own tables, but the same kind of hourly sweep.

@@ -35,7 +35,8 @@ type NewUser struct {
 // either way and registration never tells whether an address has an account.
 func (s *Service) Register(ctx context.Context, in NewUser) (User, error) {
 	in.Role, in.UnitID = access.Buyer, nil
-	u, err := s.createUser(ctx, "", in)
+	// The verification link goes out with the account, in its transaction.
+	u, err := s.createUser(ctx, "", in, func(tx *storage.Tx, u User) error { return s.queueVerification(ctx, tx, u, in.Lang) })
 	if errors.Is(err, errEmailTaken) {
 		return User{}, s.tellOwnerOfRegistration(ctx, u.Email, in.Lang)
 	}
@@ -76,16 +77,17 @@ func (s *Service) CreateUser(ctx context.Context, actor access.Actor, in NewUser
 	if err := access.Can(actor, access.CreateUser, access.Resource{UnitID: unitID, Role: in.Role}, s.now()); err != nil {
 		return User{}, err
 	}
-	return s.createUser(ctx, actor.UserID, in)
+	return s.createUser(ctx, actor.UserID, in, nil)
 }
 
 // CreateUserAsOperator creates any account without an acting user: the
 // `admin create-user` command run by whoever operates the server.
 func (s *Service) CreateUserAsOperator(ctx context.Context, in NewUser) (User, error) {
-	return s.createUser(ctx, "", in)
+	return s.createUser(ctx, "", in, nil)
 }
 
-func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) (User, error) {
+// createUser makes the account; after, when given, runs in its transaction.
+func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser, after func(*storage.Tx, User) error) (User, error) {
 	v := &domain.ValidationError{}
 	in.Name = strings.TrimSpace(in.Name)
 	in.Email = normalizeEmail(v, in.Email)
@@ -134,6 +136,11 @@ func (s *Service) createUser(ctx context.Context, creatorID string, in NewUser) 
 				return fmt.Errorf("%w: %w", errEmailTaken, domain.Invalid("email", "accounts.email.taken"))
 			}
 			return fmt.Errorf("create user: %w", err)
+		}
+		if after != nil {
+			if err := after(tx, u); err != nil {
+				return err
+			}
 		}
 		return audit.Record(ctx, tx.DB, audit.Entry{ActorID: creatorID, Action: "user.create", ResourceKind: "user",
 			ResourceID: u.ID, Detail: map[string]any{"role": u.Role}})

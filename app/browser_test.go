@@ -36,7 +36,7 @@ func TestBrowserPages(t *testing.T) {
 	}
 	base := "http://" + ln.Addr().String()
 	cfg := testConfig(t)
-	cfg.BaseURL, cfg.MediaBaseURL = base, base+"/media"
+	cfg.BaseURL = base
 	objects, _ := storagetest.Objects(t)
 	a := mustNew(t, cfg, storagetest.DB(t), objects)
 	if err := a.SeedDemo(context.Background()); err != nil {

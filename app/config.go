@@ -37,8 +37,10 @@ type Config struct {
 	DataKey         []byte   // 32 bytes: the current key that seals fields and derives the others
 	OldDataKeys     [][]byte // DATA_KEYS_OLD: retired keys still read until rotate-keys re-seals their rows
 	TrustedProxies  []string // TRUSTED_PROXIES: CIDRs whose X-Forwarded-For names the client
-	// MediaBaseURL is where browsers load product photos: the app's /media
-	// by default, or a CDN in front of the bucket.
+	// MediaBaseURL is where browsers load product photos: empty for the
+	// app's own /media, linked by relative URL so photos load whatever host
+	// the site is opened by; or a CDN in front of the bucket (the CSP then
+	// allows its origin).
 	MediaBaseURL    string
 	ShutdownTimeout time.Duration
 	// SMTP sends the outbox; an empty SMTPAddr keeps messages to be read.
@@ -131,8 +133,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			bad("SMTP_ADDR", "want host:port such as smtp.example.id:587, got %q", c.SMTPAddr)
 		}
 	}
-	c.MediaBaseURL = strings.TrimRight(get("MEDIA_BASE_URL", c.BaseURL+"/media"), "/")
-	if u, err := url.Parse(c.MediaBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	c.MediaBaseURL = strings.TrimRight(get("MEDIA_BASE_URL", ""), "/")
+	if u, err := url.Parse(c.MediaBaseURL); c.MediaBaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		bad("MEDIA_BASE_URL", "want an absolute http(s) URL, got %q", c.MediaBaseURL)
 	}
 	if strings.Contains(c.S3Endpoint, "://") {
@@ -284,4 +286,12 @@ func unwrapParse(err error) string {
 		return msg[i+2:]
 	}
 	return msg
+}
+
+// mediaPrefix starts the photos' URLs: MEDIA_BASE_URL, or /media on this site.
+func (c Config) mediaPrefix() string {
+	if c.MediaBaseURL == "" {
+		return "/media"
+	}
+	return c.MediaBaseURL
 }

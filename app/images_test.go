@@ -46,7 +46,7 @@ func TestPhotoUploadAnswersItsURLAndSize(t *testing.T) {
 		t.Fatalf("upload answered %+v, want a ready 900×600 photo", out)
 	}
 	u, err := url.Parse(out.URL)
-	if err != nil || !strings.HasPrefix(u.Path, "/media/") {
+	if err != nil || !strings.HasPrefix(u.Path, "/media/") || u.IsAbs() {
 		t.Fatalf("url %q is not a served photo", out.URL)
 	}
 	if resp := call(t, w.a, get(u.Path), nil); resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -119,28 +120,44 @@ func withAccessLog(log *slog.Logger) fiber.Handler {
 	}
 }
 
-const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; " +
-	"frame-ancestors 'none'"
+// contentPolicy is the CSP every answer carries. It allows no inline script
+// at all (pages load their JavaScript from files), and images only from this
+// site, unless MEDIA_BASE_URL puts the photos elsewhere: then from that
+// origin too. Photos are linked by relative URL (/media/...) by default, so
+// they load whatever host the site is opened by.
+func contentPolicy(mediaBase string) string {
+	img := "img-src 'self' data: blob:"
+	if u, err := url.Parse(mediaBase); err == nil && u.Scheme != "" && u.Host != "" {
+		img += " " + u.Scheme + "://" + u.Host
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; " + img + "; " +
+		"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; " +
+		"frame-ancestors 'none'"
+}
 
-// securityHeaders sets the headers every answer carries. The CSP allows no
-// inline script at all: pages load their JavaScript from files.
-func securityHeaders(hsts bool) fiber.Handler {
+// headerPolicy is what securityHeaders sets: HSTS over https, and the CSP.
+type headerPolicy struct {
+	hsts bool
+	csp  string
+}
+
+// securityHeaders sets the headers every answer carries.
+func securityHeaders(hp headerPolicy) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		setSecurityHeaders(c, hsts)
+		setSecurityHeaders(c, hp)
 		return c.Next()
 	}
 }
 
-func setSecurityHeaders(c *fiber.Ctx, hsts bool) {
+func setSecurityHeaders(c *fiber.Ctx, hp headerPolicy) {
 	h := &c.Response().Header
-	h.Set("Content-Security-Policy", csp)
+	h.Set("Content-Security-Policy", hp.csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Permissions-Policy", "geolocation=(), microphone=(), payment=()")
-	if hsts {
+	if hp.hsts {
 		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 	}
 }

@@ -123,13 +123,13 @@ type PageErrors func(c *fiber.Ctx, p Problem) error
 // errorHandler answers every error returned by a handler or middleware:
 // problem JSON for the API and for clients that want JSON, a friendly page
 // for browsers when pages is set.
-func errorHandler(log *slog.Logger, pages *PageErrors, hsts bool) fiber.ErrorHandler {
+func errorHandler(log *slog.Logger, pages *PageErrors, hp headerPolicy) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		if requestID(c) == "" {
 			// fasthttp refused the request before the middleware ran (a
 			// body over the limit): it still gets an id and the headers.
 			setRequestID(c)
-			setSecurityHeaders(c, hsts)
+			setSecurityHeaders(c, hp)
 		}
 		p, internal := problemFor(err, problemLanguage(c))
 		p.RequestID = requestID(c)

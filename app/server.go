@@ -90,7 +90,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	a.replays = &api.Replays{Vault: v, Now: clock}
 	a.accounts = accounts.NewService(db, clock)
 	a.cases = cases.NewService(db, v, a.accounts, clock)
-	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.MediaBaseURL, cfg.SearchCacheTTL)
+	a.catalog = catalog.NewService(db, objects, a.cases, a.accounts, clock, cfg.mediaPrefix(), cfg.SearchCacheTTL)
 	a.catalog.LimitImageJobs(cfg.ImageWorkers)
 	if a.replica != nil {
 		a.catalog.ReadFrom(a.replica)
@@ -101,6 +101,8 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 	// half a minute share one sum (a consent still counts at once).
 	a.orders = orders.NewService(db, a.catalog, a.accounts, a.cases, cfg.BaseURL, clock)
 	a.orders.SetLimits(cfg.Checkout)
+	a.accounts.UseSiteURL(cfg.BaseURL)
+	a.accounts.OnEmailVerified(a.orders.ClaimGuestOrders)
 	settings := payouts.DefaultSettings
 	settings.ReceiptDays = cfg.PayoutReceiptDays
 	settings.CashProofOverIDR = cfg.PayoutCashProofOverIDR
@@ -118,7 +120,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		ErrorHandler:          errorHandler(log, &a.pageErrors, a.secure()),
+		ErrorHandler:          errorHandler(log, &a.pageErrors, a.headerPolicy()),
 		DisableStartupMessage: true,
 		// Only these peers may name the client (withClientAddr) or the
 		// scheme and host in X-Forwarded-* headers.
@@ -133,7 +135,7 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 		// Recover sits inside the logger and metrics so a panic is counted
 		// and logged as the 500 it becomes.
 		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: a.logPanic}),
-		securityHeaders(a.secure()),
+		securityHeaders(a.headerPolicy()),
 		compress.New(compress.Config{Level: compress.LevelDefault}),
 		refuseBrokenText,
 		a.authenticate,
@@ -148,6 +150,10 @@ func New(cfg Config, log *slog.Logger, db *storage.DB, objects *storage.Objects,
 
 // secure tells whether the site is served over https (cookies, HSTS).
 func (a *App) secure() bool { return strings.HasPrefix(a.cfg.BaseURL, "https://") }
+
+func (a *App) headerPolicy() headerPolicy {
+	return headerPolicy{hsts: a.secure(), csp: contentPolicy(a.cfg.MediaBaseURL)}
+}
 
 // HTTP is the Fiber app, for tests that call app.Test.
 func (a *App) HTTP() *fiber.App { return a.http }

@@ -39,7 +39,7 @@ func safeNext(next string, role access.Role) string {
 }
 
 func (p *Pages) loginForm(c *fiber.Ctx) error {
-	return p.render(c, fiber.StatusOK, "login", "login.title", loginForm{Next: c.Query("next")}, doneFlash(c, "login.done.", []string{"reset", "registered"}))
+	return p.render(c, fiber.StatusOK, "login", "login.title", loginForm{Next: c.Query("next")}, doneFlash(c, "login.done.", []string{"reset", "registered", "verified"}))
 }
 
 func (p *Pages) login(c *fiber.Ctx) error {
@@ -117,11 +117,66 @@ func (p *Pages) account(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &view{}
+	v := doneFlash(c, "account.done.", []string{"verified", "sent"})
 	if c.Query("ok") == "1" {
 		v.Flash = translate(language(c), "account.changed")
 	}
 	return p.render(c, fiber.StatusOK, "account", "account.title", d, v)
+}
+
+// sendVerification mails the buyer a new link to verify their email.
+func (p *Pages) sendVerification(c *fiber.Ctx) error {
+	actor := api.Actor(c)
+	if err := p.accounts.SendVerification(c.UserContext(), actor, language(c)); err != nil {
+		d, derr := p.accountData(c, actor)
+		if derr != nil {
+			return derr
+		}
+		return p.again(c, err, marks{none: true}, p.pageOf(c, "account", "account.title", d))
+	}
+	return c.Redirect("/akun?ok=sent", fiber.StatusSeeOther)
+}
+
+type forgotForm struct {
+	Email string
+	Sent  bool
+}
+
+func (p *Pages) forgotForm(c *fiber.Ctx) error {
+	return p.render(c, fiber.StatusOK, "forgot", "forgot.title", forgotForm{Sent: c.Query("ok") == "sent"}, nil)
+}
+
+// forgot mails a password link. The page after it says the same whether the
+// address has an account or not (see accounts.RequestPasswordReset).
+func (p *Pages) forgot(c *fiber.Ctx) error {
+	form := forgotForm{Email: c.FormValue("email")}
+	err := p.accounts.RequestPasswordReset(c.UserContext(), form.Email, language(c), accounts.ClientOf(c))
+	var rl *domain.RateLimitError
+	switch {
+	case errors.As(err, &rl):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(rl.RetryAfter.Seconds())+1))
+		return p.render(c, fiber.StatusTooManyRequests, "forgot", "forgot.title", form, &view{FormError: translate(language(c), "error.429")})
+	case err != nil:
+		return p.again(c, err, marks{}, p.pageOf(c, "forgot", "forgot.title", form))
+	}
+	return c.Redirect("/lupa-sandi?ok=sent", fiber.StatusSeeOther)
+}
+
+func (p *Pages) verifyForm(c *fiber.Ctx) error {
+	return p.render(c, fiber.StatusOK, "verify", "verify.title", map[string]string{"Token": c.Params("token")}, nil)
+}
+
+// verify redeems a verification link. Opening the link only shows a button:
+// mail scanners that follow links must not spend it.
+func (p *Pages) verify(c *fiber.Ctx) error {
+	token := strings.Clone(c.Params("token"))
+	if err := p.accounts.VerifyEmail(c.UserContext(), token); err != nil {
+		return p.again(c, err, marks{}, p.pageOf(c, "verify", "verify.title", map[string]string{"Token": token}))
+	}
+	if api.Actor(c).Anonymous() {
+		return c.Redirect("/masuk?ok=verified", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/akun?ok=verified", fiber.StatusSeeOther)
 }
 
 func (p *Pages) changePassword(c *fiber.Ctx) error {

@@ -222,6 +222,9 @@ type view struct {
 	// (field _form): fresh at every render, so a form sent twice is done
 	// once and a new page's form is a new request.
 	FormToken string
+	// CartCount is how many items the visitor's cart holds, for the
+	// header's cart link (0 without a cart).
+	CartCount int
 	Data      any
 }
 
@@ -238,6 +241,7 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 		v.Path = path
 	}
 	v.FormToken = newFormToken()
+	v.CartCount = p.cartCount(c)
 	v.Data = data
 	lang := v.Lang
 	v.Title = translate(lang, title)
@@ -253,22 +257,6 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
-}
-
-// formErrors turns a validation error into per-field messages for a form;
-// any other error is returned for the error page.
-func formErrors(c *fiber.Ctx, err error) (map[string]string, error) {
-	var ve *domain.ValidationError
-	if !errors.As(err, &ve) {
-		return nil, err
-	}
-	out := map[string]string{}
-	for _, f := range ve.Fields {
-		if _, seen := out[f.Field]; !seen {
-			out[f.Field] = f.Text(locale.For(language(c)))
-		}
-	}
-	return out, nil
 }
 
 // doneFlash is the message a finished action asks for with ?ok=done: only

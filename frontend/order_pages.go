@@ -250,7 +250,12 @@ func (p *Pages) myOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return p.render(c, fiber.StatusOK, "my_orders", "myorders.title", map[string]any{"Orders": list.Items, "Next": list.NextCursor}, nil)
+	u, err := p.accounts.User(c.UserContext(), actor.UserID)
+	if err != nil {
+		return err
+	}
+	return p.render(c, fiber.StatusOK, "my_orders", "myorders.title", map[string]any{"Orders": list.Items, "Next": list.NextCursor,
+		"Unverified": u.EmailVerifiedAt == nil}, nil)
 }
 
 // buyerMove lets the buyer (account or private link) move an order, such as

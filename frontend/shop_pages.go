@@ -45,20 +45,23 @@ type searchData struct {
 // facetLink is a category of the search's matches, named in the reader's
 // language, with how many matches it holds (at least, when AtLeast).
 type facetLink struct {
-	Slug, Name string
-	Count      int64
-	AtLeast    bool
+	Slug, Name, URL string
+	Count           int64
+	AtLeast         bool
 }
 
-// categoryFacets names the category facet's values from the category tree.
+// categoryFacets names the category facet's values from the category tree
+// (a subcategory's too), so a chip never shows a slug.
 func categoryFacets(facets []catalog.Facet, tree []catalog.Category, lang string) []facetLink {
 	names := map[string]string{}
-	for _, c := range tree {
-		names[c.Slug] = c.NameID
-		if lang == "en" {
-			names[c.Slug] = c.NameEN
+	var walk func([]catalog.Category)
+	walk = func(cats []catalog.Category) {
+		for _, c := range cats {
+			names[c.Slug] = c.Name(lang)
+			walk(c.Children)
 		}
 	}
+	walk(tree)
 	out := make([]facetLink, 0, len(facets))
 	for _, f := range facets {
 		if name, ok := names[f.Value]; ok {
@@ -68,25 +71,71 @@ func categoryFacets(facets []catalog.Facet, tree []catalog.Category, lang string
 	return out
 }
 
+// searchURL is the search page for d's query and filters, with the given
+// changes (an empty value drops a parameter).
+func searchURL(d searchData, change map[string]string) string {
+	v := url.Values{}
+	for k, val := range map[string]string{"q": d.Q, "category": d.Category, "sort": d.Sort, "min_price_idr": d.Min, "max_price_idr": d.Max} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	if d.InStock {
+		v.Set("in_stock", "true")
+	}
+	for k, val := range change {
+		if val == "" {
+			v.Del(k)
+		} else {
+			v.Set(k, val)
+		}
+	}
+	return "/cari?" + v.Encode()
+}
+
+// parsePrice reads a price filter as people type it ("10.000", "Rp 15.000");
+// empty is no bound.
+func parsePrice(v *domain.ValidationError, field, text string) domain.IDR {
+	if strings.TrimSpace(text) == "" {
+		return 0
+	}
+	n, err := domain.ParseIDR(text)
+	if err != nil {
+		v.Add(field, "search.price.invalid")
+	}
+	return n
+}
+
+// Filters counts the filters in use, for the folded filters' summary.
+func (d searchData) Filters() int {
+	n := 0
+	for _, set := range []bool{d.Category != "", d.Min != "", d.Max != "", d.InStock} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
 func (p *Pages) search(c *fiber.Ctx) error {
 	d := searchData{Q: strings.Clone(c.Query("q")), Category: strings.Clone(c.Query("category")), Sort: strings.Clone(c.Query("sort")),
-		Min: strings.Clone(c.Query("min_price_idr")), Max: strings.Clone(c.Query("max_price_idr")), InStock: c.QueryBool("in_stock"), Sorts: catalog.Sorts}
+		Min: strings.TrimSpace(c.Query("min_price_idr")), Max: strings.TrimSpace(c.Query("max_price_idr")), InStock: c.QueryBool("in_stock"), Sorts: catalog.Sorts}
 	q := catalog.Query{Text: d.Q, Category: d.Category, Sort: d.Sort, InStock: d.InStock, Facets: []string{catalog.FacetCategory},
 		Page: domain.Page{Limit: domain.DefaultLimit, Cursor: strings.Clone(c.Query("cursor"))}}
-	min, _ := strconv.ParseInt(d.Min, 10, 64)
-	max, _ := strconv.ParseInt(d.Max, 10, 64)
-	q.MinPrice, q.MaxPrice = domain.IDR(min), domain.IDR(max)
+	prices := &domain.ValidationError{}
+	q.MinPrice, q.MaxPrice = parsePrice(prices, "min_price_idr", d.Min), parsePrice(prices, "max_price_idr", d.Max)
 	var err error
 	if d.Categories, err = p.catalog.Categories(c.UserContext()); err != nil {
 		return err
 	}
-	res, err := p.catalog.Search(c.UserContext(), q)
+	err = prices.Err()
+	var res catalog.Results
+	if err == nil {
+		res, err = p.catalog.Search(c.UserContext(), q)
+	}
 	if err != nil {
 		// A bad filter in the address is the visitor's to fix: show the form.
-		if _, other := formErrors(c, err); other != nil {
-			return err
-		}
-		return p.render(c, fiber.StatusUnprocessableEntity, "search", "shop.browse", d, &view{FormError: translate(language(c), "error.form")})
+		return p.again(c, err, marks{}, p.pageOf(c, "search", "shop.browse", d))
 	}
 	d.Results, d.Facets = res, categoryFacets(res.Facets[catalog.FacetCategory], d.Categories, language(c))
 	if d.Sort == "" {
@@ -96,16 +145,10 @@ func (p *Pages) search(c *fiber.Ctx) error {
 		}
 	}
 	if res.NextCursor != "" {
-		v := url.Values{}
-		for k, val := range map[string]string{"q": d.Q, "category": d.Category, "sort": d.Sort, "min_price_idr": d.Min, "max_price_idr": d.Max, "cursor": res.NextCursor} {
-			if val != "" {
-				v.Set(k, val)
-			}
-		}
-		if d.InStock {
-			v.Set("in_stock", "true")
-		}
-		d.NextURL = "/cari?" + v.Encode()
+		d.NextURL = searchURL(d, map[string]string{"cursor": res.NextCursor})
+	}
+	for i, f := range d.Facets {
+		d.Facets[i].URL = searchURL(d, map[string]string{"category": f.Slug})
 	}
 	return p.render(c, fiber.StatusOK, "search", "shop.browse", d, nil)
 }
@@ -145,12 +188,35 @@ func cartOwner(c *fiber.Ctx) orders.CartOwner {
 	return orders.CartOwner{Actor: api.Actor(c), Token: strings.Clone(c.Cookies(orders.CartCookie))}
 }
 
+// cartCount is the header's count of the visitor's cart; a failure to read
+// it leaves the count out rather than the page.
+func (p *Pages) cartCount(c *fiber.Ctx) int {
+	n, err := p.orders.CartCount(c.UserContext(), cartOwner(c))
+	if err != nil {
+		p.log.WarnContext(c.UserContext(), "cart count", "error", err.Error())
+	}
+	return n
+}
+
 func (p *Pages) cart(c *fiber.Ctx) error {
 	v := &view{}
-	if c.Query("ok") == "1" {
+	switch c.Query("ok") {
+	case "1":
 		v.Flash = translate(language(c), "cart.added")
+	case "removed":
+		v.Flash = translate(language(c), "cart.removed")
 	}
 	return p.cartPage(c, fiber.StatusOK, nil, v)
+}
+
+// removeFromCart takes a product out of the cart. Removing what is not
+// there (a second tap, a reload) lands on the same cart.
+func (p *Pages) removeFromCart(c *fiber.Ctx) error {
+	id := strings.Clone(c.FormValue("product_id"))
+	if _, err := p.orders.SetCartItem(c.UserContext(), cartOwner(c), id, 0); err != nil {
+		return p.again(c, err, marks{none: true}, func(status int, v *view) error { return p.cartPage(c, status, nil, v) })
+	}
+	return c.Redirect("/keranjang?ok=removed", fiber.StatusSeeOther)
 }
 
 // cartLine is a cart line's quantity form answered again: what was typed.

@@ -16,7 +16,7 @@ import (
 // Go. A prefix built at run time must be listed here, and the keys under it
 // count as used.
 var families = []string{
-	"bstatus.", "cevent.", "cluster.", "component.", "consent.", "earnings.balance.", "earnings.mon.", "earnings.month.", "earnings.why.", "error.",
+	"account.done.", "bstatus.", "cevent.", "cluster.", "component.", "consent.", "earnings.balance.", "earnings.mon.", "earnings.month.", "earnings.why.", "error.",
 	"graduation.done.", "graduation.status.", "incomekind.", "login.done.", "lstatus.", "oevent.", "ostatus.", "outbox.",
 	"order.done.", "outcomes.done.", "pay.", "payee.", "payment.", "paymethod.", "payouts.done.", "payroute.done.", "payroute.method.",
 	"payroute.payee.", "pillar.", "purpose.", "reference.done.", "relation.", "role.", "scope.", "sellorders.done.",

@@ -136,6 +136,25 @@ func (s *Service) SetCartItem(ctx context.Context, owner CartOwner, productID st
 	if max := s.maxPerProduct(); quantity < 0 || quantity > max {
 		return Cart{}, domain.Invalid("quantity", "orders.cart.quantity", max)
 	}
+	if quantity > 0 {
+		// More than the stock is refused here, where the buyer typed it,
+		// not taken with a warning to be found at checkout. Checkout still
+		// takes the stock under its lock (catalog.Take): this is the
+		// answer for today's stock, not a reservation.
+		products, err := s.catalog.CartProducts(ctx, []string{productID})
+		if err != nil {
+			return Cart{}, err
+		}
+		p, ok := products[productID]
+		switch {
+		case !ok:
+			return Cart{}, domain.Invalid("product_id", "catalog.product.unknown")
+		case !p.MadeToOrder && p.Stock == 0:
+			return Cart{}, domain.Invalid("quantity", "orders.cart.nostock")
+		case !p.MadeToOrder && quantity > p.Stock:
+			return Cart{}, domain.Invalid("quantity", "orders.cart.overstock", p.Stock)
+		}
+	}
 	var token string
 	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		c, t, err := s.cart(ctx, tx.DB, owner, quantity > 0)
@@ -153,10 +172,6 @@ func (s *Service) SetCartItem(ctx context.Context, owner CartOwner, productID st
 		}
 		if n >= maxCartItems {
 			return domain.Invalid("product_id", "orders.cart.full", maxCartItems)
-		}
-		var exists int64
-		if err := db.Table("products").Where("id = ?", productID).Count(&exists).Error; err != nil || exists == 0 {
-			return domain.Invalid("product_id", "catalog.product.unknown")
 		}
 		item := cartItemRow{CartID: c.ID, ProductID: productID, Quantity: quantity, AddedAt: s.now().UTC()}
 		if err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "cart_id"}, {Name: "product_id"}},
@@ -224,6 +239,28 @@ func (s *Service) ReadCart(ctx context.Context, owner CartOwner) (Cart, error) {
 		out.Shops = append(out.Shops, *byShop[id])
 	}
 	return out, nil
+}
+
+// CartCount is how many items (quantities added up) the owner's cart
+// holds, for the count by the cart link in every page's header: one
+// statement, none for a visitor without a cart.
+func (s *Service) CartCount(ctx context.Context, owner CartOwner) (int, error) {
+	var where string
+	var arg any
+	switch {
+	case !owner.Actor.Anonymous():
+		where, arg = "c.user_id = ?", owner.Actor.UserID
+	case owner.Token != "":
+		where, arg = "c.token_hash = ?", hashToken(owner.Token)
+	default:
+		return 0, nil
+	}
+	var n int
+	err := s.db.Gorm.WithContext(ctx).Raw(`SELECT coalesce(sum(i.quantity), 0) FROM carts c JOIN cart_items i ON i.cart_id = c.id WHERE `+where, arg).Scan(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("cart count: %w", err)
+	}
+	return n, nil
 }
 
 // MergeGuestCart moves a guest cart into the buyer's at login; quantities
