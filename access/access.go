@@ -103,6 +103,7 @@ const (
 	ManageReference   Action = "reference.manage"        // minimum wages and poverty lines
 	RecomputeMonth    Action = "outcomes.recompute"      // a new version of a closed month, with a reason
 	ApproveGraduation Action = "case.approve_graduation" // the checker of a proposed graduation
+	ReadEarnings      Action = "earnings.read"           // a seller's own earnings, or a PM's through a delegation
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.
@@ -245,6 +246,10 @@ var rules = map[Action]rule{
 	ManageOrders:  staffOfUnit,
 	RecordSale:    staffOfUnit,
 	CheckLedger:   func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
+	// Earnings are a seller's page: the shops they own, or for a pendamping
+	// those of the PM whose earnings they were delegated (the payouts
+	// service narrows it to the delegations' earnings scope).
+	ReadEarnings:  func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Seller, Pendamping) },
 	ReadOutbox:    func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
 	ManagePayouts: staffOfUnit,
 	// Only a supervisor approves; other staff of the unit see the batch but

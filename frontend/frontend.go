@@ -21,6 +21,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -205,6 +206,14 @@ type view struct {
 	// (field _form): fresh at every render, so a form sent twice is done
 	// once and a new page's form is a new request.
 	FormToken string
+	// Menu is what the header offers this actor (menu.go).
+	Menu menu
+	// Acting names the PM whose shop the page works on, for a pendamping
+	// under a delegation (acting.go); nil otherwise.
+	Acting *acting
+	// CartCount is the number of items in the visitor's cart, shown by the
+	// header's cart link when above 0; the cart pages fill it in.
+	CartCount int
 	Data      any
 }
 
@@ -221,6 +230,8 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 		v.Path = path
 	}
 	v.FormToken = newFormToken()
+	v.Menu = menuFor(v.Actor, v.Path, time.Now())
+	v.Acting = actingOf(c)
 	v.Data = data
 	lang := v.Lang
 	v.Title = translate(lang, title)
