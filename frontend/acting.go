@@ -77,7 +77,7 @@ func (p *Pages) actingChoices(c *fiber.Ctx, actor access.Actor) ([]actingFor, er
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := p.now()
 	var out []actingFor
 	for _, sh := range shops {
 		if sh.CaseID == nil || slices.ContainsFunc(out, func(a actingFor) bool { return a.CaseID == *sh.CaseID }) {
@@ -120,7 +120,7 @@ func (p *Pages) switchActing(c *fiber.Ctx) error {
 		return fmt.Errorf("delegation for %q: %w", caseID, domain.ErrNotFound)
 	}
 	c.Cookie(&fiber.Cookie{Name: actingCookie, Value: strings.Clone(caseID), Path: "/jual", HTTPOnly: true, Secure: p.cfg.Secure,
-		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().AddDate(0, 1, 0)})
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: p.now().AddDate(0, 1, 0)})
 	back := "/jual"
 	if next, ok := localPath(c.FormValue("next")); ok && strings.HasPrefix(next, "/jual") {
 		back = next

@@ -53,6 +53,9 @@ type Config struct {
 	// StatusOf is the HTTP status the app answers an error with (its
 	// problem mapping), for a form's page shown again with that error.
 	StatusOf func(error) int
+	// Now is the app's clock, for the access rules the pages ask (the
+	// menu, a delegation in force); time.Now when nil.
+	Now func() time.Time
 }
 
 // Pages serves the web pages.
@@ -158,6 +161,13 @@ func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
 	return p, nil
 }
 
+func (p *Pages) now() time.Time {
+	if p.cfg.Now != nil {
+		return p.cfg.Now()
+	}
+	return time.Now()
+}
+
 // templateText is a page's t: translate, with the pointers a template hands
 // on as they are ({{with .BestBeforeDays}} keeps the *int) read through, so
 // a text shows the number, not an address.
@@ -230,7 +240,7 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 		v.Path = path
 	}
 	v.FormToken = newFormToken()
-	v.Menu = menuFor(v.Actor, v.Path, time.Now())
+	v.Menu = menuFor(v.Actor, v.Path, p.now())
 	v.Acting = actingOf(c)
 	v.Data = data
 	lang := v.Lang

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -78,7 +77,7 @@ func (p *Pages) staffOrder(c *fiber.Ctx) (orders.Order, string, error) {
 	if err != nil {
 		return o, "", err
 	}
-	if err := access.Can(actor, access.ManageOrders, access.Resource{UnitID: sh.UnitID}, time.Now()); err != nil {
+	if err := access.Can(actor, access.ManageOrders, access.Resource{UnitID: sh.UnitID}, p.now()); err != nil {
 		return o, "", err
 	}
 	return o, sh.DisplayName, nil
@@ -343,8 +342,9 @@ func changeOf(tendered string, total domain.IDR) (given, change, short domain.ID
 	return n, 0, total - n
 }
 
-// tillURL is the till page keeping what was typed (never the form's tokens).
-func tillURL(f posForm, extra url.Values) string {
+// tillQuery is the till page's query keeping what was typed (never the
+// form's tokens).
+func tillQuery(f posForm) string {
 	q := url.Values{}
 	if f.Query != "" {
 		q.Set("q", f.Query)
@@ -356,10 +356,7 @@ func tillURL(f posForm, extra url.Values) string {
 	if f.Tendered != "" {
 		q.Set("tendered", f.Tendered)
 	}
-	for k, vs := range extra {
-		q[k] = vs
-	}
-	return "/staf/kasir?" + q.Encode()
+	return q.Encode()
 }
 
 // recordSale records an in-store sale: paid at once, handed over,
@@ -368,8 +365,8 @@ func tillURL(f posForm, extra url.Values) string {
 func (p *Pages) recordSale(c *fiber.Ctx) error {
 	actor := api.Actor(c)
 	f, bad := posFormOf(c.Request().PostArgs())
-	if c.FormValue("do") != "sale" {
-		return c.Redirect(tillURL(f, nil), fiber.StatusSeeOther)
+	if do := c.FormValue("do"); do == "search" || do == "update" {
+		return c.Redirect("/staf/kasir?"+tillQuery(f), fiber.StatusSeeOther)
 	}
 	lang := language(c)
 	if bad {
@@ -391,5 +388,5 @@ func (p *Pages) recordSale(c *fiber.Ctx) error {
 	// The receipt is a page of its own: reloading it records nothing, and
 	// the form sent again is answered with this sale (its token).
 	done := posForm{Method: f.Method, Tendered: f.Tendered}
-	return c.Redirect(tillURL(done, url.Values{"sale": {g.ID}}), fiber.StatusSeeOther)
+	return c.Redirect("/staf/kasir?sale="+url.QueryEscape(g.ID)+"&"+tillQuery(done), fiber.StatusSeeOther)
 }

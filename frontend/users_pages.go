@@ -36,7 +36,7 @@ func (p *Pages) usersData(c *fiber.Ctx, actor access.Actor) (usersData, error) {
 	}
 	d.Users = list.Items
 	d.MayLink = map[string]bool{}
-	now := time.Now()
+	now := p.now()
 	for _, u := range d.Users {
 		d.MayLink[u.ID] = access.Can(actor, access.IssuePasswordLink, access.Resource{UnitID: actor.UnitID, Role: u.Role}, now) == nil
 	}
