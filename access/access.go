@@ -112,6 +112,7 @@ const (
 	// (DOMAIN.md rule 4), so the unit's staff set it, and an LKS manager
 	// for the LKS's own shops; not the PM or a pendamping.
 	EditShopSettings Action = "shop.settings"
+	ReadEarnings      Action = "earnings.read"           // a seller's own earnings, or a PM's through a delegation
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.
@@ -266,6 +267,10 @@ var rules = map[Action]rule{
 	ManageOrders:  staffOfUnit,
 	RecordSale:    staffOfUnit,
 	CheckLedger:   func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
+	// Earnings are a seller's page: the shops they own, or for a pendamping
+	// those of the PM whose earnings they were delegated (the payouts
+	// service narrows it to the delegations' earnings scope).
+	ReadEarnings:  func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Seller, Pendamping) },
 	ReadOutbox:    func(a Actor, _ Resource, _ time.Time) error { return roleIn(a, Admin) },
 	ManagePayouts: staffOfUnit,
 	// Only a supervisor approves; other staff of the unit see the batch but

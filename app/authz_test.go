@@ -483,6 +483,8 @@ var authzTable = []route{
 	{"POST", "/jual/produk/{productPhotos}", "do=upload&alt=foto&title=Keripik+Pisang&category=keripik&price_idr=25.000&stock=10", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
 	{"POST", "/jual/produk/{productDraft}", "do=publish&title=Keripik+Pisang+Draf&category=keripik&price_idr=Rp+25.000&stock=10", expect(404, merge(sellerSide(422), map[string]int{"anon": 303})), false},
 	{"GET", "/jual/pesanan", "", expect(200, map[string]int{"anon": 303}), false},
+	// Choosing the PM to work for needs a delegation in force for them.
+	{"POST", "/jual/atas-nama", "case_id={caseAudited}", expect(404, map[string]int{"anon": 303, "pendamping": 303}), false},
 	// Earnings are the seller's and their pendamping's (the world's pendamping has no earnings scope: an empty page); others are told why not.
 	{"GET", "/jual/pendapatan", "", expect(403, map[string]int{"anon": 303, "seller": 200, "pendamping": 200, "pendampingExpired": 200}), false},
 	{"POST", "/jual/pesanan/{orderPaid}/kirim", "carrier=&tracking_no=", expect(404, merge(sellerSide(422), map[string]int{"anon": 303, "buyer": 403, "pendamping": 404})), false},
@@ -490,10 +492,14 @@ var authzTable = []route{
 	{"GET", "/staf/pesanan?status=paid", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false}, // one's own unit
 
 	{"POST", "/staf/pesanan/grup/{group}/konfirmasi", "reference=SALAH", expect(404, merge(unitStaff(422), map[string]int{"anon": 303})), false},
+	// Cancel and refund ask first on a page of their own, for staff of the shop's unit only.
+	{"GET", "/staf/pesanan/{orderPaid}/batal", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
+	{"GET", "/staf/pesanan/{orderPaid}/refund?periksa=1&amount_idr=1000&reason=penyok", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/pesanan/{orderShipped}/batal", "", expect(404, merge(unitStaff(409), map[string]int{"anon": 303})), false},
 	{"POST", "/staf/pesanan/{orderPaid}/refund", "amount_idr=1000&reason=", expect(404, merge(sellerSide(403), unitStaff(422), map[string]int{"anon": 303, "buyer": 403})), false},
 	{"GET", "/staf/kasir", "", expect(403, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},
 	{"POST", "/staf/kasir", "payment_method=cash", expect(403, merge(unitStaff(422), map[string]int{"anon": 303, "staffB": 422})), false}, // nothing chosen
+	{"POST", "/staf/kasir", "do=search&q=keripik", expect(303, map[string]int{"anon": 303}), false},                                       // back to the till with what was typed
 
 	// The world's batch is approved and its line paid by the API rows above.
 	{"GET", "/staf/pembayaran", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303, "staffB": 200})), false},

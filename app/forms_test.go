@@ -232,8 +232,8 @@ func TestSalesAPIHonoursIdempotencyKey(t *testing.T) {
 // money once, and both answers go back to the list (post/redirect/get).
 func TestStaffRefundFormRefundsOnce(t *testing.T) {
 	w := newWorld(t)
-	list := w.page(t, "staffA", "GET", "/staf/pesanan?status=paid", "")
-	form := "amount_idr=1000&reason=kemasan+penyok&status=paid&_form=" + formToken(t, list.body)
+	step := w.page(t, "staffA", "GET", "/staf/pesanan/"+w.ids["orderPaid"]+"/refund?periksa=1&amount_idr=1000&reason=kemasan+penyok&status=paid", "")
+	form := "amount_idr=1000&reason=kemasan+penyok&status=paid&_form=" + formToken(t, step.body)
 	for range 2 {
 		if got := w.page(t, "staffA", "POST", "/staf/pesanan/"+w.ids["orderPaid"]+"/refund", form); got.status != 303 || got.location != "/staf/pesanan?ok=refunded&status=paid" {
 			t.Fatalf("refund: %d to %q", got.status, got.location)

@@ -15,7 +15,7 @@ func csrfKey(dataKey []byte) []byte { return vault.DeriveKey(dataKey, "csrf") }
 // friendly error page for browsers.
 func (a *App) pages() error {
 	p, err := frontend.New(frontend.Config{BaseURL: a.cfg.BaseURL, Secure: a.secure(), Key: csrfKey(a.cfg.DataKey),
-		StatusOf: func(err error) int { pr, _ := problemFor(err, "id"); return pr.Status }}, a.log,
+		StatusOf: func(err error) int { pr, _ := problemFor(err, "id"); return pr.Status }, Now: a.now}, a.log,
 		frontend.Services{Accounts: a.accounts, Cases: a.cases, Catalog: a.catalog, Orders: a.orders, Payouts: a.payouts, Outbox: a.outbox})
 	if err != nil {
 		return err

@@ -105,11 +105,16 @@ func (a *App) SeedDemo(ctx context.Context) error {
 			Scopes: access.Scopes, ExpiresAt: a.now().AddDate(0, 6, 0)}); err != nil {
 			return err
 		}
+		// Rina helps Pak Slamet too, with his listings and orders only: she switches between the two.
+		if _, err := a.cases.Delegate(ctx, staff, cases.NewDelegation{PendampingID: ids["pendamping@demo.sentrakreasi.id"], CaseID: caseIDs[1],
+			Scopes: []access.Scope{access.ScopeListings, access.ScopeOrders}, ExpiresAt: a.now().AddDate(0, 3, 0)}); err != nil {
+			return err
+		}
 
 		// The shops: each PM's own, and the LKS workshop whose products two PM make together.
 		sellers := []access.Actor{{UserID: ids["penjual@demo.sentrakreasi.id"], Role: access.Seller, UnitID: bekasi.ID}}
-		for _, email := range []string{"slamet@demo.sentrakreasi.id", "rizky@demo.sentrakreasi.id"} {
-			u, err := a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: email, Password: DemoPassword, Name: "Penjual " + email[:5], Role: access.Seller, UnitID: &bekasi.ID})
+		for _, pm := range []struct{ email, name string }{{"slamet@demo.sentrakreasi.id", "Pak Slamet"}, {"rizky@demo.sentrakreasi.id", "Rizky"}} {
+			u, err := a.accounts.CreateUserAsOperator(ctx, accounts.NewUser{Email: pm.email, Password: DemoPassword, Name: pm.name, Role: access.Seller, UnitID: &bekasi.ID})
 			if err != nil {
 				return err
 			}

@@ -53,6 +53,9 @@ type GraduationReview struct {
 	DecidedBy    *string            `json:"decided_by,omitempty"`
 	DecidedAt    *time.Time         `json:"decided_at,omitempty"`
 	Reason       string             `json:"reason,omitempty"`
+	// MayDecide says the reader may approve or reject it: a supervisor
+	// who may open the case and did not propose it.
+	MayDecide bool `json:"-"`
 }
 
 type graduationRow struct {
@@ -225,7 +228,9 @@ func (s *Service) ProposedGraduations(ctx context.Context, actor access.Actor) (
 	for _, r := range rows {
 		c := byID[r.CaseID]
 		if access.Can(actor, access.ReadOutcomes, resourceOf(c), now) == nil {
-			out = append(out, r.review(c.CaseNo))
+			g := r.review(c.CaseNo)
+			g.MayDecide = g.ReviewedBy != actor.UserID && access.Can(actor, access.ApproveGraduation, resourceOf(c), now) == nil
+			out = append(out, g)
 		}
 	}
 	return out, nil

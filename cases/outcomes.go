@@ -17,7 +17,9 @@ import (
 // ComputationVersion names the rules in this file. A change to how an
 // indicator is computed bumps it, so every snapshot says which rules made it.
 // 2: active listings are counted.
-const ComputationVersion = 2
+// 3: a regency's latest UMK comes before the province's UMP, even from an
+// earlier year (a province's new UMP is decreed weeks before its UMKs).
+const ComputationVersion = 3
 
 // OutcomeSettings are the tunable rules of the indicators.
 type OutcomeSettings struct {
@@ -57,17 +59,23 @@ type Outcome struct {
 	HouseholdSize          int        `json:"household_size"`
 	MinimumWageIDR         *int64     `json:"minimum_wage_idr"`
 	MinimumWageID          *int64     `json:"minimum_wage_id,string"`
-	PovertyLineIDR         *int64     `json:"poverty_line_idr"`
-	PovertyLineID          *int64     `json:"poverty_line_id,string"`
-	MinWageRatio           *float64   `json:"min_wage_ratio"`
-	PovertyLineRatio       *float64   `json:"poverty_line_ratio"`
-	StreakMonths           int        `json:"streak_months"` // at or above the minimum wage
-	PovertyStreakMonths    int        `json:"poverty_line_streak_months"`
-	MinWageMonths6         int        `json:"min_wage_months_6"`
-	MinWageMonths12        int        `json:"min_wage_months_12"`
-	PovertyMonths6         int        `json:"poverty_line_months_6"`
-	PovertyMonths12        int        `json:"poverty_line_months_12"`
-	OrdersCompleted        int        `json:"orders_completed"`
+	// MinimumWageYear and MinimumWageKind (umk or ump) say which figure
+	// the month was measured against; Provisional, that it is from an
+	// earlier year than the month because the month's own is not set yet.
+	MinimumWageYear        *int     `json:"minimum_wage_year"`
+	MinimumWageKind        string   `json:"minimum_wage_kind,omitempty"`
+	MinimumWageProvisional bool     `json:"minimum_wage_provisional"`
+	PovertyLineIDR         *int64   `json:"poverty_line_idr"`
+	PovertyLineID          *int64   `json:"poverty_line_id,string"`
+	MinWageRatio           *float64 `json:"min_wage_ratio"`
+	PovertyLineRatio       *float64 `json:"poverty_line_ratio"`
+	StreakMonths           int      `json:"streak_months"` // at or above the minimum wage
+	PovertyStreakMonths    int      `json:"poverty_line_streak_months"`
+	MinWageMonths6         int      `json:"min_wage_months_6"`
+	MinWageMonths12        int      `json:"min_wage_months_12"`
+	PovertyMonths6         int      `json:"poverty_line_months_6"`
+	PovertyMonths12        int      `json:"poverty_line_months_12"`
+	OrdersCompleted        int      `json:"orders_completed"`
 	// ActiveListings are the PM's products on sale: now for a live month,
 	// at the close for a closed one; nil for a month closed before they
 	// were counted.
@@ -150,11 +158,13 @@ places AS (SELECT DISTINCT province_code, regency_code FROM c),
 mw AS (
     SELECT p.province_code, p.regency_code, w.id, w.amount_idr FROM places p
     LEFT JOIN LATERAL (
-        -- UMK of the regency where one is set for the year, else the UMP;
-        -- a year without figures yet uses the latest earlier year.
+        -- The regency's latest UMK not after the year, else the province's
+        -- latest UMP: a regency's UMK is usually far above its province's
+        -- UMP, so a new year's UMP decreed before the UMKs must not halve
+        -- the threshold meanwhile (the earlier UMK is shown as provisional).
         SELECT w.id, w.amount_idr FROM minimum_wages w
         WHERE w.province_code = p.province_code AND w.regency_code IN ('', p.regency_code) AND w.year <= @year
-        ORDER BY w.year DESC, (w.regency_code <> '') DESC, w.id DESC LIMIT 1) w ON true
+        ORDER BY (w.regency_code <> '') DESC, w.year DESC, w.id DESC LIMIT 1) w ON true
 ),
 pl AS (
     SELECT p.province_code, l.id, l.amount_idr FROM (SELECT DISTINCT province_code FROM places) p
@@ -463,7 +473,49 @@ func (s *Service) Outcomes(ctx context.Context, actor access.Actor, caseID, from
 		out = append(out, *o)
 		prev = o.carried()
 	}
-	return out, nil
+	return out, s.wageFigures(ctx, out)
+}
+
+// wageFigures tells each month which minimum wage it used: UMK or UMP, of
+// which year, and whether that year is earlier than the month's.
+func (s *Service) wageFigures(ctx context.Context, months []Outcome) error {
+	var ids []int64
+	for _, m := range months {
+		if m.MinimumWageID != nil {
+			ids = append(ids, *m.MinimumWageID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var rows []minimumWageRow
+	if err := s.db.Gorm.WithContext(ctx).Select("id, year, regency_code").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return fmt.Errorf("minimum wages used: %w", err)
+	}
+	byID := make(map[int64]minimumWageRow, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	for i, m := range months {
+		r, ok := byID[ptrOr(m.MinimumWageID)]
+		if !ok {
+			continue
+		}
+		year := r.Year
+		months[i].MinimumWageYear, months[i].MinimumWageKind = &year, "ump"
+		if r.RegencyCode != "" {
+			months[i].MinimumWageKind = "umk"
+		}
+		months[i].MinimumWageProvisional = m.Month[:4] > fmt.Sprint(year)
+	}
+	return nil
+}
+
+func ptrOr(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // liveMonth computes month m of one case from its sums and its active

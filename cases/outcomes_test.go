@@ -125,27 +125,48 @@ func TestRefundNextMonthLowersNextMonthNotTheClosedOne(t *testing.T) {
 	}
 }
 
-func TestYearBoundarySwitchesToTheNewYearsMinimumWage(t *testing.T) {
+// TestYearBoundaryKeepsTheRegencysUMK: a new year's UMP is decreed before
+// the regencies' UMK. Kota Bekasi (UMK 2025 Rp5.690.725) stays measured
+// against its UMK 2025, marked provisional, rather than against UMP Jawa
+// Barat 2026 (Rp2.317.601, less than half); a UMK 2026 recorded later takes
+// over; a regency with no UMK at all uses its province's UMP. Each month
+// says which figure and year it used.
+func TestYearBoundaryKeepsTheRegencysUMK(t *testing.T) {
 	f := setupAt(t, time.Date(2025, 12, 2, 3, 0, 0, 0, time.UTC))
-	bekasi := f.newPM(t, "3275", 1)  // Kota Bekasi: UMK 2025 set, none for 2026 -> UMP Jawa Barat 2026
+	bekasi := f.newPM(t, "3275", 1)  // Kota Bekasi: UMK 2025 set, none for 2026 yet
 	bandung := f.newPM(t, "3273", 2) // Kota Bandung: no UMK seeded -> UMP
 	f.clock.Set(time.Date(2026, 1, 10, 3, 0, 0, 0, time.UTC))
-	for _, tt := range []struct {
-		pm          string
-		month       string
-		wantWage    int64
-		wantPoverty int64
-	}{
-		{bekasi, "2025-12", 5690725, 547752},
-		{bekasi, "2026-01", 2317601, 547752},
-		{bandung, "2025-12", 2191232, 547752},
-		{bandung, "2026-01", 2317601, 547752},
-	} {
-		o := f.outcomes(t, tt.pm, tt.month, tt.month)[tt.month]
-		if o.MinimumWageIDR == nil || *o.MinimumWageIDR != tt.wantWage || o.PovertyLineIDR == nil || *o.PovertyLineIDR != tt.wantPoverty {
-			t.Errorf("%s: wage %v poverty %v, want %d and %d", tt.month, o.MinimumWageIDR, o.PovertyLineIDR, tt.wantWage, tt.wantPoverty)
+	type figure struct {
+		wage        int64
+		kind        string
+		year        int
+		provisional bool
+	}
+	check := func(pm, month string, want figure) {
+		t.Helper()
+		o := f.outcomes(t, pm, month, month)[month]
+		got := figure{kind: o.MinimumWageKind, provisional: o.MinimumWageProvisional}
+		if o.MinimumWageIDR != nil {
+			got.wage = *o.MinimumWageIDR
+		}
+		if o.MinimumWageYear != nil {
+			got.year = *o.MinimumWageYear
+		}
+		if got != want {
+			t.Errorf("%s: got %+v, want %+v", month, got, want)
+		}
+		if o.PovertyLineIDR == nil || *o.PovertyLineIDR != 547752 {
+			t.Errorf("%s: poverty line %v", month, o.PovertyLineIDR)
+		}
+		if o.ComputationVersion != cases.ComputationVersion {
+			t.Errorf("%s: computed by version %d", month, o.ComputationVersion)
 		}
 	}
+	check(bekasi, "2025-12", figure{5690725, "umk", 2025, false})
+	check(bekasi, "2026-01", figure{5690725, "umk", 2025, true})
+	check(bandung, "2025-12", figure{2191232, "ump", 2025, false})
+	check(bandung, "2026-01", figure{2317601, "ump", 2026, false})
+
 	// A 2026 UMK for Kota Bekasi recorded later wins for 2026 on, and a
 	// correction of it (a new row) wins over the first.
 	admin := access.Actor{UserID: f.staff.UserID, Role: access.Admin}
@@ -157,13 +178,38 @@ func TestYearBoundarySwitchesToTheNewYearsMinimumWage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := f.outcomes(t, bekasi, "2026-01", "2026-01")["2026-01"]
-	if o.MinimumWageIDR == nil || *o.MinimumWageIDR != 5999644 || *o.MinimumWageID != fixed.ID {
+	check(bekasi, "2026-01", figure{5999644, "umk", 2026, false})
+	check(bekasi, "2025-12", figure{5690725, "umk", 2025, false})
+	if o := f.outcomes(t, bekasi, "2026-01", "2026-01")["2026-01"]; *o.MinimumWageID != fixed.ID {
 		t.Fatalf("the correction wins: %+v", o)
 	}
+	check(bandung, "2026-01", figure{2317601, "ump", 2026, false})
 	list, err := f.svc.MinimumWages(ctx, cases.ReferenceFilter{ProvinceCode: "32", Year: 2026})
 	if err != nil || len(list) != 2 {
 		t.Fatalf("in force for Jawa Barat 2026: UMP and the corrected UMK, got %+v %v", list, err)
+	}
+}
+
+// TestProvisionalUMKKeepsAnEarlyGraduationAway: a Kota Bekasi PM earning
+// Rp3.000.000 a month is above UMP Jawa Barat 2026 but far below the UMK:
+// with no UMK 2026 yet, the months of 2026 still count as below the
+// minimum wage, so no graduation is raised too early.
+func TestProvisionalUMKKeepsAnEarlyGraduationAway(t *testing.T) {
+	f := setupAt(t, time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC))
+	pm := f.newPM(t, "3275", 1)
+	for m := time.January; m <= time.July; m++ {
+		f.clock.Set(time.Date(2026, m, 5, 3, 0, 0, 0, time.UTC))
+		f.event(t, pm, "sale_completed", time.Date(2026, m, 3, 3, 0, 0, 0, time.UTC), map[string]any{"attributed_idr": 3000000})
+	}
+	f.clock.Set(time.Date(2026, 8, 2, 3, 0, 0, 0, time.UTC))
+	f.closeDue(t)
+	for month, o := range f.outcomes(t, pm, "2026-01", "2026-07") {
+		if o.MinWageRatio == nil || *o.MinWageRatio >= 1 || o.MinimumWageKind != "umk" || !o.MinimumWageProvisional {
+			t.Errorf("%s: ratio %v against %s provisional=%v", month, o.MinWageRatio, o.MinimumWageKind, o.MinimumWageProvisional)
+		}
+	}
+	if n := f.countEvents(t, pm, "graduation_due"); n != 0 {
+		t.Fatalf("%d graduation_due events against the UMP", n)
 	}
 }
 

@@ -61,3 +61,19 @@ export async function openCase(page, { name, birthDate, household, cluster }) {
   await page.waitForURL(/\/staf\/kasus\/[0-9a-f-]{36}$/);
   return page.url();
 }
+
+// nav follows a link of the site menu, unfolding its group first (the
+// groups are folded <details>, so their links are hidden until opened).
+export async function nav(page, name) {
+  const group = page.locator('nav.main details', { has: page.locator(`a:text-is("${name}")`) });
+  if (!(await group.evaluate((d) => d.open))) await group.locator('summary').click();
+  await group.getByRole('link', { name, exact: true }).click();
+}
+
+// logout logs out through the menu's account group, in either language.
+export async function logout(page) {
+  const group = page.locator('nav.main details', { has: page.locator('form[action="/keluar"]') });
+  if (!(await group.evaluate((d) => d.open))) await group.locator('summary').click();
+  await group.locator('form[action="/keluar"] button').click();
+  await page.waitForURL(base + '/');
+}

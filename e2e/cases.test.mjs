@@ -6,14 +6,14 @@
 // Run by `go test ./app -run Browser`, which serves the app and sets BASE_URL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, phone, audit, login, openCase } from './browser.mjs';
+import { base, phone, audit, login, openCase, nav, logout } from './browser.mjs';
 
 const rupiahOf = (text) => Number(text.replace(/\D/g, ''));
 
 test('a caseworker opens Kasus saya, reads a case\'s outcomes and records a service and an income', async () => {
   const page = await phone();
   await login(page, 'staff@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Kasus saya', exact: true }).click();
+  await nav(page, 'Kasus saya');
   await page.waitForURL(base + '/staf/kasus');
   await page.getByRole('heading', { name: 'Kasus saya', level: 1 }).waitFor();
   await audit(page, 'caseload');
@@ -83,7 +83,7 @@ test('a caseworker opens Kasus saya, reads a case\'s outcomes and records a serv
 test('a supervisor reads the unit dashboard with small cells hidden, and downloads it', async () => {
   const page = await phone();
   await login(page, 'supervisor@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Dasbor', exact: true }).click();
+  await nav(page, 'Dasbor');
   await page.waitForURL(/\/staf\/dasbor/);
   await page.getByRole('heading', { name: 'Dasbor unit', level: 1 }).waitFor();
   // The Balai and the LKS of its network.
@@ -121,7 +121,7 @@ test('a supervisor reads the unit dashboard with small cells hidden, and downloa
 test('the admin reads the reference figures with their source', async () => {
   const page = await phone();
   await login(page, 'admin@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Referensi', exact: true }).click();
+  await nav(page, 'Referensi');
   await page.waitForURL(base + '/admin/referensi');
   await page.getByRole('table', { name: /Upah minimum yang berlaku/ }).waitFor();
   await page.getByRole('table', { name: /Garis kemiskinan per kapita/ }).waitFor();
@@ -146,10 +146,10 @@ test('a caseworker proposes a graduation and a supervisor approves it, closing t
   await section.getByText('Usulan kelulusan menunggu keputusan supervisor.').waitFor();
   assert.equal(await section.getByRole('button', { name: 'Simpan penilaian' }).count(), 0, 'no second proposal while one waits');
   await audit(page, 'case page with a proposed graduation');
-  await page.getByRole('button', { name: 'Keluar' }).click();
+  await logout(page);
 
   await login(page, 'supervisor@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Persetujuan' }).click();
+  await nav(page, 'Persetujuan');
   const proposal = page.locator('section.card', { hasText: caseNo });
   await proposal.waitFor();
   await audit(page, 'approvals with a proposed graduation');

@@ -4,18 +4,15 @@
 // Run by `go test ./app -run Browser`, which serves the app and sets BASE_URL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, phone, audit, login } from './browser.mjs';
-
-async function logout(page) {
-  await page.getByRole('button', { name: 'Keluar' }).click();
-  await page.waitForURL(base + '/');
-}
+import { base, phone, audit, login, nav, logout } from './browser.mjs';
 
 test('a sale at the till shows in the seller\'s earnings: balances, a chart and its table', async () => {
   const page = await phone();
   // Staff sell one of Dapur Bu Sari's products at the counter: paid and completed at once.
   await login(page, 'staff@demo.sentrakreasi.id');
   await page.goto(base + '/staf/kasir');
+  await page.getByLabel('Cari produk').fill('Keripik Pisang Manis');
+  await page.getByRole('button', { name: 'Cari', exact: true }).click();
   await page.getByLabel('Keripik Pisang Manis', { exact: true }).fill('2');
   await page.getByLabel('Tunai').check();
   await page.getByRole('button', { name: 'Catat penjualan' }).click();
@@ -25,7 +22,7 @@ test('a sale at the till shows in the seller\'s earnings: balances, a chart and 
   await logout(page);
 
   await login(page, 'penjual@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Pendapatan saya' }).click();
+  await nav(page, 'Pendapatan saya');
   await page.waitForURL(base + '/jual/pendapatan');
   await page.getByRole('heading', { name: 'Pendapatan saya', level: 1 }).waitFor();
   await audit(page, 'earnings page');
@@ -62,7 +59,7 @@ test('a sale at the till shows in the seller\'s earnings: balances, a chart and 
 test('staff set a shop\'s payout route, it waits masked, and another supervisor confirms it', async () => {
   const page = await phone();
   await login(page, 'staff@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Produk saya' }).click();
+  await nav(page, 'Produk toko unit');
   await page.getByRole('link', { name: /^Rute pembayaran\s*:\s*Kopi Rizky$/ }).click();
   await page.waitForURL(/\/staf\/toko\/[0-9a-f-]{36}\/pembayaran$/);
   const routeURL = page.url();

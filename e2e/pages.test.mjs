@@ -4,7 +4,7 @@
 // Run by `go test ./app -run Browser`, which serves the app and sets BASE_URL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, phone, audit, login, openCase } from './browser.mjs';
+import { base, phone, audit, login, openCase, nav, logout } from './browser.mjs';
 
 test('staff log in, create a seller, open a case without and with its identity, log out', async () => {
   const page = await phone();
@@ -12,11 +12,11 @@ test('staff log in, create a seller, open a case without and with its identity, 
   await audit(page, 'login page');
   await login(page, 'staff@demo.sentrakreasi.id');
   assert.equal(new URL(page.url()).pathname, '/staf/kasus'); // a caseworker starts at their caseload
-  await page.getByRole('link', { name: 'Akun saya', exact: true }).click();
+  await nav(page, 'Akun saya');
   assert.match(await page.textContent('h1'), /Akun saya/);
   await audit(page, 'account page');
 
-  await page.getByRole('link', { name: 'Pengguna unit' }).click();
+  await nav(page, 'Pengguna unit');
   await audit(page, 'users page');
   await page.getByLabel('Nama', { exact: true }).fill('Ibu Marni');
   await page.getByLabel('Email').fill(`marni${Date.now()}@demo.sentrakreasi.id`);
@@ -28,7 +28,7 @@ test('staff log in, create a seller, open a case without and with its identity, 
   const link = await page.locator('.secret').textContent();
   assert.match(link, /\/atur-ulang\//);
 
-  await page.getByRole('link', { name: 'Kasus baru' }).click();
+  await nav(page, 'Kasus baru');
   await audit(page, 'new case page');
   await page.getByLabel('Nama lengkap').fill('Marni Binti Karta');
   await page.getByLabel('Tanggal lahir').fill('1975-04-12');
@@ -57,7 +57,7 @@ test('staff log in, create a seller, open a case without and with its identity, 
   await page.getByText('ingin membuka usaha anyaman').waitFor();
   await audit(page, 'case page with identity, guardian and assessment');
 
-  await page.getByRole('button', { name: 'Keluar' }).click();
+  await logout(page);
   await page.waitForURL(base + '/');
   await page.goto(base + '/akun');
   await page.waitForURL(/\/masuk/);
@@ -140,7 +140,7 @@ const tinyPNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAYAAAC09K7GAAAAQUl
 test('a seller lists a product with a photo from the phone; staff see the review queue', async () => {
   const page = await phone();
   await login(page, 'penjual@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Produk saya' }).click();
+  await nav(page, 'Produk saya');
   await audit(page, 'my products page');
   await page.getByRole('link', { name: 'Produk baru' }).first().click();
   await audit(page, 'new product form');
@@ -156,10 +156,10 @@ test('a seller lists a product with a photo from the phone; staff see the review
   await page.getByRole('button', { name: 'Unggah foto' }).click();
   await page.getByRole('img', { name: 'Keripik bayam di piring putih' }).waitFor(); // processed while the upload is answered
   await audit(page, 'product edit page');
-  await page.getByRole('button', { name: 'Keluar' }).click();
+  await logout(page);
 
   await login(page, 'supervisor@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Tinjauan' }).click();
+  await nav(page, 'Tinjauan');
   await page.getByRole('heading', { name: 'Produk menunggu tinjauan' }).waitFor();
   await audit(page, 'review queue');
   await page.context().close();
@@ -187,7 +187,7 @@ test('a guest checks out by bank transfer and sees the order with its reference'
 test('a seller sees their incoming orders', async () => {
   const page = await phone();
   await login(page, 'penjual@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Pesanan masuk' }).click();
+  await nav(page, 'Pesanan masuk');
   await page.getByRole('heading', { name: 'Pesanan masuk', level: 1 }).waitFor();
   await audit(page, 'incoming orders page');
   await page.context().close();
@@ -210,7 +210,7 @@ test('a guest pays by transfer; staff confirm it, refund part, and sell at the t
   await page.context().clearCookies();
 
   await login(page, 'staff@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Pesanan unit' }).click();
+  await nav(page, 'Pesanan unit');
   await page.getByRole('link', { name: 'Menunggu pembayaran' }).click();
   await audit(page, 'staff orders page');
   const card = page.locator('section.card', { has: page.getByRole('heading', { name: new RegExp(ref) }) });
@@ -223,27 +223,30 @@ test('a guest pays by transfer; staff confirm it, refund part, and sell at the t
 
   await page.getByRole('link', { name: 'Dibayar', exact: true }).click();
   const paid = page.locator('section.card', { has: page.getByRole('heading', { name: new RegExp(ref) }) });
-  await paid.getByText('Kembalikan dana').first().click();
-  await paid.getByLabel('Jumlah (Rp)').fill('5.000');
-  await paid.getByLabel('Alasan').fill('kemasan penyok');
-  await paid.getByRole('button', { name: 'Kembalikan dana' }).click();
+  await paid.getByRole('link', { name: /^Kembalikan dana/ }).first().click();
+  await page.getByLabel('Jumlah (Rp)').fill('5.000');
+  await page.getByLabel('Alasan').fill('kemasan penyok');
+  await page.getByRole('button', { name: 'Periksa pengembalian' }).click();
+  await page.getByRole('button', { name: 'Ya, kembalikan Rp5.000' }).click();
   await page.getByText('Pengembalian dana dicatat.').waitFor();
   await audit(page, 'staff orders page after a refund');
 
   await page.getByRole('link', { name: 'Kasir Sentra' }).click();
   await audit(page, 'till page');
+  await page.getByLabel('Cari produk').fill('Keripik Singkong Balado');
+  await page.getByRole('button', { name: 'Cari', exact: true }).click();
   await page.getByLabel('Keripik Singkong Balado', { exact: true }).fill('2');
   await page.getByLabel('QRIS').check();
   await page.getByRole('button', { name: 'Catat penjualan' }).click();
   await page.getByText(/Penjualan TOKO[A-Z0-9]+ tercatat dan lunas\./).waitFor();
   assert.match(await page.textContent('main'), /2 × Keripik Singkong Balado/);
   await audit(page, 'till page with a receipt');
-  await page.getByRole('button', { name: 'Keluar' }).click();
+  await logout(page);
 
   await page.goto(orderURL);
   assert.match(await page.textContent('main'), /Sebagian dana dikembalikan|Dibayar/);
   await login(page, 'pembeli@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Pesanan saya' }).click();
+  await nav(page, 'Pesanan saya');
   await page.getByRole('heading', { name: 'Pesanan saya', level: 1 }).waitFor();
   await audit(page, 'my orders page');
   await page.context().close();
@@ -252,7 +255,7 @@ test('a guest pays by transfer; staff confirm it, refund part, and sell at the t
 test('staff draft a payout, a supervisor approves it, lines are paid with a photo and the LKS line acknowledged', async () => {
   const page = await phone();
   await login(page, 'staff@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Pembayaran', exact: true }).click();
+  await nav(page, 'Pembayaran');
   await page.getByRole('heading', { name: 'Pembayaran ke penjual', level: 1 }).waitFor();
   await audit(page, 'payouts page');
   await page.getByRole('button', { name: 'Buat draf' }).click();
@@ -260,10 +263,10 @@ test('staff draft a payout, a supervisor approves it, lines are paid with a phot
   await page.getByText('Anda membuat draf ini').waitFor();
   await audit(page, 'draft batch page');
   const batchURL = page.url().replace(/\?.*$/, '');
-  await page.getByRole('button', { name: 'Keluar' }).click();
+  await logout(page);
 
   await login(page, 'supervisor@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Persetujuan' }).click();
+  await nav(page, 'Persetujuan');
   await audit(page, 'approval queue');
   await page.locator(`a[href="${new URL(batchURL).pathname}"]`).click();
   await page.getByRole('button', { name: 'Setujui pembayaran' }).click();
@@ -295,7 +298,7 @@ test('a closed case opens to a colleague only by breaking the glass with a reaso
   const page = await phone();
   await login(page, 'staff@demo.sentrakreasi.id');
   const caseURL = await openCase(page, { name: 'Melati Penyintas', birthDate: '1996-02-02', household: 2, cluster: 'tuna_sosial_tppo' });
-  await page.getByRole('button', { name: 'Keluar' }).click();
+  await logout(page);
 
   await login(page, 'supervisor@demo.sentrakreasi.id');
   const refused = await page.goto(caseURL);
@@ -313,11 +316,11 @@ test('a closed case opens to a colleague only by breaking the glass with a reaso
   await page.getByRole('button', { name: 'Tunjuk staf' }).click();
   await page.getByText('Staf ditunjuk.').waitFor();
   await audit(page, 'closed case page for a supervisor');
-  await page.getByRole('button', { name: 'Keluar' }).click();
+  await logout(page);
 
   // Without SMTP the supervisors' notice is kept, for the admin to read.
   await login(page, 'admin@demo.sentrakreasi.id');
-  await page.getByRole('link', { name: 'Pesan tersimpan' }).click();
+  await nav(page, 'Pesan tersimpan');
   await page.getByRole('heading', { name: /Akses darurat ke kasus ATN-/ }).first().waitFor();
   assert.ok(!(await page.content()).includes('Melati Penyintas'), 'the notice names the PM');
   await audit(page, 'kept messages');

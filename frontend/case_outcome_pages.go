@@ -31,6 +31,8 @@ type outcomeRow struct {
 	// The month's minimum wage and the household's poverty line (per
 	// capita x household size), written out; a dash where none applies.
 	MinimumWage, PovertyNeed string
+	// WageSource says which minimum wage that is: "UMK 2025, provisional".
+	WageSource string
 	// The activity table: listings, the share of courier orders shipped on
 	// time and of orders a pendamping helped with; a dash where unknown.
 	Listings, OnTime, Assisted string
@@ -128,6 +130,13 @@ func outcomeRowOf(lang string, m cases.Outcome) outcomeRow {
 	r.OnTime, r.Assisted = percentText(m.OnTimeOrders, m.ShippedOrders), percentText(m.AssistedOrders, m.OrdersCompleted)
 	if m.MinimumWageIDR != nil {
 		r.MinimumWage = rupiah(*m.MinimumWageIDR)
+	}
+	if m.MinimumWageYear != nil {
+		kind := "outcomes.wage." + m.MinimumWageKind // umk or ump
+		r.WageSource = translate(lang, kind, *m.MinimumWageYear)
+		if m.MinimumWageProvisional {
+			r.WageSource = translate(lang, "outcomes.wage.provisional", r.WageSource)
+		}
 	}
 	if m.PovertyLineIDR != nil && m.HouseholdSize > 0 {
 		r.PovertyNeed = rupiah(*m.PovertyLineIDR * int64(m.HouseholdSize))

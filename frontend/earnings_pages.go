@@ -82,6 +82,8 @@ type earningsData struct {
 	Negative bool
 	Months   []earningsMonth
 	Chart    *earningsChart
+	// For is the PM a pendamping sees the earnings of; "" for a seller's own.
+	For string
 }
 
 // earnings is "Pendapatan saya": what a seller's shops (or, for a
@@ -103,7 +105,11 @@ func (p *Pages) earnings(c *fiber.Ctx) error {
 		d.Months = append(d.Months, earningsMonth{Month: m, Name: monthName(lang, m.Month, false)})
 	}
 	d.Chart = buildEarningsChart(lang, e.Months)
-	return p.render(c, fiber.StatusOK, "earnings", "earnings.title", d, nil)
+	title := "earnings.title"
+	if a := actingOf(c); a != nil {
+		d.For, title = a.PMName, "nav.earnings.pm"
+	}
+	return p.render(c, fiber.StatusOK, "earnings", title, d, nil)
 }
 
 // buildEarningsChart places the bars of the last chartMonths months, oldest

@@ -21,6 +21,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -68,6 +69,9 @@ type Config struct {
 	// StatusOf is the HTTP status the app answers an error with (its
 	// problem mapping), for a form's page shown again with that error.
 	StatusOf func(error) int
+	// Now is the app's clock, for the access rules the pages ask (the
+	// menu, a delegation in force); time.Now when nil.
+	Now func() time.Time
 }
 
 // Pages serves the web pages.
@@ -174,6 +178,13 @@ func New(cfg Config, log *slog.Logger, svc Services) (*Pages, error) {
 	return p, nil
 }
 
+func (p *Pages) now() time.Time {
+	if p.cfg.Now != nil {
+		return p.cfg.Now()
+	}
+	return time.Now()
+}
+
 // templateText is a page's t: translate, with the pointers a template hands
 // on as they are ({{with .BestBeforeDays}} keeps the *int) read through, so
 // a text shows the number, not an address.
@@ -222,6 +233,11 @@ type view struct {
 	// (field _form): fresh at every render, so a form sent twice is done
 	// once and a new page's form is a new request.
 	FormToken string
+	// Menu is what the header offers this actor (menu.go).
+	Menu menu
+	// Acting names the PM whose shop the page works on, for a pendamping
+	// under a delegation (acting.go); nil otherwise.
+	Acting *acting
 	// CartCount is how many items the visitor's cart holds, for the
 	// header's cart link (0 without a cart).
 	CartCount int
@@ -242,6 +258,8 @@ func (p *Pages) render(c *fiber.Ctx, status int, page, title string, data any, v
 	}
 	v.FormToken = newFormToken()
 	v.CartCount = p.cartCount(c)
+	v.Menu = menuFor(v.Actor, v.Path, p.now())
+	v.Acting = actingOf(c)
 	v.Data = data
 	lang := v.Lang
 	v.Title = translate(lang, title)

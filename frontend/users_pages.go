@@ -19,6 +19,8 @@ type usersData struct {
 	Roles    []access.Role
 	Form     accounts.NewUser
 	Link     *linkShown
+	// MayLink holds the accounts whose password link the reader may issue.
+	MayLink map[string]bool
 }
 
 type linkShown struct {
@@ -33,6 +35,11 @@ func (p *Pages) usersData(c *fiber.Ctx, actor access.Actor) (usersData, error) {
 		return d, err
 	}
 	d.Users = list.Items
+	d.MayLink = map[string]bool{}
+	now := p.now()
+	for _, u := range d.Users {
+		d.MayLink[u.ID] = access.Can(actor, access.IssuePasswordLink, access.Resource{UnitID: actor.UnitID, Role: u.Role}, now) == nil
+	}
 	if d.Roles, err = p.accounts.CreatableRoles(c.UserContext(), actor, actor.UnitID); err != nil {
 		return d, err
 	}

@@ -18,7 +18,7 @@ import (
 var families = []string{
 	"account.done.", "bstatus.", "cevent.", "cluster.", "component.", "consent.", "earnings.balance.", "earnings.mon.", "earnings.month.", "earnings.why.", "error.",
 	"graduation.done.", "graduation.status.", "incomekind.", "login.done.", "lstatus.", "oevent.", "ostatus.", "outbox.",
-	"order.done.", "outcomes.done.", "pay.", "payee.", "payment.", "paymethod.", "payouts.done.", "payroute.done.", "payroute.method.",
+	"order.done.", "outcomes.done.", "outcomes.wage.", "pay.", "payee.", "payment.", "paymethod.", "payouts.done.", "payroute.done.", "payroute.method.",
 	"payroute.payee.", "pillar.", "purpose.", "reference.done.", "relation.", "role.", "scope.", "sellorders.done.",
 	"receiving.done.", "shopsettings.done.", "shopstatus.", "sort.", "stafforders.done.", "status.", "tier.", "sell.done.", "change.", "pickupstatus.",
 }

@@ -136,13 +136,32 @@ type Order struct {
 	PaymentMethod string `json:"payment_method" gorm:"-"`
 	PaymentRef    string `json:"payment_reference" gorm:"-"`
 	Shipping      ShipTo `json:"shipping" gorm:"-"`
+	// Group is the whole payment of the order's group, on staff lists: a
+	// bank transfer pays every shop's order of the group at once.
+	Group *GroupPayment `json:"-" gorm:"-"`
+}
+
+// GroupPayment is what the buyer pays for a whole order group, and each
+// shop's part of it, by shop name.
+type GroupPayment struct {
+	TotalIDR domain.IDR
+	Parts    []ShopPart
+}
+
+// ShopPart is one shop's order in a group.
+type ShopPart struct {
+	ShopName string
+	TotalIDR domain.IDR `gorm:"column:total_idr"`
 }
 
 // ShipTo is where an order goes: picked up at the Sentra, or by courier to
 // the buyer's address.
 type ShipTo struct {
-	Method  string `json:"method"`
+	Method string `json:"method"`
+	// Name is the buyer's; empty for a sale at a Sentra's counter (InStore),
+	// whose buyer nobody asks for.
 	Name    string `json:"name"`
+	InStore bool   `json:"in_store"`
 	Phone   string `json:"phone,omitempty"`
 	Address string `json:"address,omitempty"`
 }

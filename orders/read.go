@@ -78,7 +78,7 @@ func (s *Service) fill(ctx context.Context, orders []Order) error {
 	}
 	db := s.db.Gorm.WithContext(ctx)
 	var groups []groupRow
-	if err := db.Select("id, payment_method, payment_ref, shipping_method, shipping_address, buyer_name, buyer_phone").
+	if err := db.Select("id, payment_method, payment_ref, shipping_method, shipping_address, buyer_name, buyer_phone, store_unit_id").
 		Where("id IN ?", groupIDs).Find(&groups).Error; err != nil {
 		return fmt.Errorf("order groups: %w", err)
 	}
@@ -89,7 +89,7 @@ func (s *Service) fill(ctx context.Context, orders []Order) error {
 	for i := range orders {
 		g := byID[orders[i].GroupID]
 		orders[i].PaymentMethod, orders[i].PaymentRef = g.PaymentMethod, g.PaymentRef
-		orders[i].Shipping = ShipTo{Method: g.ShippingMethod, Name: g.BuyerName, Phone: g.BuyerPhone, Address: g.ShippingAddress}
+		orders[i].Shipping = ShipTo{Method: g.ShippingMethod, Name: g.BuyerName, Phone: g.BuyerPhone, Address: g.ShippingAddress, InStore: g.StoreUnitID != nil}
 	}
 	var shopIDs []string
 	for _, o := range orders {
@@ -238,7 +238,50 @@ func (s *Service) StaffOrders(ctx context.Context, actor access.Actor, status St
 	if status != "" {
 		where, args = where+" AND status = ?", append(args, status)
 	}
-	return s.listOrders(ctx, page, where, args...)
+	list, err := s.listOrders(ctx, page, where, args...)
+	if err != nil {
+		return list, err
+	}
+	return list, s.fillGroupPayments(ctx, list.Items)
+}
+
+// fillGroupPayments adds to each order the whole of its group's payment and
+// every shop's part, in two queries, so staff confirm a transfer knowing
+// what it pays.
+func (s *Service) fillGroupPayments(ctx context.Context, orders []Order) error {
+	if len(orders) == 0 {
+		return nil
+	}
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i] = o.GroupID
+	}
+	db := s.db.Gorm.WithContext(ctx)
+	var groups []groupRow
+	if err := db.Select("id, total_idr").Where("id IN ?", ids).Find(&groups).Error; err != nil {
+		return fmt.Errorf("group totals: %w", err)
+	}
+	var parts []struct {
+		GroupID string
+		ShopPart
+	}
+	if err := db.Raw(`SELECT o.group_id, s.display_name AS shop_name, o.total_idr FROM orders o JOIN shops s ON s.id = o.shop_id
+		WHERE o.group_id IN ? ORDER BY o.group_id, s.display_name, o.id`, ids).Scan(&parts).Error; err != nil {
+		return fmt.Errorf("group parts: %w", err)
+	}
+	byID := make(map[string]*GroupPayment, len(groups))
+	for _, g := range groups {
+		byID[g.ID] = &GroupPayment{TotalIDR: g.TotalIDR}
+	}
+	for _, p := range parts {
+		if g := byID[p.GroupID]; g != nil {
+			g.Parts = append(g.Parts, p.ShopPart)
+		}
+	}
+	for i := range orders {
+		orders[i].Group = byID[orders[i].GroupID]
+	}
+	return nil
 }
 
 func (s *Service) listOrders(ctx context.Context, page domain.Page, where string, args ...any) (domain.List[Order], error) {

@@ -46,7 +46,7 @@ func (s *Service) RecordSale(ctx context.Context, actor access.Actor, in SaleInp
 	}
 	now := s.now().UTC()
 	unit := in.UnitID
-	g := groupRow{ID: domain.NewID(), BuyerName: "Pembeli di Sentra", BuyerEmail: "", BuyerPhone: "", ShippingMethod: "pickup",
+	g := groupRow{ID: domain.NewID(), BuyerName: "", BuyerEmail: "", BuyerPhone: "", ShippingMethod: "pickup",
 		PaymentMethod: method, PaymentStatus: "pending", PaymentRef: "TOKO" + newReference()[3:], AccessHash: hashToken(newToken()),
 		SoldBy: &actor.UserID, StoreUnitID: &unit, ExpiresAt: now, CreatedAt: now}
 	key := ""

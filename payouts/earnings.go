@@ -34,7 +34,7 @@ func (s *Service) Earnings(ctx context.Context, actor access.Actor) (MyEarnings,
 	if actor.Anonymous() {
 		return out, domain.ErrUnauthorized
 	}
-	if actor.Role != access.Seller && actor.Role != access.Pendamping {
+	if access.Can(actor, access.ReadEarnings, access.Resource{}, s.now()) != nil {
 		return out, domain.Errorf(domain.ErrForbidden, "payouts.earnings.forbidden")
 	}
 	cases := pq.StringArray{}
