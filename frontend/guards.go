@@ -34,6 +34,13 @@ func (g group) post(path string, h fiber.Handler) {
 	g.r.Post(path, append(append([]fiber.Handler{g.csrf}, g.guards...), h)...)
 }
 
+// form mounts a page that shows a form (GET) and the form's submission
+// (POST) on one path.
+func (g group) form(path string, show, submit fiber.Handler) {
+	g.get(path, show)
+	g.post(path, submit)
+}
+
 // loggedIn sends a visitor to the login page, and back to this page after.
 func loggedIn(c *fiber.Ctx) error {
 	if api.Actor(c).Anonymous() {
