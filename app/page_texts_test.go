@@ -13,6 +13,7 @@ import (
 	"github.com/sentrakreasi/atensi/cases"
 	"github.com/sentrakreasi/atensi/locale"
 	"github.com/sentrakreasi/atensi/orders"
+	"gorm.io/gorm"
 )
 
 // codeFamilies are the catalogue families whose keys end in a code the
@@ -54,15 +55,19 @@ var (
 func visibleText(body string, typed []string) []string {
 	var out []string
 	for _, n := range tagOrScript.Split(body, -1) {
-		n = strings.TrimSpace(html.UnescapeString(n))
-		for _, s := range typed {
-			n = strings.ReplaceAll(n, s, " ")
-		}
-		if n = strings.TrimSpace(n); n != "" {
+		if n = withoutTyped(html.UnescapeString(n), typed); n != "" {
 			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// withoutTyped is text with what people typed taken out.
+func withoutTyped(text string, typed []string) string {
+	for _, s := range typed {
+		text = strings.ReplaceAll(text, s, " ")
+	}
+	return strings.TrimSpace(text)
 }
 
 // TestPagesSpeakOneLanguage renders the main pages of each role, in both
@@ -75,7 +80,7 @@ func TestPagesSpeakOneLanguage(t *testing.T) {
 	// A timeline with events of several kinds, and a staff page with one.
 	w.page(t, "staffA", "POST", "/staf/kasus/"+w.ids["caseAudited"]+"/asesmen", "assessment.date=2026-03-02&assessment.note=Kondisi+baik")
 
-	codes := knownCodes(t, w, locale.ID)
+	codes := knownCodes(t, w.a.db.Gorm, locale.ID)
 	for _, typ := range cases.EventTypes {
 		if !locale.Has(locale.ID, "cevent."+typ) {
 			t.Errorf("event type %s has no text cevent.%s", typ, typ)
@@ -93,19 +98,7 @@ func TestPagesSpeakOneLanguage(t *testing.T) {
 	if len(written) < 3 {
 		t.Fatalf("the world's cases have only the events %v: the timeline shows too little", written)
 	}
-	// What people typed (names, titles, stories, the sources of reference
-	// rows) is in their words, a kept email in its reader's language, and
-	// a region has its one official name.
-	var typed []string
-	if err := w.a.db.Gorm.Raw(`SELECT name FROM users UNION SELECT name FROM units UNION SELECT title FROM products
-		UNION SELECT description FROM products UNION SELECT display_name FROM shops UNION SELECT story FROM shops
-		UNION SELECT source FROM minimum_wages UNION SELECT source FROM poverty_lines UNION SELECT subject FROM notifications UNION SELECT body FROM notifications
-		UNION SELECT name FROM provinces UNION SELECT name FROM regencies`).Scan(&typed).Error; err != nil {
-		t.Fatal(err)
-	}
-	typed = slices.DeleteFunc(typed, func(s string) bool { return s == "" })
-	// The longest first, so a title is taken out before a name inside it.
-	slices.SortFunc(typed, func(a, b string) int { return len(b) - len(a) })
+	typed := typedTexts(t, w.a.db.Gorm)
 
 	pages := map[string][]string{
 		"anon":   {"/", "/produk/" + w.ids["productLive"], "/toko/" + w.ids["shopPM"], "/keranjang", "/masuk", "/daftar"},
@@ -136,7 +129,7 @@ func TestPagesSpeakOneLanguage(t *testing.T) {
 // knownCodes are the codes no text in lang may show: every code family of
 // the catalogue, the category slugs and the case event types; a code whose
 // label in lang is the same word ("paid" in English) is that word.
-func knownCodes(t *testing.T, w *world, lang string) map[string]bool {
+func knownCodes(t *testing.T, db *gorm.DB, lang string) map[string]bool {
 	t.Helper()
 	codes := map[string]bool{}
 	for _, k := range locale.Keys(locale.ID) {
@@ -148,7 +141,7 @@ func knownCodes(t *testing.T, w *world, lang string) map[string]bool {
 		}
 	}
 	var slugs []string
-	if err := w.a.db.Gorm.Raw(`SELECT slug FROM categories`).Scan(&slugs).Error; err != nil {
+	if err := db.Raw(`SELECT slug FROM categories`).Scan(&slugs).Error; err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range slugs {
@@ -196,7 +189,7 @@ func TestEmailsSpeakTheirReadersLanguage(t *testing.T) {
 		if len(mails) < 3 {
 			t.Fatalf("%s buyer got %d messages, want placed, paid and shipped", lang, len(mails))
 		}
-		codes := knownCodes(t, w, lang)
+		codes := knownCodes(t, w.a.db.Gorm, lang)
 		for i, m := range mails {
 			where := fmt.Sprintf("message %d to the %s buyer", i+1, lang)
 			for _, text := range append([]string{m.Subject}, strings.Split(m.Body, "\n")...) {
@@ -204,6 +197,27 @@ func TestEmailsSpeakTheirReadersLanguage(t *testing.T) {
 			}
 		}
 	}
+}
+
+// typedTexts is what people typed (names, titles, stories, the sources of
+// reference rows), which is in their words, a kept email, which is in its
+// reader's language, and the regions' one official names: the longest
+// first, so a title is taken out of a text before a name inside it.
+func typedTexts(t *testing.T, db *gorm.DB) []string {
+	t.Helper()
+	var typed []string
+	if err := db.Raw(`SELECT name FROM users UNION SELECT name FROM units UNION SELECT title FROM products
+		UNION SELECT description FROM products UNION SELECT display_name FROM shops UNION SELECT story FROM shops
+		UNION SELECT source FROM minimum_wages UNION SELECT source FROM poverty_lines UNION SELECT subject FROM notifications UNION SELECT body FROM notifications
+		UNION SELECT name FROM provinces UNION SELECT name FROM regencies`).Scan(&typed).Error; err != nil {
+		t.Fatal(err)
+	}
+	for i := range typed {
+		typed[i] = strings.TrimSpace(typed[i]) // a page shows a kept email without its last newline
+	}
+	typed = slices.DeleteFunc(typed, func(s string) bool { return s == "" })
+	slices.SortFunc(typed, func(a, b string) int { return len(b) - len(a) })
+	return typed
 }
 
 // checkText fails on a code, a word of the other language, a time without
