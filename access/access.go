@@ -112,7 +112,7 @@ const (
 	// (DOMAIN.md rule 4), so the unit's staff set it, and an LKS manager
 	// for the LKS's own shops; not the PM or a pendamping.
 	EditShopSettings Action = "shop.settings"
-	ReadEarnings      Action = "earnings.read"           // a seller's own earnings, or a PM's through a delegation
+	ReadEarnings     Action = "earnings.read" // a seller's own earnings, or a PM's through a delegation
 )
 
 // Resource describes the thing acted on, as far as the rules need to know.

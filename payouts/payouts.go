@@ -6,8 +6,8 @@
 package payouts
 
 import (
-	"io"
 	"context"
+	"io"
 	"slices"
 	"time"
 
