@@ -38,6 +38,12 @@ func (s *Service) ShopForSettings(ctx context.Context, actor access.Actor, shopI
 	return sh, nil
 }
 
+// MaySetShopSettings tells whether actor may change sh's delivery
+// settings, for a page that offers the link.
+func (s *Service) MaySetShopSettings(actor access.Actor, sh Shop) bool {
+	return access.Can(actor, access.EditShopSettings, access.Resource{UnitID: sh.UnitID}, s.now()) == nil
+}
+
 // SetShopSettings changes a shop's courier fee and pick-up place. Orders
 // already placed keep the fee they were charged.
 func (s *Service) SetShopSettings(ctx context.Context, actor access.Actor, shopID string, in ShopSettings) (Shop, error) {

@@ -282,7 +282,7 @@ func (p *Pages) recordIncome() fiber.Handler {
 	}
 	return p.caseEntry("income", func(c *fiber.Ctx, actor access.Actor, id string) error {
 		f := form(c)
-		amount, err := parseRupiah(f.Amount)
+		amount, err := domain.ParseIDR(f.Amount)
 		if err != nil {
 			return domain.Invalid("amount_idr", "outcomes.badamount")
 		}

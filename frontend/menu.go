@@ -121,6 +121,9 @@ var menuGroups = []struct {
 		{"/staf/persetujuan", key("nav.approvals"), unitMay(access.ApprovePayouts)},
 		{"/staf/tinjauan", key("nav.review"), unitMay(access.ReviewProduct)},
 		{"/staf/pengguna", key("nav.users"), unitMay(access.ListUsers)},
+		{"/staf/rekening-penerimaan", key("nav.receiving"), func(m menuContext) bool {
+			return m.can(access.SetReceivingAccount, access.Resource{UnitID: m.actor.UnitID})
+		}},
 	}},
 	{key: "nav.group.admin", items: []menuItem{
 		{"/admin/referensi", key("nav.reference"), func(m menuContext) bool { return m.can(access.ManageReference, access.Resource{}) }},

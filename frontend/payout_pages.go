@@ -2,9 +2,7 @@ package frontend
 
 import (
 	"context"
-	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -60,7 +58,7 @@ func (p *Pages) draftBatch(c *fiber.Ctx) error {
 	actor := api.Actor(c)
 	in := payouts.DraftInput{UnitID: actor.UnitID, FormToken: formToken(c)}
 	if raw := strings.TrimSpace(c.FormValue("min_amount_idr")); raw != "" {
-		n, perr := parseRupiah(raw)
+		n, perr := domain.ParseIDR(raw)
 		if perr != nil {
 			return p.renderPayouts(c, fiber.StatusUnprocessableEntity, &view{FormError: translate(language(c), "payouts.badamount")})
 		}
@@ -194,13 +192,4 @@ func (p *Pages) batchExport(format string) fiber.Handler {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Send(body)
 	}
-}
-
-// parseRupiah reads an amount typed as 150000, 150.000 or 150,000.
-func parseRupiah(raw string) (domain.IDR, error) {
-	n, err := strconv.ParseInt(strings.NewReplacer(".", "", ",", "", " ", "").Replace(raw), 10, 64)
-	if err != nil || n < 0 {
-		return 0, errors.New("not an amount")
-	}
-	return domain.IDR(n), nil
 }

@@ -70,7 +70,7 @@ func (p *Pages) addWage(c *fiber.Ctx) error {
 		RegencyCode: strings.TrimSpace(c.FormValue("wage.regency_code")), Amount: c.FormValue("wage.amount_idr"), Source: c.FormValue("wage.source")}
 	d := referenceData{Wage: f}
 	year, _ := strconv.Atoi(strings.TrimSpace(f.Year))
-	amount, aerr := parseRupiah(f.Amount)
+	amount, aerr := domain.ParseIDR(f.Amount)
 	if aerr != nil {
 		amount = 0 // the service says what is wrong with it
 	}
@@ -86,7 +86,7 @@ func (p *Pages) addPovertyLine(c *fiber.Ctx) error {
 	f := povertyForm{Period: strings.TrimSpace(c.FormValue("poverty.period")), ProvinceCode: strings.TrimSpace(c.FormValue("poverty.province_code")),
 		Amount: c.FormValue("poverty.amount_idr"), Source: c.FormValue("poverty.source")}
 	d := referenceData{Poverty: f, Wage: wageForm{Year: strconv.Itoa(time.Now().In(domain.Jakarta).Year())}}
-	amount, aerr := parseRupiah(f.Amount)
+	amount, aerr := domain.ParseIDR(f.Amount)
 	if aerr != nil {
 		amount = 0
 	}

@@ -19,6 +19,8 @@ type shopProducts struct {
 	// PayoutRoute: the actor may look after where the shop's money goes
 	// (the payouts service says so).
 	PayoutRoute bool
+	// Settings: the actor may set the shop's courier fee and pick-up place.
+	Settings bool
 }
 
 // sellDoneProduct are the flash messages the seller's pages may be sent
@@ -44,7 +46,8 @@ func (p *Pages) sell(c *fiber.Ctx) error {
 		for i := range ps {
 			ps[i] = ps[i].Next()
 		}
-		d = append(d, shopProducts{Shop: sh, Products: ps, PayoutRoute: rights.Change || rights.Confirm})
+		d = append(d, shopProducts{Shop: sh, Products: ps, PayoutRoute: rights.Change || rights.Confirm,
+			Settings: p.catalog.MaySetShopSettings(actor, sh)})
 	}
 	return p.render(c, fiber.StatusOK, "sell", "sell.title", map[string]any{"Shops": d}, doneFlash(c, "sell.done.", sellDoneProduct))
 }

@@ -40,7 +40,7 @@ func (p *Pages) setShopSettings(c *fiber.Ctx) error {
 		}
 		return p.render(c, status, "shop_settings", "shopsettings.title", map[string]any{"Shop": sh, "Form": f}, v)
 	}
-	fee, perr := parseRupiah(f.Courier)
+	fee, perr := domain.ParseIDR(f.Courier)
 	if perr != nil {
 		return p.again(c, domain.Invalid("courier_flat_idr", "catalog.shop.courier.range", domain.IDR(1_000_000)), marks{}, show)
 	}

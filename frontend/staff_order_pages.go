@@ -161,7 +161,7 @@ func refundOf(d *staffStep) error {
 	left := d.Order.TotalIDR - d.Order.RefundedIDR
 	d.Refund = left
 	if d.Amount != "" {
-		n, err := parseRupiah(d.Amount)
+		n, err := domain.ParseIDR(d.Amount)
 		switch {
 		case err != nil || n <= 0:
 			v.Add("amount_idr", "stafforders.badamount")
@@ -184,7 +184,7 @@ func (p *Pages) staffRefund(c *fiber.Ctx) error {
 	m := orders.Move{Event: orders.Refund, Reason: c.FormValue("reason"), FormToken: formToken(c)}
 	var err error
 	if raw := strings.TrimSpace(c.FormValue("amount_idr")); raw != "" {
-		n, perr := parseRupiah(raw)
+		n, perr := domain.ParseIDR(raw)
 		if perr != nil || n <= 0 {
 			err = domain.Invalid("amount_idr", "stafforders.badamount")
 		}
@@ -332,7 +332,7 @@ func (p *Pages) posPage(c *fiber.Ctx, status int, f posForm, sale *orders.GroupV
 // changeOf reads the cash handed over for total: what was given, the
 // change, or what is still missing (all 0 when nothing readable was typed).
 func changeOf(tendered string, total domain.IDR) (given, change, short domain.IDR) {
-	n, err := parseRupiah(tendered)
+	n, err := domain.ParseIDR(tendered)
 	if err != nil || n <= 0 {
 		return 0, 0, 0
 	}
