@@ -411,3 +411,27 @@ func TestBuyerCancelRacesTransferConfirmation(t *testing.T) {
 	checkLedger(t, svc)
 	t.Logf("%d paid, %d cancelled", paid, cancelled)
 }
+
+// TestShopSideCannotCancelPartOfAnUnpaidCheckout: staff cancelling one
+// shop's part of an unpaid two-shop checkout is refused, so the group
+// still owes what its instructions say and can be paid (before, the part
+// was cancelled and confirming the transfer failed for good).
+func TestShopSideCannotCancelPartOfAnUnpaidCheckout(t *testing.T) {
+	w, svc := setup(t)
+	ctx := context.Background()
+	a, b := w.PMShop(t, "Satu"), w.PMShop(t, "Dua")
+	p1, p2 := w.Product(t, a, "Keripik Tempe", 20000, 5), w.Product(t, b, "Tas Rajut", 150000, 5)
+	g, err := svc.Checkout(ctx, access.Actor{}, checkoutInput("courier", orders.Item{ProductID: p1.ID, Quantity: 1}, orders.Item{ProductID: p2.ID, Quantity: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.MoveOrder(ctx, w.Staff, g.Orders[0].ID, orders.Move{Event: orders.Cancel, Reason: "stok habis"}); !errors.Is(err, domain.ErrForbidden) {
+		t.Fatalf("staff cancelling one part of an unpaid checkout: %v, want it refused", err)
+	}
+	if _, err := svc.ConfirmTransfer(ctx, w.Staff, g.ID, g.Payment.Instructions.Reference); err != nil {
+		t.Fatalf("the whole transfer can still be confirmed: %v", err)
+	}
+	if o, err := svc.MoveOrder(ctx, w.Staff, g.Orders[0].ID, orders.Move{Event: orders.Cancel, Reason: "stok habis"}); err != nil || o.Status != orders.Cancelled {
+		t.Fatalf("once paid, the part is cancelled (with its refund): %v %v", o.Status, err)
+	}
+}

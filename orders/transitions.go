@@ -58,7 +58,11 @@ type move struct {
 var transitions = map[Status]map[Event]move{
 	PendingPayment: {
 		Pay:    {Paid, []Party{System, Staff}},
-		Cancel: {Cancelled, []Party{Buyer, Seller, Staff}},
+		// Unpaid, only the buyer cancels, and the whole checkout at once
+		// (CancelGroup): its one payment is for every shop's part, and a
+		// part cancelled alone left the group owing what it no longer
+		// sold, never payable. Paid, the shop side cancels with a refund.
+		Cancel: {Cancelled, []Party{Buyer}},
 		Expire: {Cancelled, []Party{System}},
 	},
 	Paid: {
