@@ -18,12 +18,18 @@ type ScaleUnits struct {
 var scaleRegions = [][2]string{{"31", "3171"}, {"32", "3275"}, {"33", "3374"}, {"35", "3578"}, {"34", "3471"},
 	{"36", "3671"}, {"12", "1275"}, {"73", "7371"}, {"63", "6371"}, {"32", "3273"}}
 
-// SeedScaleUnits creates ten Balai, each with one LKS in its network.
+// SeedScaleUnits creates ten Balai, each with its receiving account and one
+// LKS in its network.
 func (s *Service) SeedScaleUnits(ctx context.Context, admin access.Actor) (ScaleUnits, error) {
 	var out ScaleUnits
 	for i, r := range scaleRegions {
 		b, err := s.CreateUnit(ctx, admin, NewUnit{Kind: Balai, Name: fmt.Sprintf("Balai Skala %02d", i+1), ProvinceCode: r[0], RegencyCode: r[1]})
 		if err != nil {
+			return out, err
+		}
+		// Where buyers of the Balai's shops (and its LKS's) transfer.
+		if _, err := s.SetReceivingAccount(ctx, admin, b.ID, ReceivingAccountInput{Bank: "Bank Rakyat Indonesia", AccountNo: fmt.Sprintf("90000000%02d", i+1),
+			AccountName: fmt.Sprintf("Balai Skala %02d Penerimaan", i+1)}); err != nil {
 			return out, err
 		}
 		l, err := s.CreateUnit(ctx, admin, NewUnit{Kind: LKS, Name: fmt.Sprintf("LKS Skala %02d", i+1), ProvinceCode: r[0], RegencyCode: r[1], ParentID: &b.ID})

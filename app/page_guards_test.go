@@ -21,7 +21,7 @@ import (
 var publicPages = map[string]bool{
 	"GET /": true, "GET /static/:name": true, "GET /cari": true, "GET /produk/:id": true, "GET /toko/:id": true,
 	"GET /keranjang": true, "POST /keranjang": true, "GET /checkout": true, "POST /checkout": true,
-	"GET /pesanan/:id": true, "POST /pesanan/:group/:order/terima": true,
+	"GET /pesanan/:id": true, "POST /pesanan/:group/:order/terima": true, "GET /pesanan/:id/batal": true, "POST /pesanan/:id/batal": true,
 	"GET /masuk": true, "POST /masuk": true, "GET /daftar": true, "POST /daftar": true, "POST /keluar": true,
 	"GET /atur-ulang/:token": true, "POST /atur-ulang/:token": true,
 }
