@@ -524,6 +524,13 @@ var authzTable = []route{
 	{"POST", "/keluar", "", expect(303, map[string]int{"anon": 303}), true},
 	{"POST", "/akun/kata-sandi", "current_password=salah-sekali&new_password=sandi-baru-panjang", expect(422, map[string]int{"anon": 303}), false},
 	{"POST", "/atur-ulang/{badToken}", "password=sandi-baru-panjang", expect(422, map[string]int{"anon": 422}), false},
+	{"GET", "/lupa-sandi", "", expect(200, nil), false},
+	// A malformed address is marked for anyone; a well-formed one is answered 303 whoever asks (see the accounts tests).
+	{"POST", "/lupa-sandi", "email=bukan-email", expect(422, map[string]int{"anon": 422}), false},
+	{"GET", "/verifikasi/{badToken}", "", expect(200, nil), false},
+	{"POST", "/verifikasi/{badToken}", "", expect(422, map[string]int{"anon": 422}), false},
+	{"POST", "/akun/verifikasi", "", expect(303, map[string]int{"anon": 303}), false},
+	{"POST", "/keranjang/hapus", "product_id={productLive}", expect(303, map[string]int{"anon": 303}), false},
 	{"POST", "/staf/pengguna", "name=Penjual+{n}&email=hal{n}%40uji.id&role=seller&password=" + worldPassword,
 		expect(404, merge(unitStaff(303), map[string]int{"anon": 303, "staffB": 303})), false},
 	{"POST", "/staf/pengguna/{seller}/tautan-sandi", "", expect(404, merge(unitStaff(200), map[string]int{"anon": 303})), false},
