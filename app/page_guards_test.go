@@ -23,7 +23,8 @@ var publicPages = map[string]bool{
 	"GET /keranjang": true, "POST /keranjang": true, "GET /checkout": true, "POST /checkout": true,
 	"GET /pesanan/:id": true, "POST /pesanan/:group/:order/terima": true, "GET /pesanan/:id/batal": true, "POST /pesanan/:id/batal": true,
 	"GET /masuk": true, "POST /masuk": true, "GET /daftar": true, "POST /daftar": true, "POST /keluar": true,
-	"GET /atur-ulang/:token": true, "POST /atur-ulang/:token": true,
+	"GET /atur-ulang/:token": true, "POST /atur-ulang/:token": true, "POST /keranjang/hapus": true,
+	"GET /lupa-sandi": true, "POST /lupa-sandi": true, "GET /verifikasi/:token": true, "POST /verifikasi/:token": true,
 }
 
 // pageRoute is a registered page route and a path that reaches it.

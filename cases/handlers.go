@@ -106,7 +106,7 @@ func (h *Handler) OutcomeRoutes(r fiber.Router) {
 	r.Post("/cases/:id/incomes", api.CreateOn(h.svc.RecordIncome))
 	r.Post("/cases/:id/household-sizes", api.CreateOn(h.svc.RecordHouseholdSize))
 	r.Get("/cases/:id/outcomes", h.outcomes)
-	r.Post("/outcome-months/:id/recompute", api.Because(h.svc.Recompute)) // :id is the month, YYYY-MM
+	r.Post("/outcome-months/:month/recompute", h.recompute)
 	r.Get("/units/:id/outcomes.csv", h.unitOutcomesCSV)
 	r.Get("/units/:id/outcomes.xlsx", h.unitOutcomesXLSX)
 	r.Get("/units/:id/outcomes", h.unitOutcomes)
@@ -231,4 +231,20 @@ func (h *Handler) caseOutcomesCSV(c *fiber.Ctx) error {
 		return err
 	}
 	return api.SendFile(c, b, "text/csv; charset=utf-8", "case-outcomes.csv")
+}
+
+// recompute adds a new version of a closed month: POST
+// /outcome-months/{YYYY-MM}/recompute {reason}, admin only.
+func (h *Handler) recompute(c *fiber.Ctx) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := api.Decode(c, &in); err != nil {
+		return err
+	}
+	out, err := h.svc.Recompute(c.UserContext(), api.Actor(c), api.Param(c, "month"), in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }

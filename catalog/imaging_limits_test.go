@@ -68,7 +68,13 @@ func TestImageJobsNeverExceedTheLimit(t *testing.T) {
 				break
 			}
 		}
-		time.Sleep(20 * time.Millisecond) // long enough for the others to pile up
+		// Hold the slot until a second photo is processed beside it (or
+		// two seconds pass): on a busy machine a fixed short wait let each
+		// photo finish before the next one reached its slot.
+		for deadline := time.Now().Add(2 * time.Second); peak.Load() < 2 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(20 * time.Millisecond) // and the rest pile up behind the two
 		running.Add(-1)
 	})
 	shop := w.PMShop(t, "Antre")
