@@ -119,6 +119,9 @@ func TestPendampingSeesWhoseShopAndSwitches(t *testing.T) {
 	if m := actingBanner.FindStringSubmatch(after.body); m == nil || m[1] != "Pengguna seller (Dapur Bu Sumarni)" || strings.Contains(after.body, "Pak Darmo") {
 		t.Fatalf("after the revocation: %v", m)
 	}
+	if !strings.Contains(after.body, "<h1>Produk Pengguna seller</h1>") || strings.Contains(after.body, ">Produk saya<") {
+		t.Error("the pendamping's product page is titled as theirs, not the PM's")
+	}
 	if got := w.page(t, "pendamping", "POST", "/jual/atas-nama", "case_id="+darmo); got.status != 404 || strings.Contains(got.header.Get("Set-Cookie"), "atensi_pm=") {
 		t.Fatalf("choosing a revoked delegation: %d %q", got.status, got.header.Get("Set-Cookie"))
 	}

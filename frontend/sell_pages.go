@@ -49,7 +49,11 @@ func (p *Pages) sell(c *fiber.Ctx) error {
 		d = append(d, shopProducts{Shop: sh, Products: ps, PayoutRoute: rights.Change || rights.Confirm,
 			Settings: p.catalog.MaySetShopSettings(actor, sh)})
 	}
-	return p.render(c, fiber.StatusOK, "sell", "sell.title", map[string]any{"Shops": d}, doneFlash(c, "sell.done.", sellDoneProduct))
+	data, title := map[string]any{"Shops": d}, "sell.title"
+	if a := actingOf(c); a != nil {
+		data["For"], title = a.PMName, "nav.sell.pm" // a pendamping's page is the PM's products, not theirs
+	}
+	return p.render(c, fiber.StatusOK, "sell", title, data, doneFlash(c, "sell.done.", sellDoneProduct))
 }
 
 // productForm is the product form as typed, shown again when a save fails
