@@ -57,7 +57,7 @@ type move struct {
 // may move it. Anything not here is refused.
 var transitions = map[Status]map[Event]move{
 	PendingPayment: {
-		Pay:    {Paid, []Party{System, Staff}},
+		Pay: {Paid, []Party{System, Staff}},
 		// Unpaid, only the buyer cancels, and the whole checkout at once
 		// (CancelGroup): its one payment is for every shop's part, and a
 		// part cancelled alone left the group owing what it no longer
