@@ -39,11 +39,12 @@ var otherWords = map[string][]string{
 var (
 	tagOrScript = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<!--.*?-->|<[^>]*>`)
 	word        = regexp.MustCompile(`[\p{L}_]+`)
-	// A time of day as each language writes it (14.05, 14:05); a number
-	// is 1.250 in Indonesian and 0.95 in English.
+	// A time of day as each language writes it (14.05, 14:05), or a span
+	// of them (08.00–15.00) labelled once; a number is 1.250 in
+	// Indonesian and 0.95 in English.
 	clock = map[string]*regexp.Regexp{
-		locale.ID: regexp.MustCompile(`\b\d{1,2}\.\d{2}\b(\s*WIB)?`),
-		locale.EN: regexp.MustCompile(`\b\d{1,2}:\d{2}\b(\s*WIB)?`),
+		locale.ID: regexp.MustCompile(`\b\d{1,2}\.\d{2}(?:\s*[–-]\s*\d{1,2}\.\d{2})?\b(\s*WIB)?`),
+		locale.EN: regexp.MustCompile(`\b\d{1,2}:\d{2}(?:\s*[–-]\s*\d{1,2}:\d{2})?\b(\s*WIB)?`),
 	}
 	isoDay = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 	piece  = regexp.MustCompile(`[·:()—]`)
@@ -199,8 +200,9 @@ func TestEmailsSpeakTheirReadersLanguage(t *testing.T) {
 	}
 }
 
-// typedTexts is what people typed (names, titles, stories, the sources of
-// reference rows), which is in their words, a kept email, which is in its
+// typedTexts is what people typed (names, titles, stories, photo
+// descriptions, pick-up places, the sources of reference rows), which is in
+// their words, a kept email, which is in its
 // reader's language, and the regions' one official names: the longest
 // first, so a title is taken out of a text before a name inside it.
 func typedTexts(t *testing.T, db *gorm.DB) []string {
@@ -209,7 +211,10 @@ func typedTexts(t *testing.T, db *gorm.DB) []string {
 	if err := db.Raw(`SELECT name FROM users UNION SELECT name FROM units UNION SELECT title FROM products
 		UNION SELECT description FROM products UNION SELECT display_name FROM shops UNION SELECT story FROM shops
 		UNION SELECT source FROM minimum_wages UNION SELECT source FROM poverty_lines UNION SELECT subject FROM notifications UNION SELECT body FROM notifications
-		UNION SELECT name FROM provinces UNION SELECT name FROM regencies`).Scan(&typed).Error; err != nil {
+		UNION SELECT name FROM provinces UNION SELECT name FROM regencies UNION SELECT alt FROM product_images
+		UNION SELECT pending_alt FROM product_images WHERE pending_alt IS NOT NULL
+		UNION SELECT title FROM product_changes UNION SELECT description FROM product_changes
+		UNION SELECT pickup_place FROM shops UNION SELECT pickup_address FROM shops UNION SELECT pickup_hours FROM shops`).Scan(&typed).Error; err != nil {
 		t.Fatal(err)
 	}
 	for i := range typed {

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { base, phone, audit } from './browser.mjs';
+import { base, phone, audit, nav, logout } from './browser.mjs';
 
 const dir = new URL('../.data/screens/buyer-pays/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
@@ -18,7 +18,7 @@ const words = {
     add: 'Tambah ke keranjang', toCheckout: 'Lanjut ke pembayaran', name: 'Nama', phone: 'Nomor telepon', order: 'Pesan sekarang',
     payTitle: 'Cara membayar: transfer bank', perShop: 'Rincian per toko', email: 'Email', password: 'Kata sandi', login: 'Masuk',
     unitOrders: 'Pesanan unit', waiting: 'Menunggu pembayaran', refLabel: 'Nomor referensi di mutasi rekening',
-    confirm: 'Konfirmasi transfer diterima', confirmed: 'Transfer dikonfirmasi; pesanan lunas.', paid: 'Lunas', logout: 'Keluar',
+    confirm: 'Konfirmasi transfer diterima', confirmed: 'Transfer dikonfirmasi; pesanan lunas.', paid: 'Lunas',
     cancel: 'Batalkan pesanan', cancelYes: 'Ya, batalkan pesanan', cancelled: 'Pesanan dibatalkan.', dibatalkan: 'Dibatalkan',
     copy: /^Salin/, pickupTotal: 'Total bila diambil sendiri',
     products: ['Wedang Jahe Merah', 'Tempat Pensil Bambu', 'Magnet Kulkas Batik'], extra: 'Teh Serai Kering',
@@ -27,7 +27,7 @@ const words = {
     add: 'Add to cart', toCheckout: 'Go to checkout', name: 'Name', phone: 'Phone number', order: 'Place order',
     payTitle: 'How to pay: bank transfer', perShop: "Each shop's part", email: 'Email', password: 'Password', login: 'Log in',
     unitOrders: 'Unit orders', waiting: 'Waiting for payment', refLabel: 'Reference on the bank statement',
-    confirm: 'Confirm transfer received', confirmed: 'Transfer confirmed; the order is paid.', paid: 'Paid', logout: 'Log out',
+    confirm: 'Confirm transfer received', confirmed: 'Transfer confirmed; the order is paid.', paid: 'Paid',
     cancel: 'Cancel the order', cancelYes: 'Yes, cancel the order', cancelled: 'The order was cancelled.', dibatalkan: 'Cancelled',
     copy: /^Copy/, pickupTotal: 'Total when picked up',
     products: ['Wedang Uwuh', 'Sendok Kayu Sonokeling', 'Pembatas Buku Batik'], extra: 'Kunyit Asam Botol',
@@ -111,7 +111,7 @@ for (const lang of ['id', 'en']) {
     await page.getByLabel(w.password).fill(process.env.DEMO_PASSWORD);
     await page.getByRole('button', { name: w.login }).click();
     await page.waitForURL((u) => u.pathname !== '/masuk');
-    await page.getByRole('link', { name: w.unitOrders }).click();
+    await nav(page, w.unitOrders); // the staff menu is folded
     await page.getByRole('link', { name: w.waiting }).click();
     const cards = page.locator('section.card', { has: page.getByRole('heading', { name: new RegExp(ref) }) });
     assert.ok(await cards.count() >= 2, 'one card per shop of the group');
@@ -125,7 +125,7 @@ for (const lang of ['id', 'en']) {
     await noErrorPage('reload after confirming');
     await page.goBack();
     await noErrorPage('back after confirming');
-    await page.getByRole('button', { name: w.logout }).click();
+    await logout(page);
 
     // The buyer's page shows it paid, and no longer how to pay.
     await page.context().clearCookies();
