@@ -80,22 +80,16 @@ func Create[In, Out any](f func(context.Context, access.Actor, In) (Out, error))
 // CreateOn decodes the body and answers 201 with what f made of it under
 // the resource :id (a consent of a case, a product of a shop).
 func CreateOn[In, Out any](f func(context.Context, access.Actor, string, In) (Out, error)) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		var in In
-		if err := Decode(c, &in); err != nil {
-			return err
-		}
-		out, err := f(c.UserContext(), Actor(c), Param(c, "id"), in)
-		if err != nil {
-			return err
-		}
-		return Created(c, out)
-	}
+	return onResource(fiber.StatusCreated, f)
 }
 
 // Change decodes the body, lets f apply it to the resource :id and
 // answers 200 with the result.
 func Change[In, Out any](f func(context.Context, access.Actor, string, In) (Out, error)) fiber.Handler {
+	return onResource(fiber.StatusOK, f)
+}
+
+func onResource[In, Out any](status int, f func(context.Context, access.Actor, string, In) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var in In
 		if err := Decode(c, &in); err != nil {
@@ -105,7 +99,7 @@ func Change[In, Out any](f func(context.Context, access.Actor, string, In) (Out,
 		if err != nil {
 			return err
 		}
-		return c.JSON(out)
+		return c.Status(status).JSON(out)
 	}
 }
 
