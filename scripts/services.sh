@@ -86,6 +86,13 @@ as_pg() {
 # pg_bin is the server programs' folder of Debian's newest PostgreSQL.
 pg_bin() { echo "/usr/lib/postgresql/$(ls /usr/lib/postgresql | sort -V | tail -1)/bin"; }
 
+# replica_dir is where the replica keeps its data and log: the cluster's OS
+# user must reach it, which a checkout under another user's folder may not
+# allow, so as root it lives beside the cluster's own data.
+replica_dir() {
+	if [[ $(id -u) == 0 ]] && id postgres >/dev/null 2>&1; then echo /var/lib/postgresql/atensi-replica-$REPLICA_PORT; else echo "$DATA/replica"; fi
+}
+
 replica_streaming() {
 	[[ $(psql -X -h 127.0.0.1 -p $REPLICA_PORT -U postgres -d postgres -tAc "SELECT status FROM pg_stat_wal_receiver" 2>/dev/null) == streaming ]]
 }
@@ -96,7 +103,9 @@ replica_streaming() {
 # checkout, a standby that fell behind the primary's kept WAL).
 replica_up() {
 	replica_streaming && return 0
-	local bin dir="$DATA/replica"
+	local bin dir log
+	dir=$(replica_dir)
+	log="$dir.log"
 	bin=$(pg_bin)
 	[[ -x $bin/pg_ctl ]] || die "pg_ctl not found in $bin (the postgresql package provides it)"
 	if [[ -f $dir/postmaster.pid ]]; then as_pg "$bin/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true; fi
@@ -112,8 +121,6 @@ replica_up() {
 	fi
 	say "making a streaming replica on 127.0.0.1:$REPLICA_PORT (pg_basebackup)"
 	rm -rf "$dir"
-	mkdir -p "$DATA/logs"
-	if [[ $(id -u) == 0 ]]; then chown postgres "$DATA/logs"; fi
 	install -d -m 700 "$dir"
 	if [[ $(id -u) == 0 ]]; then chown postgres "$dir"; fi
 	as_pg "$bin/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$dir" -R -X stream -c fast ||
@@ -134,12 +141,13 @@ replica_up() {
 		local all all trust
 		host all all 127.0.0.1/32 trust
 	EOF
-	as_pg "$bin/pg_ctl" -D "$dir" -l "$DATA/logs/replica.log" -w start >/dev/null || die "the replica did not start; see $DATA/logs/replica.log"
+	as_pg "$bin/pg_ctl" -D "$dir" -l "$log" -w start >/dev/null || die "the replica did not start; see $log"
 	wait_for "the replica's streaming" replica_streaming
 }
 
 replica_down() {
-	local dir="$DATA/replica"
+	local dir
+	dir=$(replica_dir)
 	[[ -f $dir/postmaster.pid ]] || return 0
 	say "stopping the replica"
 	as_pg "$(pg_bin)/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true
